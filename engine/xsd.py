@@ -1,0 +1,138 @@
+"""Schema registry over schemas/xsd: picks the official XSD for a document by its root element
+(and, for events, by tpEvento), compiles each schema once per process, and validates.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from engine.errors import Finding, SchemaError
+from schemas import XSD_DIR
+
+NFE_NS = "http://www.portalfiscal.inf.br/nfe"
+DSIG_NS = "http://www.w3.org/2000/09/xmldsig#"
+
+_NFE_PKG = "nfe_v4.00"
+_ROOTS: dict[str, str] = {
+    "NFe": f"{_NFE_PKG}/nfe_v4.00.xsd",
+    "nfeProc": f"{_NFE_PKG}/procNFe_v4.00.xsd",
+    "enviNFe": f"{_NFE_PKG}/enviNFe_v4.00.xsd",
+    "retEnviNFe": f"{_NFE_PKG}/retEnviNFe_v4.00.xsd",
+    "consReciNFe": f"{_NFE_PKG}/consReciNFe_v4.00.xsd",
+    "retConsReciNFe": f"{_NFE_PKG}/retConsReciNFe_v4.00.xsd",
+    "consSitNFe": f"{_NFE_PKG}/consSitNFe_v4.00.xsd",
+    "retConsSitNFe": f"{_NFE_PKG}/retConsSitNFe_v4.00.xsd",
+    "consStatServ": f"{_NFE_PKG}/consStatServ_v4.00.xsd",
+    "retConsStatServ": f"{_NFE_PKG}/retConsStatServ_v4.00.xsd",
+    "inutNFe": f"{_NFE_PKG}/inutNFe_v4.00.xsd",
+    "retInutNFe": f"{_NFE_PKG}/retInutNFe_v4.00.xsd",
+    "procInutNFe": f"{_NFE_PKG}/procInutNFe_v4.00.xsd",
+    "retEnvEvento": "evento_generico_v1.00/retEnvEvento_v1.00.xsd",
+}
+
+# Events: the generic schema accepts any detEvento; the specific ones check it (tpEvento -> files).
+_EVENT_SCHEMAS: dict[str, dict[str, str]] = {
+    "110111": {
+        "envEvento": "evento_cancel_v1.00/envEventoCancNFe_v1.00.xsd",
+        "evento": "evento_cancel_v1.00/eventoCancNFe_v1.00.xsd",
+        "procEventoNFe": "evento_cancel_v1.00/procEventoCancNFe_v1.00.xsd",
+    },
+    "110110": {
+        "envEvento": "evento_cce_v1.00/envCCe_v1.00.xsd",
+        "evento": "evento_cce_v1.00/CCe_v1.00.xsd",
+        "procEventoNFe": "evento_cce_v1.00/procCCeNFe_v1.00.xsd",
+    },
+    "110140": {
+        "envEvento": "evento_epec_v1.00/envEPEC_v1.00.xsd",
+        "evento": "evento_epec_v1.00/EPEC_v1.00.xsd",
+        "procEventoNFe": "evento_epec_v1.00/procEPEC_v1.00.xsd",
+    },
+}
+_EVENT_GENERIC: dict[str, str] = {
+    "envEvento": "evento_generico_v1.00/envEvento_v1.00.xsd",
+    "procEventoNFe": "evento_generico_v1.00/procEventoNFe_v1.00.xsd",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaChoice:
+    kind: str  # root element local name
+    relpath: str  # path below schemas/xsd
+
+    @property
+    def path(self) -> Path:
+        return XSD_DIR / self.relpath
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _tp_evento(root: etree._Element) -> str | None:
+    found = root.find(f".//{{{NFE_NS}}}infEvento/{{{NFE_NS}}}tpEvento")
+    return found.text.strip() if found is not None and found.text else None
+
+
+def choose_schema(root: etree._Element) -> SchemaChoice:
+    """The official schema for ``root``; raises SchemaError for an unknown document."""
+    tag = root.tag if isinstance(root.tag, str) else ""
+    if not tag.startswith("{" + NFE_NS + "}"):
+        raise SchemaError(f"elemento raiz '{_local(tag)}' não pertence ao namespace da NF-e ({NFE_NS})")
+    kind = _local(tag)
+    if kind in _ROOTS:
+        return SchemaChoice(kind, _ROOTS[kind])
+    if kind in ("envEvento", "evento", "procEventoNFe"):
+        tp = _tp_evento(root)
+        specific = _EVENT_SCHEMAS.get(tp or "", {})
+        if kind in specific:
+            return SchemaChoice(kind, specific[kind])
+        if kind in _EVENT_GENERIC:
+            return SchemaChoice(kind, _EVENT_GENERIC[kind])
+    raise SchemaError(f"documento '{kind}' não tem schema conhecido")
+
+
+@functools.lru_cache(maxsize=64)
+def compiled(relpath: str) -> etree.XMLSchema:
+    """Compile ``schemas/xsd/relpath`` once per process (includes resolve from disk, no network)."""
+    path = XSD_DIR / relpath
+    parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
+    try:
+        doc = etree.parse(str(path), parser)
+        return etree.XMLSchema(doc)
+    except (OSError, etree.XMLSchemaParseError, etree.XMLSyntaxError) as exc:
+        raise SchemaError(f"schema {relpath} não pôde ser compilado: {exc}") from exc
+
+
+def schema_findings(root: etree._Element, relpath: str | None = None) -> list[Finding]:
+    """Validate ``root`` against its official schema; each libxml2 error becomes a Finding.
+
+    cStat 225 (Falha no Schema XML) is the rejection a schema error avoids.
+    """
+    rel = relpath or choose_schema(root).relpath
+    schema = compiled(rel)
+    if schema.validate(root):
+        return []
+    findings: list[Finding] = []
+    for err in schema.error_log:
+        findings.append(
+            Finding(
+                code="XSD",
+                mensagem=f"schema: {err.message}",
+                xpath=err.path or "",
+                cstat="225",
+                line=err.line or None,
+            )
+        )
+    return findings
+
+
+def all_schema_files() -> list[str]:
+    """Every entry-point schema the registry can choose (for the offline compile test)."""
+    files = set(_ROOTS.values()) | set(_EVENT_GENERIC.values())
+    for per_kind in _EVENT_SCHEMAS.values():
+        files |= set(per_kind.values())
+    return sorted(files)
