@@ -13,8 +13,10 @@ from collections.abc import Sequence
 # Modules that expose ``register(subparsers)``; each adds its sub-commands.
 COMMAND_MODULES = (
     "cli.serve",
+    "cli.build",
+    "cli.validate",
+    "cli.convert",
     "cli.chave",
-    "cli.documents",
     "cli.certs",
     "cli.states",
 )
