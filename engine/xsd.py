@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 from pathlib import Path
 
 from lxml import etree
@@ -117,7 +119,8 @@ def schema_findings(root: etree._Element, relpath: str | None = None) -> list[Fi
     if schema.validate(root):
         return []
     findings: list[Finding] = []
-    for err in schema.error_log:
+    # lxml-stubs do not declare _ErrorLog iterable, though it is.
+    for err in cast(Iterable[etree._LogEntry], schema.error_log):
         findings.append(
             Finding(
                 code="XSD",

@@ -53,7 +53,7 @@ def parse_xml(data: bytes | str, *, max_bytes: int = MAX_XML_BYTES) -> etree._El
     if root is None:
         raise XmlError("XML vazio")
     docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None:
+    if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
         raise XmlSecurityError("XML com DOCTYPE não é aceito")
     return root
 
