@@ -1,0 +1,31 @@
+"""Canonical XML 1.0 (REC-xml-c14n-20010315, inclusive, without comments) of an element subtree.
+
+Why not just ``etree.tostring(el, method="c14n")``: with lxml 6.2 / libxml2 2.14, canonicalising an
+element that is not the document root emits a spurious ``xmlns=""`` on its grandchildren when the
+default namespace is declared on an ancestor (``<NFe xmlns=…><infNFe><emit><CNPJ xmlns="">``).
+That output is not C14N: signatures made over it fail in xmlsec1 and at SEFAZ, and a verifier using
+the same call would wrongly accept them. (signxml works around the same bug by deleting every
+``xmlns=""`` from its output, see its ``excise_empty_xmlns_declarations``.)
+
+So the subtree is first copied under a fresh apex element that declares every namespace in scope
+of the original (C14N 1.0 §2.4: the apex of a document subset renders all namespace nodes in
+scope), and the copy, now a document root, is canonicalised by libxml2. Inherited ``xml:*``
+attributes are not imported (NF-e documents never use them).
+"""
+
+from __future__ import annotations
+
+import copy
+
+from lxml import etree
+
+
+def c14n10(element: etree._Element) -> bytes:
+    """Inclusive C14N 1.0 of ``element`` and its descendants, as seen in its document."""
+    if element.getparent() is None:
+        return etree.tostring(element, method="c14n", exclusive=False, with_comments=False)
+    apex = etree.Element(element.tag, attrib=dict(element.attrib), nsmap=element.nsmap)  # type: ignore[arg-type,misc]
+    apex.text = element.text
+    for child in element:
+        apex.append(copy.deepcopy(child))
+    return etree.tostring(apex, method="c14n", exclusive=False, with_comments=False)
