@@ -46,7 +46,8 @@ def _model_section(
     ref: Mapping[str, Any], core: Sequence[str], curation: Mapping[str, Any], modelo: str
 ) -> dict[str, Any]:
     autorizadores: dict[str, Any] = {}
-    nao_oferecidos: dict[str, dict[str, str]] = {}
+    # autorizador -> ambiente -> service -> pt-BR reason
+    nao_oferecidos: dict[str, dict[str, dict[str, str]]] = {}
     for nome, envs in ref["autorizadores"].items():
         autorizadores[nome] = {}
         for ambiente in AMBIENTES:
@@ -54,7 +55,7 @@ def _model_section(
             for service, info in envs[ambiente].items():
                 entry = _soap_entry(info)
                 if entry is None:
-                    nao_oferecidos.setdefault(nome, {})[service] = (
+                    nao_oferecidos.setdefault(nome, {}).setdefault(ambiente, {})[service] = (
                         f"o autorizador {nome} não oferece {service} (a fonte de referência não traz endereço)"
                     )
                     continue
@@ -62,12 +63,13 @@ def _model_section(
             autorizadores[nome][ambiente] = services
     # A decision that an authorizer does not offer a service wins over an address in the source
     # (e.g. the SVC hosts answer for NFeInutilizacao4 in nfephp, but SVC does not take inutilizacao).
-    decided: Mapping[str, Mapping[str, str]] = curation["not_offered"].get(modelo, {})
-    for nome, motivos in decided.items():
-        nao_oferecidos.setdefault(nome, {}).update(motivos)
-        for ambiente in AMBIENTES:
-            for service in motivos:
-                autorizadores[nome][ambiente].pop(service, None)
+    for decision in curation["not_offered"]["entries"]:
+        if decision["modelo"] != modelo:
+            continue
+        nome, service = decision["autorizador"], decision["service"]
+        for ambiente in decision["ambientes"]:
+            nao_oferecidos.setdefault(nome, {}).setdefault(ambiente, {})[service] = decision["motivo"]
+            autorizadores[nome][ambiente].pop(service, None)
     ufs: dict[str, dict[str, str]] = {}
     for sigla, autorizador in sorted(ref["autorizador_por_uf"].items()):
         ufs[sigla] = {"autorizador": autorizador}
@@ -77,7 +79,7 @@ def _model_section(
         "core_services": list(core),
         "ufs": ufs,
         "autorizadores": autorizadores,
-        "nao_oferecidos": {k: dict(sorted(v.items())) for k, v in sorted(nao_oferecidos.items())},
+        "nao_oferecidos": nao_oferecidos,
         "contingencia": sorted({u["contingencia"] for u in ufs.values() if "contingencia" in u}),
     }
 

@@ -102,7 +102,8 @@ class NfceQrCode:
 
     ``versao_referencia``: the QR version the primary source marks for this UF/environment
     (``"200"`` = v2, ``"300"`` = v3 of NT 2025.001); it is what the reference records, not a list of
-    versions the UF accepts. ``alternativas``: other addresses the secondary sources give.
+    versions the UF accepts. ``alternativas``: other addresses the secondary sources give;
+    ``decisao``: why our value deviates from the primary source (empty when it does not).
     """
 
     uf: str
@@ -111,6 +112,7 @@ class NfceQrCode:
     url_chave: str
     versao_referencia: str
     alternativas: tuple[str, ...]
+    decisao: str = ""  # why we deviate from the primary source, when we do
 
     @property
     def urls(self) -> QrCodeUrls:

@@ -31,6 +31,7 @@ from states.model import (
 )
 
 NOME_MODELO: Mapping[str, str] = MappingProxyType({"55": "NF-e (modelo 55)", "65": "NFC-e (modelo 65)"})
+NOME_AMBIENTE: Mapping[str, str] = MappingProxyType({"producao": "produção", "homologacao": "homologação"})
 NACIONAL = "AN"
 
 
@@ -51,7 +52,7 @@ class _Registry:
     ufs: tuple[UF, ...]
     by_key: Mapping[str, UF]
     services: _ServiceTable
-    not_offered: Mapping[str, Mapping[str, Mapping[str, str]]]
+    not_offered: Mapping[str, Mapping[str, Mapping[str, Mapping[str, str]]]]  # modelo, autorizador, ambiente
     core_services: Mapping[str, tuple[str, ...]]
     nacional: Mapping[str, Mapping[str, _Soap]]
     nacional_codigo_orgao: str
@@ -65,6 +66,15 @@ class _Registry:
 def _read(name: str) -> Any:
     text = resources.files("states").joinpath("data", name).read_text(encoding="utf-8")
     return json.loads(text)
+
+
+def _freeze(value: Any) -> Any:
+    """Read-only deep copy of parsed JSON: dicts become mappingproxies, lists tuples."""
+    if isinstance(value, dict):
+        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
 
 
 def _soap(raw: Mapping[str, str]) -> _Soap:
@@ -124,7 +134,13 @@ def _registry() -> _Registry:
         }
     )
     known = {svc for m in MODELOS for envs in services[m].values() for table in envs.values() for svc in table}
-    known |= {svc for m in MODELOS for by_aut in ws["models"][m]["nao_oferecidos"].values() for svc in by_aut}
+    known |= {
+        svc
+        for m in MODELOS
+        for by_env in ws["models"][m]["nao_oferecidos"].values()
+        for by_svc in by_env.values()
+        for svc in by_svc
+    }
     known |= {svc for table in nacional.values() for svc in table}
     known |= {svc for m in MODELOS for svc in ws["models"][m]["core_services"]}
     qrcode = MappingProxyType(
@@ -138,6 +154,7 @@ def _registry() -> _Registry:
                         url_chave=row["url_chave"],
                         versao_referencia=row["versao_referencia"],
                         alternativas=tuple(row["alternativas"]),
+                        decisao=row.get("decisao", ""),
                     )
                     for amb, row in envs.items()
                 }
@@ -156,8 +173,9 @@ def _registry() -> _Registry:
         ufs=tuple(ufs),
         by_key=MappingProxyType(by_key),
         services=services,
-        not_offered=MappingProxyType(
-            {m: MappingProxyType(ws["models"][m]["nao_oferecidos"]) for m in MODELOS}
+        not_offered=cast(
+            Mapping[str, Mapping[str, Mapping[str, Mapping[str, str]]]],
+            _freeze({m: ws["models"][m]["nao_oferecidos"] for m in MODELOS}),
         ),
         core_services=MappingProxyType({m: tuple(ws["models"][m]["core_services"]) for m in MODELOS}),
         nacional=nacional,
@@ -285,10 +303,11 @@ def endpoint(
 
     soap = reg.services[mod].get(autorizador, {}).get(amb, {}).get(svc)
     if soap is None:
-        motivo = reg.not_offered[mod].get(autorizador, {}).get(svc)
+        motivo = reg.not_offered[mod].get(autorizador, {}).get(amb, {}).get(svc)
         if motivo is None:
             motivo = f"o autorizador {autorizador} não oferece {svc} para {nome}"
-        raise ServiceNotOffered(f"{the_uf.sigla}: serviço {svc} indisponível em {amb} para {nome}: {motivo}")
+        onde = f"em {NOME_AMBIENTE[amb]}" + (f" na contingência {autorizador}" if contingency else "")
+        raise ServiceNotOffered(f"{the_uf.sigla}: serviço {svc} indisponível {onde} para {nome}: {motivo}")
     return _endpoint(the_uf, mod, amb, svc, autorizador, contingency, soap, the_uf.codigo, base_override)
 
 
@@ -318,7 +337,7 @@ def _national(
     soap = reg.nacional[amb].get(svc)
     if soap is None or mod not in reg.nacional_modelos:
         raise ServiceNotOffered(
-            f"{the_uf.sigla}: o Ambiente Nacional não oferece {svc} para {NOME_MODELO[mod]} em {amb}"
+            f"{the_uf.sigla}: o Ambiente Nacional não oferece {svc} para {NOME_MODELO[mod]} em {NOME_AMBIENTE[amb]}"
         )
     return _endpoint(the_uf, mod, amb, svc, NACIONAL, False, soap, reg.nacional_codigo_orgao, base_override)
 
