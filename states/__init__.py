@@ -15,6 +15,7 @@ Public API::
     nfce_qrcode(uf, env) -> NfceQrCode      # the same plus versao_referencia and alternatives
     registry_info() -> RegistryInfo         # data_version, snapshot_date, sources, divergencias
     route(path) -> Route                    # reverse of base_override: (autorizador, modelo, service)
+    offered_services(uf, model, env) -> tuple[str, ...]   # what the UF's authorizer offers
     core_services(model), national_services(), flag_catalogue(), modelo(x), ambiente(x)
 
 ``UF`` fields: ``sigla``, ``nome``, ``codigo`` (cUF, 2 digits, str; alias ``cuf``), ``regiao``,
@@ -66,6 +67,7 @@ from states.registry import (
     modelo,
     national_services,
     nfce_qrcode,
+    offered_services,
     qrcode_urls,
     registry_info,
     route,
@@ -99,6 +101,7 @@ __all__ = [
     "modelo",
     "national_services",
     "nfce_qrcode",
+    "offered_services",
     "qrcode_urls",
     "registry_info",
     "route",

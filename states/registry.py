@@ -182,7 +182,7 @@ def _registry() -> _Registry:
         nacional_codigo_orgao=ws["nacional"]["codigo_orgao"],
         nacional_modelos=frozenset(ws["nacional"]["modelos"]),
         qrcode=qrcode,
-        flag_catalogue=MappingProxyType(dict(curation["flag_catalogue"])),
+        flag_catalogue=MappingProxyType({k: v for k, v in curation["flag_catalogue"].items() if not k.startswith("_")}),
         known_services=frozenset(known),
         info=info,
     )
@@ -247,13 +247,23 @@ def core_services(modelo_: str | int) -> tuple[str, ...]:
     return _registry().core_services[modelo(modelo_)]
 
 
+def offered_services(uf_: str | int | UF, modelo_: str | int, ambiente_: str | int) -> tuple[str, ...]:
+    """Every service the UF's normal authorizer offers for the model and environment: the core ones
+    it offers, in the reference's order, then its extras (e.g. CscNFCe, SP's NFC-e EPEC)."""
+    reg = _registry()
+    the_uf, mod, amb = uf(uf_), modelo(modelo_), ambiente(ambiente_)
+    table = _uf_table(reg, the_uf, mod, amb)
+    core = [s for s in reg.core_services[mod] if s in table]
+    return (*core, *sorted(s for s in table if s not in core))
+
+
 def national_services() -> tuple[str, ...]:
     """Services of the Ambiente Nacional (AN), for NF-e only."""
     return tuple(sorted(_registry().nacional["producao"]))
 
 
 def flag_catalogue() -> Mapping[str, str]:
-    """Every named per-UF flag with its description."""
+    """Every named per-UF flag with its pt-BR description (shown by ``ortho-fiscal states --uf``)."""
     return _registry().flag_catalogue
 
 
