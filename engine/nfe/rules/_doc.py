@@ -1,0 +1,171 @@
+"""Shared helpers of the business rules: element lookup in the NF-e namespace, Decimal reading, and
+the two locations of a field (XPath in the XML, dotted path of the JSON model).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from lxml import etree
+
+from engine.errors import Finding
+
+NFE_NS = "http://www.portalfiscal.inf.br/nfe"
+_NS = {"n": NFE_NS}
+
+# Elements the layout allows more than once (maxOccurs > 1): always indexed in paths, so the JSON
+# path of a list field has its index even when the list has one element.
+REPEATED = frozenset(
+    {
+        "det", "detPag", "autXML", "NFref", "vol", "lacres", "dup", "reboque", "obsCont", "obsFisco",
+        "procRef", "rastro", "DI", "adi", "detExport", "arma", "NVE", "gCred", "forDia", "deduc",
+        "med", "comb", "gIBSCBS",
+    }
+)  # fmt: skip
+
+
+def q(tag: str) -> str:
+    return f"{{{NFE_NS}}}{tag}"
+
+
+def local(el: etree._Element) -> str:
+    tag = el.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def find(el: etree._Element | None, path: str) -> etree._Element | None:
+    """``path`` like ``ide/cUF`` (NF-e namespace implied)."""
+    if el is None:
+        return None
+    return el.find("/".join(f"n:{p}" if p not in ("*", "..") else p for p in path.split("/")), _NS)
+
+
+def findall(el: etree._Element | None, path: str) -> list[etree._Element]:
+    if el is None:
+        return []
+    return list(el.iterfind("/".join(f"n:{p}" if p not in ("*", "..") else p for p in path.split("/")), _NS))
+
+
+def text(el: etree._Element | None, path: str | None = None) -> str | None:
+    node = find(el, path) if path else el
+    if node is None or node.text is None:
+        return None
+    return node.text.strip()
+
+
+def dec(el: etree._Element | None, path: str | None = None) -> Decimal | None:
+    """The Decimal value of a field, None when absent or not a number (the XSD reports that)."""
+    raw = text(el, path)
+    if raw is None or raw == "":
+        return None
+    try:
+        return Decimal(raw)
+    except InvalidOperation:
+        return None
+
+
+def locate(el: etree._Element) -> tuple[str, str]:
+    """(xpath, path) of ``el``: ``/NFe/infNFe/det[2]/prod/vProd`` and ``infNFe.det[1].prod.vProd``.
+
+    The XPath is absolute from the document root with 1-based indexes; the dotted path is relative
+    to the NFe element (the model's root) with 0-based indexes, like the JSON of the full model.
+    For documents other than NF-e the dotted path is relative to the document root.
+    """
+    chain: list[etree._Element] = []
+    node: etree._Element | None = el
+    while node is not None:
+        chain.append(node)
+        node = node.getparent()
+    chain.reverse()
+    xparts: list[str] = []
+    pparts: list[str] = []
+    started = False
+    nfe_in_chain = any(local(n) == "NFe" for n in chain)
+    for node in chain:
+        name = local(node)
+        parent = node.getparent()
+        idx = 0
+        if parent is not None and name in REPEATED:
+            idx = list(parent.iterchildren(node.tag)).index(node)
+            xparts.append(f"{name}[{idx + 1}]")
+        else:
+            xparts.append(name)
+        if started:
+            pparts.append(f"{name}[{idx}]" if name in REPEATED else name)
+        if (nfe_in_chain and name == "NFe") or (not nfe_in_chain and parent is None):
+            started = True
+    return "/" + "/".join(xparts), ".".join(pparts)
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """The parts of an NF-e every rule needs, found once."""
+
+    nfe: etree._Element
+    inf: etree._Element
+    ide: etree._Element | None
+    emit: etree._Element | None
+    total: etree._Element | None
+
+    @property
+    def mod(self) -> str | None:
+        return text(self.ide, "mod")
+
+    def dets(self) -> list[etree._Element]:
+        return findall(self.inf, "det")
+
+
+def nfe_of(root: etree._Element) -> etree._Element | None:
+    """The NFe element of an NFe / nfeProc / enviNFe root (first one), or None."""
+    if local(root) == "NFe":
+        return root
+    return find(root, "NFe")
+
+
+def doc_of(nfe: etree._Element) -> Doc | None:
+    inf = find(nfe, "infNFe")
+    if inf is None:
+        return None
+    return Doc(nfe=nfe, inf=inf, ide=find(inf, "ide"), emit=find(inf, "emit"), total=find(inf, "total"))
+
+
+def finding(
+    code: str,
+    mensagem: str,
+    el: etree._Element | None,
+    cstat: str | None,
+    *,
+    fallback: etree._Element | None = None,
+    suffix: str = "",
+    severity: str = "error",
+) -> Finding:
+    """A Finding located at ``el`` (or at ``fallback``/``suffix`` when the field is absent)."""
+    target = el if el is not None else fallback
+    xpath = path = ""
+    line: int | None = None
+    if target is not None:
+        xpath, path = locate(target)
+        line = source_line(target)
+        if el is None and suffix:
+            xpath = f"{xpath}/{suffix}"
+            path = f"{path}.{suffix}" if path else suffix
+    return Finding(code=code, mensagem=mensagem, path=path, xpath=xpath, cstat=cstat, line=line, severity=severity)
+
+
+def source_line(el: etree._Element) -> int | None:
+    """Line of ``el`` in the parsed source (None for a tree built in memory)."""
+    line = el.sourceline
+    return line if isinstance(line, int) else None
+
+
+def brl(value: Decimal) -> str:
+    """Money as shown to the user in messages: ``1234.50`` (layout form, dot decimal)."""
+    return f"{value:.2f}"
+
+
+def iter_text(el: etree._Element, path: str) -> Iterator[tuple[etree._Element, str]]:
+    for node in findall(el, path):
+        if node.text is not None:
+            yield node, node.text.strip()
