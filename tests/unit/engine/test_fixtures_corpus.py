@@ -67,3 +67,176 @@ def test_document_is_schema_valid_under_pl_010f(path: Path) -> None:
     else:
         # An unsigned document may only miss its ds:Signature (validated "as it will be once signed").
         assert len(errors) == 1 and "Signature" in errors[0], errors
+
+
+# --- consistency of the hand-made documents (what SEFAZ checks beyond the schema) ------------------
+
+
+def _dv_mod11(body: str) -> int:
+    # Chave de acesso / CNPJ DV: weights 2..9 from the right; char value = ASCII - 48 (NT 2025.001).
+    weights = [2 + i % 8 for i in range(len(body))]
+    total = sum((ord(c) - 48) * w for c, w in zip(reversed(body), weights, strict=True))
+    return 0 if total % 11 < 2 else 11 - total % 11
+
+
+def _cnpj_ok(value: str) -> bool:
+    return _dv_mod11(value[:12]) == int(value[12]) and _dv_mod11(value[:13]) == int(value[13])
+
+
+def _cpf_ok(value: str) -> bool:
+    nums = [int(c) for c in value]
+    d1 = sum(n * w for n, w in zip(nums[:9], range(10, 1, -1), strict=True)) * 10 % 11 % 10
+    d2 = sum(n * w for n, w in zip(nums[:10], range(11, 1, -1), strict=True)) * 10 % 11 % 10
+    return nums[9] == d1 and nums[10] == d2
+
+
+def _d(node: etree._Element, path: str) -> Decimal:
+    text = node.findtext(path, namespaces=N)
+    return Decimal(text) if text is not None else Decimal("0")
+
+
+def _sum(nodes: list[etree._Element], path: str) -> Decimal:
+    return sum((_d(n, path) for n in nodes), Decimal("0"))
+
+
+@pytest.mark.parametrize("path", MADE_DOCS, ids=_id)
+def test_made_document_chave_matches_ide_and_emit(path: Path) -> None:
+    inf = _parse(path).find("n:infNFe", N)
+    assert inf is not None
+    chave = inf.get("Id", "")[3:]
+    ide = inf.find("n:ide", N)
+    assert ide is not None
+    g = functools.partial(ide.findtext, namespaces=N)
+    assert len(chave) == 44
+    assert int(chave[43]) == _dv_mod11(chave[:43]) == int(g("n:cDV") or "x")
+    assert chave[:2] == g("n:cUF")
+    dh = g("n:dhEmi") or ""
+    assert chave[2:6] == dh[2:4] + dh[5:7]
+    assert chave[6:20] == inf.findtext("n:emit/n:CNPJ", namespaces=N)
+    assert chave[20:22] == g("n:mod")
+    assert chave[22:25] == (g("n:serie") or "").zfill(3)
+    assert chave[25:34] == (g("n:nNF") or "").zfill(9)
+    assert chave[34] == g("n:tpEmis")
+    assert chave[35:43] == g("n:cNF") != (g("n:nNF") or "").zfill(8)
+    assert (g("n:cMunFG") or "")[:2] == g("n:cUF")
+    assert dh.startswith("2026-")
+
+
+@pytest.mark.parametrize("path", MADE_DOCS, ids=_id)
+def test_made_document_cnpj_and_cpf_check_digits_are_valid(path: Path) -> None:
+    root = _parse(path)
+    cnpjs = [e.text or "" for e in root.iter(f"{{{NS}}}CNPJ")]
+    cpfs = [e.text or "" for e in root.iter(f"{{{NS}}}CPF")]
+    assert cnpjs
+    assert [c for c in cnpjs if not _cnpj_ok(c)] == []
+    assert [c for c in cpfs if not _cpf_ok(c)] == []
+
+
+@pytest.mark.parametrize("path", MADE_DOCS, ids=_id)
+def test_made_document_totals_follow_the_items_and_the_vnf_formula(path: Path) -> None:
+    inf = _parse(path).find("n:infNFe", N)
+    assert inf is not None
+    dets = inf.findall("n:det", N)
+    goods = [d for d in dets if d.find("n:imposto/n:ISSQN", N) is None]
+    for det in dets:
+        prod = det.find("n:prod", N)
+        assert prod is not None
+        expected = (_d(prod, "n:qCom") * _d(prod, "n:vUnCom")).quantize(Decimal("0.01"))
+        assert _d(prod, "n:vProd") == expected, det.get("nItem")
+    tot = inf.find("n:total/n:ICMSTot", N)
+    assert tot is not None
+    icms = [g for d in dets for g in d.findall("n:imposto/n:ICMS/*", N)]
+    sums = {
+        "vProd": _sum(goods, "n:prod/n:vProd"),
+        "vDesc": _sum(dets, "n:prod/n:vDesc"),
+        "vFrete": _sum(dets, "n:prod/n:vFrete"),
+        "vSeg": _sum(dets, "n:prod/n:vSeg"),
+        "vOutro": _sum(dets, "n:prod/n:vOutro"),
+        "vBC": _sum(icms, "n:vBC"),
+        "vICMS": _sum(icms, "n:vICMS"),
+        "vICMSDeson": _sum(icms, "n:vICMSDeson"),
+        "vFCP": _sum(icms, "n:vFCP"),
+        "vBCST": _sum(icms, "n:vBCST"),
+        "vST": _sum(icms, "n:vICMSST"),
+        "vFCPST": _sum(icms, "n:vFCPST"),
+        "vFCPSTRet": _sum(icms, "n:vFCPSTRet"),
+        "vII": _sum(dets, "n:imposto/n:II/n:vII"),
+        "vIPI": _sum(dets, "n:imposto/n:IPI/n:IPITrib/n:vIPI"),
+        "vIPIDevol": _sum(dets, "n:impostoDevol/n:IPI/n:vIPIDevol"),
+        "vPIS": _sum(goods, "n:imposto/n:PIS/*/n:vPIS"),
+        "vCOFINS": _sum(goods, "n:imposto/n:COFINS/*/n:vCOFINS"),
+    }
+    if tot.find("n:qBCMono", N) is not None:
+        sums |= {
+            "qBCMono": _sum(icms, "n:qBCMono"),
+            "vICMSMono": _sum(icms, "n:vICMSMono"),
+            "qBCMonoReten": _sum(icms, "n:qBCMonoReten"),
+            "vICMSMonoReten": _sum(icms, "n:vICMSMonoReten"),
+            "qBCMonoRet": _sum(icms, "n:qBCMonoRet"),
+            "vICMSMonoRet": _sum(icms, "n:vICMSMonoRet"),
+        }
+    assert {k: _d(tot, f"n:{k}") for k in sums} == sums
+    deduz = sum(
+        (_d(g, "n:vICMSDeson") for g in icms if g.findtext("n:indDeduzDeson", namespaces=N) == "1"), Decimal("0")
+    )
+    vserv = _d(inf, "n:total/n:ISSQNtot/n:vServ")
+    # MOC W16 (+ vICMSMonoReten, NT 2023.001; + vServ of the NF-e conjugada).
+    vnf = (
+        sums["vProd"]
+        - sums["vDesc"]
+        - deduz
+        + sums["vST"]
+        + sums["vFCPST"]
+        + _d(tot, "n:vICMSMonoReten")
+        + sums["vFrete"]
+        + sums["vSeg"]
+        + sums["vOutro"]
+        + sums["vII"]
+        + sums["vIPI"]
+        + sums["vIPIDevol"]
+        + vserv
+    )
+    assert _d(tot, "n:vNF") == vnf
+    ibscbs = inf.find("n:total/n:IBSCBSTot", N)
+    if ibscbs is not None:
+        groups = [g for d in dets for g in d.findall("n:imposto/n:IBSCBS/n:gIBSCBS", N)]
+        assert _d(ibscbs, "n:vBCIBSCBS") == _sum(groups, "n:vBC")
+        assert _d(ibscbs, "n:gIBS/n:gIBSUF/n:vIBSUF") == _sum(groups, "n:gIBSUF/n:vIBSUF")
+        assert _d(ibscbs, "n:gIBS/n:gIBSMun/n:vIBSMun") == _sum(groups, "n:gIBSMun/n:vIBSMun")
+        assert _d(ibscbs, "n:gIBS/n:vIBS") == _sum(groups, "n:vIBS")
+        assert _d(ibscbs, "n:gCBS/n:vCBS") == _sum(groups, "n:gCBS/n:vCBS")
+        # NT 2025.002: vNFTot = vNF + vIS; IBS and CBS are not added during 2026.
+        assert _d(inf, "n:total/n:vNFTot") == vnf + _d(inf, "n:total/n:ISTot/n:vIS")
+        vitems = [d for d in dets if d.find("n:vItem", N) is not None]
+        if vitems:
+            assert len(vitems) == len(dets)
+            assert _sum(dets, "n:vItem") == _d(inf, "n:total/n:vNFTot")
+
+
+@pytest.mark.parametrize("path", MADE_DOCS, ids=_id)
+def test_made_document_payments_cover_vnf_with_change(path: Path) -> None:
+    inf = _parse(path).find("n:infNFe", N)
+    assert inf is not None
+    vnf = _d(inf, "n:total/n:ICMSTot/n:vNF")
+    details = inf.findall("n:pag/n:detPag", N)
+    if any(d.findtext("n:tPag", namespaces=N) == "90" for d in details):
+        assert _sum(details, "n:vPag") == 0
+        return
+    paid = _sum(details, "n:vPag")
+    assert paid >= vnf
+    assert _d(inf, "n:pag/n:vTroco") == paid - vnf
+
+
+@pytest.mark.parametrize("path", [p for p in MADE_DOCS if p.name.startswith("nfce65")], ids=_id)
+def test_made_nfce_respects_model_65_restrictions(path: Path) -> None:
+    root = _parse(path)
+    ide = root.find("n:infNFe/n:ide", N)
+    assert ide is not None
+    g = functools.partial(ide.findtext, namespaces=N)
+    assert (g("n:mod"), g("n:idDest"), g("n:indFinal")) == ("65", "1", "1")
+    assert g("n:indPres") in ("1", "4")
+    assert g("n:tpImp") in ("4", "5")
+    assert root.find("n:infNFe/n:dest/n:IE", N) is None
+    assert root.findtext("n:infNFeSupl/n:qrCode", namespaces=N)
+    if g("n:tpEmis") != "1":
+        assert g("n:dhCont") and g("n:xJust")
