@@ -1,6 +1,6 @@
 """`ortho-fiscal states`: the 27 UFs, their authorizers and SEFAZ addresses, from the ``states`` registry.
 
-    ortho-fiscal states [--uf UF] [--json | --markdown]
+    ortho-fiscal states [--uf UF] [--json]
     ortho-fiscal states url --uf UF --model 55|65 --env producao|homologacao --service NAME
                             [--contingency] [--nacional] [--base-override URL] [--json]
 
@@ -28,9 +28,7 @@ def register(sub: Any) -> None:
         "SVC) ou, com --uf, todos os dados e endereços de uma UF.",
     )
     p.add_argument("--uf", help="sigla (SP) ou código IBGE (35) de uma UF: mostra o detalhe dela")
-    fmt = p.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true", help="saída em JSON")
-    fmt.add_argument("--markdown", action="store_true", help="tabela em Markdown (usada em docs/states.md)")
+    p.add_argument("--json", action="store_true", help="saída em JSON")
     p.set_defaults(handler=_show)
     ssub = p.add_subparsers(dest="states_command", metavar="SUBCOMMAND")
 
@@ -127,23 +125,6 @@ def _print_table(rows: list[tuple[str, ...]]) -> None:
         print("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip())
 
 
-def markdown_table() -> str:
-    """The states table in Markdown, with the registry's provenance (for docs/states.md)."""
-    info = states.registry_info()
-    lines = [
-        "| " + " | ".join(HEADERS) + " | Outros fusos |",
-        "|" + "---|" * (len(HEADERS) + 1),
-    ]
-    for u in states.all_ufs():
-        others = ", ".join(u.timezones[1:]) or "-"
-        lines.append("| " + " | ".join(_row(u)) + f" | {others} |")
-    lines.append("")
-    lines.append(
-        f"Gerado de `states/data` (versão dos dados {info.data_version}, referência de {info.snapshot_date})."
-    )
-    return "\n".join(lines)
-
-
 def _show(args: argparse.Namespace) -> int:
     try:
         if args.uf:
@@ -164,8 +145,6 @@ def _show(args: argparse.Namespace) -> int:
             "ufs": [_summary(u) for u in states.all_ufs()],
         }
         print(json.dumps(doc, ensure_ascii=False, indent=2))
-    elif args.markdown:
-        print(markdown_table())
     else:
         _print_table([_row(u) for u in states.all_ufs()])
     return 0

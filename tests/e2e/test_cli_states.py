@@ -66,14 +66,6 @@ def test_one_uf_in_detail_as_json() -> None:
     assert doc["nfce_qrcode"]["producao"]["qrcode"] == "http://nfe.sefaz.ba.gov.br/servicos/nfce/qrcode.aspx"
 
 
-def test_markdown_table() -> None:
-    result = run("--markdown")
-    assert result.returncode == 0, result.stderr
-    rows = [line for line in result.stdout.splitlines() if line.startswith("| ")]
-    assert len(rows) == 28  # header + 27
-    assert "referência de" in result.stdout
-
-
 def test_unknown_uf_is_a_usage_error() -> None:
     result = run("--uf", "XX")
     assert result.returncode == 2
