@@ -187,3 +187,32 @@ def test_registry_records_sources_date_and_every_disagreement(nfe: Any, nfce: An
         assert entry["item"] in recorded
     for line in (*qrcode["divergencias"], *qrcode["divergencias_comentadas"]):
         assert line in info.divergencias
+
+
+def test_data_files_are_exactly_what_build_data_makes_from_the_reference() -> None:
+    """states/data/webservices.json and nfce_qrcode.json are generated, never edited by hand."""
+    from states import build_data
+
+    _load("sefaz-endpoints-nfe.json")  # fails with the clear message when the reference is absent
+    curation = json.loads((build_data.DATA_DIR / "curation.json").read_text(encoding="utf-8"))
+    builders = (("webservices.json", build_data.build_webservices), ("nfce_qrcode.json", build_data.build_qrcode))
+    for name, build in builders:
+        committed = json.loads((build_data.DATA_DIR / name).read_text(encoding="utf-8"))
+        rebuilt = build(REFERENCE, curation, committed["_meta"]["data_version"])
+        assert json.loads(json.dumps(rebuilt)) == committed, f"run: python -m states.build_data (stale {name})"
+
+
+def test_missing_reference_fails_with_a_clear_message(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setitem(globals(), "REFERENCE", tmp_path / "absent")
+    with pytest.raises(pytest.fail.Exception, match=r"reference file .* is missing"):
+        _load("sefaz-endpoints-nfe.json")
+
+
+def test_no_uf_is_special_cased_in_code() -> None:
+    """Per-UF behaviour lives in the data (flags, tables), never in `if uf == "SP"`."""
+    siglas = "|".join(u.sigla for u in states.all_ufs())
+    pattern = re.compile(rf"""(==|!=|\bin)\s*[\(\[{{]?\s*["']({siglas})["']""")
+    sources = [*(REPO_ROOT / "states").glob("*.py"), REPO_ROOT / "cli" / "states.py"]
+    offenders = [f"{p.name}:{n}" for p in sources for n, line in enumerate(p.read_text().splitlines(), 1)
+                 if pattern.search(line)]  # fmt: skip
+    assert offenders == []
