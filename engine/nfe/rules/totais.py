@@ -171,8 +171,11 @@ def _v(tot: etree._Element, campo: str) -> Decimal:
 
 
 def rule_vnf(doc: Doc) -> Iterator[Finding]:
-    """W16-10 (cStat 610): vNF = vProd - vDesc - vICMSDeson + vST + vFCPST + vFrete + vSeg + vOutro
-    + vII + vIPI + vIPIDevol + vServ (ISSQNtot).
+    """W16-10 (cStat 610): vNF = vProd - vDesc - vICMSDeson + vST + vFCPST + vICMSMonoReten + vFrete
+    + vSeg + vOutro + vII + vIPI + vIPIDevol + vServ (ISSQNtot).
+
+    vICMSMonoReten (ICMS monofásico retained from the buyer, CST 15) entered the formula with
+    NT 2023.001, which altered W16-10 for the monophasic fuel taxation.
 
     Exceptions of the MOC: not applied to faturamento direto de veículos novos (veicProd/tpOp = 2)
     nor to imports (CFOP 3xxx); not subtracting vICMSDeson is tolerated (NT 2013.005 v1.22,
@@ -189,7 +192,8 @@ def rule_vnf(doc: Doc) -> Iterator[Finding]:
     if any(text(d, "prod/veicProd/tpOp") == "2" for d in dets):
         return
     base = (
-        _v(tot, "vProd") - _v(tot, "vDesc") + _v(tot, "vST") + _v(tot, "vFCPST") + _v(tot, "vFrete")
+        _v(tot, "vProd") - _v(tot, "vDesc") + _v(tot, "vST") + _v(tot, "vFCPST") + _v(tot, "vICMSMonoReten")
+        + _v(tot, "vFrete")
         + _v(tot, "vSeg") + _v(tot, "vOutro") + _v(tot, "vII") + _v(tot, "vIPI") + _v(tot, "vIPIDevol")
         + (dec(doc.total, "ISSQNtot/vServ") or _ZERO)
     )  # fmt: skip
@@ -199,7 +203,7 @@ def rule_vnf(doc: Doc) -> Iterator[Finding]:
         yield finding(
             "NFE_VNF",
             f"vNF informado {brl(vnf)} difere do valor calculado {brl(esperado)} (vProd - vDesc - vICMSDeson + vST "
-            "+ vFCPST + vFrete + vSeg + vOutro + vII + vIPI + vIPIDevol + vServ)",
+            "+ vFCPST + vICMSMonoReten + vFrete + vSeg + vOutro + vII + vIPI + vIPIDevol + vServ)",
             vnf_el,
             "610",
         )

@@ -245,6 +245,15 @@ def test_vnf_with_icms_desonerado_subtracted_or_not() -> None:
     assert run(root) == []
 
 
+def test_vnf_adds_icms_monofasico_retained() -> None:
+    # hand-made fixture with ICMS 15 (vICMSMonoReten 560.00): NT 2023.001 added it to W16-10
+    path = Path(__file__).resolve().parents[3] / "fixtures" / "nfe" / "made" / "nfe55_mt_combustivel_monofasico.xml"
+    root = parse_xml_file(path)
+    assert run(root) == []
+    set_text(root, "//n:ICMSTot/n:vNF", "21528.70")  # vProd alone, retention left out
+    assert ("NFE_VNF", "610", "infNFe.total.ICMSTot.vNF") in keys(run(root))
+
+
 def _sum(root: etree._Element, path: str) -> Decimal:
     return sum((Decimal(e.text) for e in root.xpath(path, namespaces=NS)), Decimal(0))  # type: ignore[union-attr]
 
