@@ -175,6 +175,8 @@ def test_made_document_totals_follow_the_items_and_the_vnf_formula(path: Path) -
             "qBCMonoRet": _sum(icms, "n:qBCMonoRet"),
             "vICMSMonoRet": _sum(icms, "n:vICMSMonoRet"),
         }
+    if tot.find("n:vTotTrib", N) is not None:
+        sums["vTotTrib"] = _sum(dets, "n:imposto/n:vTotTrib")  # cStat 685
     assert {k: _d(tot, f"n:{k}") for k in sums} == sums
     deduz = sum(
         (_d(g, "n:vICMSDeson") for g in icms if g.findtext("n:indDeduzDeson", namespaces=N) == "1"), Decimal("0")
