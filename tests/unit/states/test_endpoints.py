@@ -5,6 +5,7 @@ cases where a service is not offered fail with a stable code and a pt-BR message
 from __future__ import annotations
 
 import itertools
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -280,3 +281,26 @@ def test_errors_have_stable_codes_and_portuguese_messages(
     assert info.value.code == code
     assert info.value.mensagem == str(info.value)
     assert any(word in info.value.mensagem for word in ("desconhecid", "inválido", "indisponível", "não"))
+
+
+# --- NFC-e QR Code addresses -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sigla", SIGLAS)
+@pytest.mark.parametrize("env", ENVS)
+def test_nfce_qrcode_addresses_fit_the_layout(sigla: str, env: str) -> None:
+    """qrCode is '<base>?p=...' (leiauteNFe_v4.00.xsd patterns, v2 and v3); urlChave is TString 21-85."""
+    qrcode, url_chave = states.qrcode_urls(sigla, env)
+    # Kept verbatim: several UFs publish http:// addresses, and the XSD accepts http and https.
+    assert re.fullmatch(r"https?://[^\s?#]+", qrcode), qrcode
+    assert 21 <= len(url_chave) <= 85, url_chave
+    assert url_chave == url_chave.strip() and " " not in url_chave
+    info = states.nfce_qrcode(sigla, env)
+    assert info.versao_referencia in {"200", "300"}
+    assert (info.qrcode, info.url_chave) == (qrcode, url_chave)
+
+
+def test_qrcode_urls_differ_by_environment_where_the_uf_publishes_two() -> None:
+    assert states.qrcode_urls("SP", "producao").qrcode == "https://www.nfce.fazenda.sp.gov.br/qrcode"
+    assert states.qrcode_urls("SP", "homologacao").qrcode == "https://www.homologacao.nfce.fazenda.sp.gov.br/qrcode"
+    assert states.qrcode_urls("35", 1) == states.qrcode_urls("SP", "producao")
