@@ -1,0 +1,63 @@
+"""`ortho-fiscal validate FILE...`: schema, business rules and signature of NF-e documents.
+
+One line per finding, ``FILE:LINE: PATH: message``; notes (e.g. a document not signed yet) are
+printed but do not fail. Exit 0 all valid, 1 any invalid, 2 a file unreadable or of unknown kind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from typing import Any
+
+from engine.errors import Finding, SchemaError, XmlError
+from engine.nfe.validate import validate_document
+from engine.xml.parser import parse_xml_file
+
+
+def register(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "validate",
+        help="valida NF-e, NFC-e, nfeProc, eventos e inutilização",
+        description="Valida documentos (NFe, nfeProc, envEvento, procEventoNFe, inutNFe): schema oficial escolhido "
+        "pelo elemento raiz, regras de negócio da SEFAZ e, se houver, a assinatura digital (digest e valor). "
+        "Documento ainda não assinado é validado como ficará depois de assinado (a falta da assinatura é "
+        "apenas uma nota). Saída: 0 todos válidos, 1 algum inválido, 2 arquivo ilegível ou de tipo desconhecido.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="arquivos XML")
+    p.set_defaults(handler=_validate)
+
+
+def _line(file: str, f: Finding) -> str:
+    where = f.path or f.xpath or "-"
+    prefix = "nota: " if f.severity != "error" else ""
+    cstat = f" (cStat {f.cstat})" if f.cstat else ""
+    return f"{file}:{f.line or 0}: {where}: {prefix}{f.mensagem}{cstat} [{f.code}]"
+
+
+def _validate(args: argparse.Namespace) -> int:
+    # The CLI is the composition root: the clock is read here and passed to the engine.
+    now = dt.datetime.now(dt.UTC)
+    status = 0
+    for file in args.files:
+        try:
+            root = parse_xml_file(file)
+            report = validate_document(root, now=now)
+        except XmlError as exc:
+            line = getattr(exc, "line", None) or 0
+            print(f"{file}:{line}: -: {exc.mensagem} [{exc.code}]", file=sys.stderr)
+            status = 2
+            continue
+        except SchemaError as exc:
+            print(f"{file}:0: -: {exc.mensagem} [{exc.code}]", file=sys.stderr)
+            status = 2
+            continue
+        for f in report.findings:
+            print(_line(file, f))
+        if report.valid:
+            print(f"{file}: {report.kind} válido", file=sys.stderr)
+        else:
+            print(f"{file}: {report.kind} inválido ({len(report.errors)} erro(s))", file=sys.stderr)
+            status = max(status, 1)
+    return status
