@@ -21,15 +21,14 @@ import datetime as dt
 import re
 import secrets
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Protocol
 
+import states
 from engine.documentos import cnpj_valido, cpf_valido, normalizar
 from engine.errors import ChaveError, Finding
 
 __all__ = [
     "CNF_PROIBIDOS",
-    "UF_CODIGOS",
     "Chave",
     "RandomSource",
     "check_chave",
@@ -39,18 +38,8 @@ __all__ = [
     "gerar_cnf",
     "make_chave",
     "parse_chave",
+    "sigla_uf",
 ]
-
-# IBGE codes of the 27 UFs (Tabela de UF do IBGE, MOC Anexo: cUF). Immutable view.
-UF_CODIGOS: MappingProxyType[str, str] = MappingProxyType(
-    {
-        "RO": "11", "AC": "12", "AM": "13", "RR": "14", "PA": "15", "AP": "16", "TO": "17",
-        "MA": "21", "PI": "22", "CE": "23", "RN": "24", "PB": "25", "PE": "26", "AL": "27",
-        "SE": "28", "BA": "29", "MG": "31", "ES": "32", "RJ": "33", "SP": "35", "PR": "41",
-        "SC": "42", "RS": "43", "MS": "50", "MT": "51", "GO": "52", "DF": "53",
-    }
-)  # fmt: skip
-UF_SIGLAS: MappingProxyType[str, str] = MappingProxyType({v: k for k, v in UF_CODIGOS.items()})
 
 # NT 2019.001, regra B03-10 (cStat 897): weak codes refused by SEFAZ.
 CNF_PROIBIDOS: frozenset[str] = frozenset(
@@ -93,7 +82,7 @@ class Chave:
 
     @property
     def uf(self) -> str | None:
-        return UF_SIGLAS.get(self.cUF)
+        return sigla_uf(self.cUF)
 
     @property
     def ano(self) -> int:
@@ -143,13 +132,24 @@ def dv_chave(chave43: str) -> str:
 
 
 def codigo_uf(uf: str) -> str:
-    """IBGE code of a UF given as sigla (``SP``) or code (``35``); ChaveError if unknown."""
-    u = uf.strip().upper()
-    if u in UF_CODIGOS:
-        return UF_CODIGOS[u]
-    if u in UF_SIGLAS:
-        return u
-    raise ChaveError(f"UF desconhecida: {uf!r}", code="CHAVE_UF", cstat="614")
+    """IBGE code (cUF) of a UF given as sigla (``SP``) or code (``35``); ChaveError if unknown.
+
+    The UF table is ``states`` (the 27 UFs as data), the project's single source for it.
+    """
+    try:
+        return states.uf(uf.strip()).codigo
+    except states.UnknownUF as exc:
+        raise ChaveError(f"UF desconhecida: {uf!r}", code="CHAVE_UF", cstat="614") from exc
+
+
+def sigla_uf(codigo: str) -> str | None:
+    """Sigla of the UF whose IBGE code is ``codigo`` (``35`` -> ``SP``), None if there is none."""
+    if not (len(codigo) == 2 and codigo.isdigit()):
+        return None
+    try:
+        return states.uf(codigo).sigla
+    except states.UnknownUF:
+        return None
 
 
 def cnf_permitido(cnf: str, nnf: int | str) -> bool:
@@ -276,7 +276,7 @@ def check_chave(chave: str, *, hoje: dt.date | None = None, path: str = "", xpat
     except ChaveError as exc:
         return [f(exc.code, exc.mensagem, None)]
     out: list[Finding] = []
-    if c.cUF not in UF_SIGLAS:
+    if sigla_uf(c.cUF) is None:
         out.append(f("CHAVE_UF", f"chave com código de UF inexistente: {c.cUF}", "614"))
     ano = int(c.AAMM[:2])
     if ano < 6 or (hoje is not None and 2000 + ano > hoje.year):

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from engine.errors import Finding
-from engine.nfe.chave import UF_CODIGOS
+from engine.nfe.chave import sigla_uf
 from engine.nfe.rules._doc import Doc, find, findall, finding, text
 
 TOLERANCIA_FUTURO = dt.timedelta(minutes=5)
@@ -47,7 +47,7 @@ def rule_uf(doc: Doc) -> Iterator[Finding]:
     cuf = text(doc.ide, "cUF")
     if not cuf:
         return
-    sigla = next((s for s, c in UF_CODIGOS.items() if c == cuf), None)
+    sigla = sigla_uf(cuf)
     mun_fg = find(doc.ide, "cMunFG")
     if text(mun_fg) and not (text(mun_fg) or "").startswith(cuf):
         yield finding(

@@ -13,13 +13,14 @@ from engine.documentos import cnpj_dv
 from engine.errors import ChaveError
 from engine.nfe.chave import (
     CNF_PROIBIDOS,
-    UF_CODIGOS,
     check_chave,
     cnf_permitido,
+    codigo_uf,
     dv_chave,
     gerar_cnf,
     make_chave,
     parse_chave,
+    sigla_uf,
 )
 
 # Keys of authorized documents (nfelib samples, protNFe cStat 100).
@@ -180,6 +181,8 @@ def test_alphanumeric_cnpj_letters_change_the_dv() -> None:
     assert "CHAVE_DV" in {f.code for f in check_chave(tampered)}
 
 
-def test_uf_table_has_the_27_ufs() -> None:
-    assert len(UF_CODIGOS) == 27
-    assert UF_CODIGOS["SP"] == "35" and UF_CODIGOS["DF"] == "53"
+def test_uf_codes_come_from_the_states_table() -> None:
+    assert codigo_uf("SP") == "35" and codigo_uf("df") == "53" and codigo_uf("43") == "43"
+    assert sigla_uf("35") == "SP" and sigla_uf("99") is None and sigla_uf("3") is None
+    with pytest.raises(ChaveError):
+        codigo_uf("XX")
