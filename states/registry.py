@@ -59,7 +59,7 @@ class _Registry:
     nacional_modelos: frozenset[str]
     qrcode: Mapping[str, Mapping[str, NfceQrCode]]
     flag_catalogue: Mapping[str, str]
-    known_services: frozenset[str]
+    known_services: Mapping[str, str]  # lower-case name -> canonical name
     info: RegistryInfo
 
 
@@ -95,17 +95,17 @@ def _freeze_services(raw: Mapping[str, Any]) -> Mapping[str, Mapping[str, Mappin
     )
 
 
-@functools.cache
-def _registry() -> _Registry:
-    ufs_doc = _read("ufs.json")
-    ws = _read("webservices.json")
-    qr = _read("nfce_qrcode.json")
-    curation = _read("curation.json")
+def _build_ufs(ufs_doc: Any, ws: Any, curation: Any) -> tuple[UF, ...]:
     m55, m65 = ws["models"]["55"], ws["models"]["65"]
     flags_by_uf: Mapping[str, list[str]] = curation["flags"]
+    catalogue = curation["flag_catalogue"]
     ufs: list[UF] = []
     for row in ufs_doc["ufs"]:
         sigla = row["sigla"]
+        flags = frozenset(flags_by_uf.get(sigla, ()))
+        unknown = sorted(f for f in flags if f not in catalogue)
+        if unknown:
+            raise StatesError(f"dados inconsistentes: {sigla} usa particularidades fora do catálogo: {unknown}")
         ufs.append(
             UF(
                 sigla=sigla,
@@ -117,33 +117,14 @@ def _registry() -> _Registry:
                 nfe_autorizador=m55["ufs"][sigla]["autorizador"],
                 nfce_autorizador=m65["ufs"][sigla]["autorizador"],
                 nfe_contingencia=m55["ufs"][sigla]["contingencia"],
-                flags=frozenset(flags_by_uf.get(sigla, ())),
+                flags=flags,
             )
         )
-    by_key: dict[str, UF] = {}
-    for uf_ in ufs:
-        by_key[uf_.sigla] = uf_
-        by_key[uf_.codigo] = uf_
-    services: _ServiceTable = MappingProxyType(
-        {str(m): _freeze_services(ws["models"][m]["autorizadores"]) for m in MODELOS}
-    )
-    nacional: Mapping[str, Mapping[str, _Soap]] = MappingProxyType(
-        {
-            str(amb): MappingProxyType({svc: _soap(info) for svc, info in ws["nacional"][amb].items()})
-            for amb in AMBIENTES
-        }
-    )
-    known = {svc for m in MODELOS for envs in services[m].values() for table in envs.values() for svc in table}
-    known |= {
-        svc
-        for m in MODELOS
-        for by_env in ws["models"][m]["nao_oferecidos"].values()
-        for by_svc in by_env.values()
-        for svc in by_svc
-    }
-    known |= {svc for table in nacional.values() for svc in table}
-    known |= {svc for m in MODELOS for svc in ws["models"][m]["core_services"]}
-    qrcode = MappingProxyType(
+    return tuple(ufs)
+
+
+def _build_qrcode(qr: Any) -> Mapping[str, Mapping[str, NfceQrCode]]:
+    return MappingProxyType(
         {
             sigla: MappingProxyType(
                 {
@@ -162,29 +143,52 @@ def _registry() -> _Registry:
             for sigla, envs in qr["ufs"].items()
         }
     )
-    meta = ws["_meta"]
-    info = RegistryInfo(
-        data_version=meta["data_version"],
-        snapshot_date=meta["snapshot_date"],
-        sources=tuple(meta["sources"]),
-        divergencias=tuple([*ws["divergencias"], *qr["divergencias"]]),
+
+
+@functools.cache
+def _registry() -> _Registry:
+    ufs_doc = _read("ufs.json")
+    ws = _read("webservices.json")
+    curation = _read("curation.json")
+    ufs = _build_ufs(ufs_doc, ws, curation)
+    by_key = {key: u for u in ufs for key in (u.sigla, u.codigo)}
+    services: _ServiceTable = MappingProxyType(
+        {str(m): _freeze_services(ws["models"][m]["autorizadores"]) for m in MODELOS}
     )
+    nacional: Mapping[str, Mapping[str, _Soap]] = MappingProxyType(
+        {
+            str(amb): MappingProxyType({svc: _soap(info) for svc, info in ws["nacional"][amb].items()})
+            for amb in AMBIENTES
+        }
+    )
+    not_offered = cast(
+        Mapping[str, Mapping[str, Mapping[str, Mapping[str, str]]]],
+        _freeze({m: ws["models"][m]["nao_oferecidos"] for m in MODELOS}),
+    )
+    known = {svc for m in MODELOS for envs in services[m].values() for table in envs.values() for svc in table}
+    known |= {svc for m in MODELOS for by_env in not_offered[m].values() for t in by_env.values() for svc in t}
+    known |= {svc for table in nacional.values() for svc in table}
+    known |= {svc for m in MODELOS for svc in ws["models"][m]["core_services"]}
+    meta = ws["_meta"]
+    qr = _read("nfce_qrcode.json")
     return _Registry(
-        ufs=tuple(ufs),
+        ufs=ufs,
         by_key=MappingProxyType(by_key),
         services=services,
-        not_offered=cast(
-            Mapping[str, Mapping[str, Mapping[str, Mapping[str, str]]]],
-            _freeze({m: ws["models"][m]["nao_oferecidos"] for m in MODELOS}),
-        ),
+        not_offered=not_offered,
         core_services=MappingProxyType({m: tuple(ws["models"][m]["core_services"]) for m in MODELOS}),
         nacional=nacional,
         nacional_codigo_orgao=ws["nacional"]["codigo_orgao"],
         nacional_modelos=frozenset(ws["nacional"]["modelos"]),
-        qrcode=qrcode,
+        qrcode=_build_qrcode(qr),
         flag_catalogue=MappingProxyType({k: v for k, v in curation["flag_catalogue"].items() if not k.startswith("_")}),
-        known_services=frozenset(known),
-        info=info,
+        known_services=MappingProxyType({svc.lower(): svc for svc in known}),
+        info=RegistryInfo(
+            data_version=meta["data_version"],
+            snapshot_date=meta["snapshot_date"],
+            sources=tuple(meta["sources"]),
+            divergencias=tuple([*ws["divergencias"], *qr["divergencias"]]),
+        ),
     )
 
 
@@ -231,14 +235,11 @@ def ambiente(value: str | int) -> Ambiente:
 
 
 def _service_name(name: str) -> str:
-    reg = _registry()
-    if name in reg.known_services:
-        return name
-    by_lower = {s.lower(): s for s in reg.known_services}
-    found = by_lower.get(name.strip().lower())
+    known = _registry().known_services
+    found = known.get(name.strip().lower())
     if found is None:
-        known = ", ".join(sorted(reg.known_services))
-        raise UnknownService(f"serviço desconhecido: {name!r}; serviços conhecidos: {known}")
+        options = ", ".join(sorted(known.values()))
+        raise UnknownService(f"serviço desconhecido: {name!r}; serviços conhecidos: {options}")
     return found
 
 
