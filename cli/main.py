@@ -19,6 +19,8 @@ COMMAND_MODULES = (
     "cli.chave",
     "cli.certs",
     "cli.states",
+    "cli.sefaz",
+    "cli.simulator",
 )
 
 
