@@ -14,8 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from engine.documentos import cnpj_valido
 from engine.errors import Finding
-from engine.nfe.build.documento import cnpj_valido
 from engine.nfe.build.input import Aliquota, Endereco, TributacaoIBSCBS, TributacaoICMS, TributacaoPisCofins
 from engine.nfe.build.messages import EntradaInvalida, findings_from_validation
 

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from engine.nfe.build.documento import cnpj_valido, cpf_valido
+from engine.documentos import cnpj_valido, cpf_valido
 from engine.nfe.build.messages import EntradaInvalida, findings_from_validation
 
 UFS = frozenset(

@@ -40,6 +40,28 @@ def json_path(loc: Sequence[int | str], prefix: str = "") -> str:
     return out
 
 
+# Human descriptions of the input patterns (input.py / emitter.py), instead of the raw regex.
+_PATTERNS = {
+    r"^[0-9]{7}$": "7 dígitos",
+    r"^[0-9]{8}$": "8 dígitos",
+    r"^[0-9]{11}$": "11 dígitos (CPF sem pontuação)",
+    r"^[0-9A-Z]{12}[0-9]{2}$": "14 caracteres (CNPJ sem pontuação; letras maiúsculas no CNPJ alfanumérico)",
+    r"^([0-9]{2}|[0-9]{8})$": "8 dígitos (NCM) ou 2 dígitos para serviço",
+    r"^[1-7][0-9]{3}$": "4 dígitos (CFOP)",
+    r"^5[0-9]{3}$": "CFOP interno de 4 dígitos começando por 5",
+    r"^[0-9]{6,14}$": "6 a 14 dígitos (DDD + número, sem pontuação)",
+    r"^[0-9]{2}$": "2 dígitos",
+    r"^[0-9]{3}$": "3 dígitos",
+    r"^[0-9]{6}$": "6 dígitos",
+    r"^[0-9]{1,6}$": "1 a 6 dígitos",
+    r"^[0-9]{2,14}$": "2 a 14 dígitos",
+    r"^([0-9]{2,14}|ISENTO)$": "2 a 14 dígitos ou ISENTO",
+    r"^([0-9]{8}|[0-9]{12,14})$": "GTIN de 8, 12, 13 ou 14 dígitos",
+    r"^[0-9]{6}[0-9A-Z]{12}[0-9]{26}$": "chave de acesso de 44 caracteres",
+    r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "endereço de e-mail",
+}
+
+
 def _describe(err: Any) -> str:
     kind: str = err.get("type", "")
     ctx: dict[str, Any] = err.get("ctx") or {}
@@ -73,7 +95,8 @@ def _describe(err: Any) -> str:
     if kind == "string_too_long":
         return f"texto muito longo (máximo {ctx.get('max_length')} caracteres)"
     if kind == "string_pattern_mismatch":
-        return f"formato inválido (esperado: {ctx.get('pattern')})"
+        pattern = str(ctx.get("pattern", ""))
+        return f"formato inválido (esperado: {_PATTERNS.get(pattern, pattern)})"
     if kind == "too_short":
         return f"lista com poucos elementos (mínimo {ctx.get('min_length')})"
     if kind == "too_long":
@@ -87,7 +110,8 @@ def _describe(err: Any) -> str:
     if kind == "less_than_equal":
         return f"deve ser menor ou igual a {ctx.get('le')}"
     if kind in ("literal_error", "enum"):
-        return f"valor não permitido (aceitos: {ctx.get('expected')})"
+        aceitos = str(ctx.get("expected", "")).replace(" or ", " ou ")
+        return f"valor não permitido (aceitos: {aceitos})"
     if kind == "finite_number":
         return "deve ser um número finito"
     return "valor inválido"
