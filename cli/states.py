@@ -209,6 +209,7 @@ def _url(args: argparse.Namespace) -> int:
             "soap_action": ep.soap_action,
             "versao_dados": ep.versao_dados,
             "codigo_orgao": ep.codigo_orgao,
+            "tls_min_version": ep.tls_min_version,
         }
         print(json.dumps(doc, ensure_ascii=False, indent=2))
     else:

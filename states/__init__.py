@@ -33,7 +33,8 @@ NFeRecepcaoEvento4, i.e. manifestação do destinatário) or a UF extra (CscNFCe
 
 ``Endpoint`` carries the SOAP details a client needs: ``url``, ``soap_operation``, ``soap_method``,
 ``namespace`` (``http://www.portalfiscal.inf.br/nfe/wsdl/<soap_operation>``), ``soap_action``,
-``versao_dados`` (the ``versao`` of the message), ``autorizador`` and ``codigo_orgao``.
+``versao_dados`` (the ``versao`` of the message), ``autorizador``, ``codigo_orgao`` and
+``tls_min_version`` (per-authorizer TLS overrides live in the data, never a global setting).
 
 Errors (``states.errors``, each with a stable ``code`` and a pt-BR ``mensagem``): ``UnknownUF``
 (UF_DESCONHECIDA), ``InvalidModel`` (MODELO_INVALIDO), ``InvalidEnvironment`` (AMBIENTE_INVALIDO),

@@ -125,6 +125,11 @@ def build_webservices(reference: Path, curation: Mapping[str, Any], date: str) -
         },
         "models": {"55": m55, "65": m65},
         "nacional": nacional,
+        "tls": {
+            "default": curation["tls"]["default"],
+            "overrides": curation["tls"]["overrides"],
+            "source": curation["tls"]["source"],
+        },
         "divergencias": [_divergence_text(d) for d in [*nfe["divergencias"], *nfce["divergencias"]]],
     }
 

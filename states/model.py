@@ -62,7 +62,8 @@ class Endpoint:
     ``autorizador`` is who answers: the UF itself, ``SVRS``, ``SVAN``, ``SVC-AN``, ``SVC-RS`` or ``AN``
     (Ambiente Nacional). ``codigo_orgao`` is the cOrgao/cUF the message carries for this endpoint
     (``91`` at the AN). ``url`` already has any ``base_override`` applied; ``source_url`` is the
-    real address from the data.
+    real address from the data. ``tls_min_version``: the lowest TLS version the server takes
+    (``TLSv1.2`` for every 4.00 service; per-authorizer overrides live in the data).
     """
 
     uf: str
@@ -77,6 +78,7 @@ class Endpoint:
     soap_method: str
     versao_dados: str
     codigo_orgao: str
+    tls_min_version: str = "TLSv1.2"
 
     @property
     def namespace(self) -> str:

@@ -59,6 +59,7 @@ class _Registry:
     nacional_modelos: frozenset[str]
     qrcode: Mapping[str, Mapping[str, NfceQrCode]]
     flag_catalogue: Mapping[str, str]
+    tls: Mapping[str, Mapping[str, str]]  # autorizador -> settings; "" = default
     known_services: Mapping[str, str]  # lower-case name -> canonical name
     info: RegistryInfo
 
@@ -183,6 +184,7 @@ def _registry() -> _Registry:
         qrcode=_build_qrcode(qr),
         flag_catalogue=MappingProxyType({k: v for k, v in curation["flag_catalogue"].items() if not k.startswith("_")}),
         known_services=MappingProxyType({svc.lower(): svc for svc in known}),
+        tls=cast(Mapping[str, Mapping[str, str]], _freeze({"": ws["tls"]["default"], **ws["tls"]["overrides"]})),
         info=RegistryInfo(
             data_version=meta["data_version"],
             snapshot_date=meta["snapshot_date"],
@@ -365,6 +367,7 @@ def _endpoint(
     base_override: str | None,
 ) -> Endpoint:
     final = soap.url if base_override is None else _override(base_override, soap.url, autorizador, mod)
+    tls = _registry().tls
     return Endpoint(
         uf=the_uf.sigla,
         modelo=mod,
@@ -378,6 +381,7 @@ def _endpoint(
         soap_method=soap.soap_method,
         versao_dados=soap.versao_dados,
         codigo_orgao=codigo_orgao,
+        tls_min_version={**tls[""], **tls.get(autorizador, {})}["min_version"],
     )
 
 

@@ -96,6 +96,7 @@ def test_url_with_simulator_override_and_json() -> None:
     assert doc["namespace"] == "http://www.portalfiscal.inf.br/nfe/wsdl/NFeStatusServico4"
     assert doc["soap_method"] == "nfeStatusServicoNF"
     assert doc["codigo_orgao"] == "12"
+    assert doc["tls_min_version"] == "TLSv1.2"
 
 
 def test_url_not_offered_exits_1_with_a_portuguese_message() -> None:

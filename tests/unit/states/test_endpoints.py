@@ -83,6 +83,8 @@ def test_every_core_service_resolves_to_an_https_url_naming_it(sigla: str, model
     assert ep.namespace == "http://www.portalfiscal.inf.br/nfe/wsdl/" + ep.soap_operation
     assert ep.soap_action == f"{ep.namespace}/{ep.soap_method}"
     assert ep.versao_dados in {"1.00", "2.00", "4.00"}
+    # NF-e/NFC-e 4.00 servers take TLS 1.2 or higher; no server is known to need an override.
+    assert ep.tls_min_version == "TLSv1.2"
 
 
 @pytest.mark.parametrize("sigla", SIGLAS)
