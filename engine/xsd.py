@@ -34,9 +34,14 @@ _ROOTS: dict[str, str] = {
     "retInutNFe": f"{_NFE_PKG}/retInutNFe_v4.00.xsd",
     "procInutNFe": f"{_NFE_PKG}/procInutNFe_v4.00.xsd",
     "retEnvEvento": "evento_generico_v1.00/retEnvEvento_v1.00.xsd",
+    # Consulta cadastro (PL_ConsCad_v2.00): the request root is "ConsCad", capital C, as the XSD declares.
+    "ConsCad": "conscad_v2.00/consCad_v2.00.xsd",
+    "retConsCad": "conscad_v2.00/retConsCad_v2.00.xsd",
 }
 
 # Events: the generic schema accepts any detEvento; the specific ones check it (tpEvento -> files).
+# 110112 (cancelamento por substituição, NFC-e) has no entry: its official package could not be
+# obtained byte for byte (schemas/xsd/README.md), so it validates against the generic envelope.
 _EVENT_SCHEMAS: dict[str, dict[str, str]] = {
     "110111": {
         "envEvento": "evento_cancel_v1.00/envEventoCancNFe_v1.00.xsd",

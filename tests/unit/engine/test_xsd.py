@@ -5,7 +5,7 @@ import re
 import pytest
 from lxml import etree
 
-from engine.xsd import all_schema_files, choose_schema, compiled
+from engine.xsd import all_schema_files, choose_schema, compiled, schema_findings
 from schemas import XSD_DIR
 
 ALL_XSD = sorted(p.relative_to(XSD_DIR).as_posix() for p in XSD_DIR.rglob("*.xsd"))
@@ -37,3 +37,57 @@ def test_schema_is_chosen_by_root_and_tp_evento() -> None:
     )
     assert choose_schema(ev).relpath.endswith("envEventoCancNFe_v1.00.xsd")
     assert choose_schema(etree.fromstring(f'<NFe xmlns="{ns}"/>')).relpath.endswith("nfe_v4.00.xsd")
+
+
+NS = "http://www.portalfiscal.inf.br/nfe"
+
+
+def test_consulta_cadastro_request_and_answer_choose_and_pass_their_schemas() -> None:
+    request = etree.fromstring(
+        f'<ConsCad xmlns="{NS}" versao="2.00"><infCons><xServ>CONS-CAD</xServ><UF>SP</UF>'
+        "<CNPJ>11222333000181</CNPJ></infCons></ConsCad>"
+    )
+    assert choose_schema(request).relpath == "conscad_v2.00/consCad_v2.00.xsd"
+    assert schema_findings(request) == []
+    answer = etree.fromstring(
+        f'<retConsCad xmlns="{NS}" versao="2.00"><infCons><verAplic>SP_NFE_PL_008i2</verAplic>'
+        "<cStat>111</cStat><xMotivo>Consulta cadastro com uma ocorrencia</xMotivo><UF>SP</UF>"
+        "<CNPJ>11222333000181</CNPJ><dhCons>2026-11-05T10:00:00-03:00</dhCons><cUF>35</cUF>"
+        "<infCad><IE>110042490114</IE><CNPJ>11222333000181</CNPJ><UF>SP</UF><cSit>1</cSit>"
+        "<indCredNFe>1</indCredNFe><indCredCTe>4</indCredCTe><xNome>EMPRESA TESTE LTDA</xNome></infCad>"
+        "</infCons></retConsCad>"
+    )
+    assert choose_schema(answer).relpath == "conscad_v2.00/retConsCad_v2.00.xsd"
+    assert schema_findings(answer) == []
+
+
+def test_consulta_cadastro_rejects_a_request_without_the_service_literal() -> None:
+    request = etree.fromstring(
+        f'<ConsCad xmlns="{NS}" versao="2.00"><infCons><xServ>CONSULTAR</xServ><UF>SP</UF>'
+        "<CNPJ>11222333000181</CNPJ></infCons></ConsCad>"
+    )
+    findings = schema_findings(request)
+    assert findings and all(f.cstat == "225" for f in findings)
+    assert any("xServ" in f.mensagem for f in findings)
+
+
+@pytest.mark.parametrize(
+    ("tp_evento", "expected"),
+    [
+        ("110111", "evento_cancel_v1.00/envEventoCancNFe_v1.00.xsd"),
+        ("110110", "evento_cce_v1.00/envCCe_v1.00.xsd"),
+        ("110140", "evento_epec_v1.00/envEPEC_v1.00.xsd"),
+        # No official Evento_CancSubst package is shipped (schemas/xsd/README.md): envelope only.
+        ("110112", "evento_generico_v1.00/envEvento_v1.00.xsd"),
+    ],
+)
+def test_env_evento_schema_follows_tp_evento(tp_evento: str, expected: str) -> None:
+    ev = etree.fromstring(
+        f'<envEvento xmlns="{NS}"><evento><infEvento><tpEvento>{tp_evento}</tpEvento></infEvento></evento></envEvento>'
+    )
+    assert choose_schema(ev).relpath == expected
+
+
+def test_every_registered_entry_point_compiles() -> None:
+    for rel in all_schema_files():
+        assert isinstance(compiled(rel), etree.XMLSchema), rel
