@@ -30,7 +30,7 @@ def register(sub: Any) -> None:
     p.add_argument("--uf", help="sigla (SP) ou código IBGE (35) de uma UF: mostra o detalhe dela")
     p.add_argument("--json", action="store_true", help="saída em JSON")
     p.set_defaults(handler=_show)
-    ssub = p.add_subparsers(dest="states_command", metavar="SUBCOMMAND")
+    ssub = p.add_subparsers(dest="states_command", metavar="{url}")
 
     u = ssub.add_parser(
         "url",
@@ -38,10 +38,16 @@ def register(sub: Any) -> None:
         description="Mostra o endereço que um cliente chamaria para o serviço. Saída 1 se a UF não oferece o "
         "serviço.",
     )
-    u.add_argument("--uf", required=True, dest="url_uf", help="sigla (SP) ou código IBGE (35)")
+    u.add_argument("--uf", required=True, dest="url_uf", metavar="UF", help="sigla (SP) ou código IBGE (35)")
     u.add_argument("--model", required=True, choices=("55", "65"), help="modelo: 55 NF-e, 65 NFC-e")
     u.add_argument("--env", required=True, choices=("producao", "homologacao"), help="ambiente")
-    u.add_argument("--service", required=True, help="serviço, ex.: NFeAutorizacao4, NFeStatusServico4")
+    u.add_argument(
+        "--service",
+        required=True,
+        metavar="NOME",
+        help="serviço: NFeAutorizacao4, NFeRetAutorizacao4, NFeConsultaProtocolo4, NFeStatusServico4, "
+        "NFeInutilizacao4, NFeRecepcaoEvento4, CadConsultaCadastro4, NFeDistribuicaoDFe, RecepcaoEvento_EPEC, ...",
+    )
     u.add_argument("--contingency", action="store_true", help="contingência SVC (SVC-AN/SVC-RS, só NF-e)")
     u.add_argument("--nacional", action="store_true", help="no Ambiente Nacional (ex.: manifestação do destinatário)")
     u.add_argument("--base-override", metavar="URL", help="aponta para outro host, ex.: o simulador https://127.0.0.1:8443")
