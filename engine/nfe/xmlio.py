@@ -1,0 +1,318 @@
+"""Render the typed NF-e model to XML and parse XML back into it; JSON for the CLI.
+
+Rendering follows the generated class metadata (``__xml_fields__``): exact schema order, UTF-8,
+no whitespace between tags (whitespace text would be rejected with cStat 588), no empty tags and
+no empty optional groups, and decimals with the places of their ``TDec_*`` type (fixed types are
+always quantized: ``Decimal("10")`` in a ``TDec_1302`` field renders ``10.00``; variable types keep
+the scale they were given, clamped to the allowed range). ``ds:Signature`` and ``xs:any`` content
+are opaque bytes, re-inserted exactly as parsed.
+
+Speed: a plan per class (tuples of precomputed tags and converters) is built once and cached on
+the class itself (``__xml_plan__``); rendering is a loop over that plan with lxml's C-level
+``SubElement``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any, NamedTuple, TypeVar, cast
+
+from lxml import etree
+from pydantic import ValidationError
+
+from engine.errors import XmlError
+from engine.nfe.model.base import DECIMAL, DSIG_NS, GROUP, MODEL, NFE_NS, RAW, TEXT, XmlModel
+from engine.nfe.model.generated import ROOTS
+from engine.xml.parser import parse_xml
+
+M = TypeVar("M", bound=XmlModel)
+
+_SubElement = etree.SubElement
+# The NF-e namespace as the default namespace of the root (lxml-stubs types nsmap keys as str only).
+_NSMAP = cast(Mapping[str, str], {None: NFE_NS})
+
+
+# Render opcodes, precomputed per field so the hot loop does no metadata lookups.
+_OP_TEXT, _OP_TEXTS, _OP_DEC, _OP_DECS, _OP_MODEL, _OP_MODELS, _OP_GROUP, _OP_RAW = range(8)
+
+
+class _Step(NamedTuple):
+    name: str
+    tag: str  # Clark notation, or the plain attribute name
+    kind: str
+    op: int
+    many: bool
+    model: type[XmlModel] | None
+    convert: Callable[[Any], str] | None
+
+
+class _Plan(NamedTuple):
+    attributes: tuple[_Step, ...]
+    elements: tuple[_Step, ...]
+    by_tag: Mapping[str, _Step]
+    by_attr: Mapping[str, _Step]
+    groups: Mapping[str, _Step]  # child tag -> GROUP step it belongs to
+
+
+def _decimal_converter(places: tuple[int, ...]) -> Callable[[Any], str]:
+    quanta = {p: Decimal(1).scaleb(-p) for p in places}
+    if len(places) == 1:
+        q = quanta[places[0]]
+
+        def fixed(value: Decimal) -> str:
+            # Fixed TDec types always carry their places: Decimal("10") -> "10.00" (TDec_1302).
+            return format(value.quantize(q, ROUND_HALF_EVEN), "f")
+
+        return fixed
+    allowed = frozenset(places)
+    largest = places[-1]
+
+    def variable(value: Decimal) -> str:
+        # Keep the scale the value was given when the schema accepts it (exact round trip);
+        # otherwise pad to the next accepted scale, or round to the largest one.
+        exp = value.as_tuple().exponent
+        scale = -exp if isinstance(exp, int) else 0
+        if scale not in allowed:
+            target = next((p for p in places if p >= scale), largest)
+            value = value.quantize(quanta[target], ROUND_HALF_EVEN)
+        return format(value, "f")
+
+    return variable
+
+
+def _opcode(kind: str, many: bool) -> int:
+    if kind == TEXT:
+        return _OP_TEXTS if many else _OP_TEXT
+    if kind == DECIMAL:
+        return _OP_DECS if many else _OP_DEC
+    if kind == MODEL:
+        return _OP_MODELS if many else _OP_MODEL
+    if kind == GROUP:
+        return _OP_GROUP
+    return _OP_RAW
+
+
+def _plan(cls: type[XmlModel]) -> _Plan:
+    """The render/parse plan of ``cls`` and, recursively, of its children (built once, cached)."""
+    cached = cls.__dict__.get("__xml_plan__")
+    if cached is not None:
+        return cast(_Plan, cached)
+    attributes: list[_Step] = []
+    elements: list[_Step] = []
+    groups: dict[str, _Step] = {}
+    for f in cls.__xml_fields__:
+        convert = _decimal_converter(f.places) if f.kind == DECIMAL and f.places else None
+        tag = f.xml if f.attribute else f"{{{f.namespace}}}{f.xml}"
+        many = f.max_occurs != 1
+        step = _Step(f.name, tag, f.kind, _opcode(f.kind, many), many, f.model, convert)
+        (attributes if f.attribute else elements).append(step)
+        if f.kind == GROUP and f.model is not None:
+            for member in f.model.__xml_fields__:
+                groups[f"{{{member.namespace}}}{member.xml}"] = step
+    plan = _Plan(
+        tuple(attributes),
+        tuple(elements),
+        {s.tag: s for s in elements},
+        {s.tag: s for s in attributes},
+        groups,
+    )
+    # Cached on the class itself: no module-level registry (the plan is immutable).
+    type.__setattr__(cls, "__xml_plan__", plan)
+    for f in cls.__xml_fields__:
+        if f.model is not None:
+            _plan(f.model)
+    return plan
+
+
+# --------------------------------------------------------------------------------------------------
+# Render
+
+
+def _fill(el: etree._Element, obj: XmlModel, plan: _Plan) -> None:
+    values = obj.__dict__
+    sub = _SubElement
+    for step in plan.attributes:
+        value = values[step.name]
+        if value is not None:
+            el.set(step.tag, step.convert(value) if step.convert is not None else value)
+    for step in plan.elements:
+        value = values[step.name]
+        if value is None:
+            continue
+        op = step.op
+        # TEXT values are str, StrEnum or Literal str: lxml takes them as they are. An empty
+        # string only passes validation where the schema accepts an empty element (cEAN).
+        if op == _OP_TEXT:
+            sub(el, step.tag).text = value
+        elif op == _OP_DEC:
+            sub(el, step.tag).text = step.convert(value)  # type: ignore[misc]
+        elif op == _OP_MODEL:
+            _child(el, step.tag, value)
+        elif op == _OP_MODELS:
+            for item in value:
+                _child(el, step.tag, item)
+        elif op == _OP_TEXTS:
+            for item in value:
+                sub(el, step.tag).text = item
+        elif op == _OP_DECS:
+            for item in value:
+                sub(el, step.tag).text = step.convert(item)  # type: ignore[misc]
+        elif op == _OP_GROUP:
+            for item in value:
+                _fill(el, item, item.__xml_plan__)
+        else:  # RAW: the exact bytes kept at parse time (ds:Signature, xs:any)
+            for item in value if step.many else (value,):
+                el.append(parse_xml(item))
+
+
+def _child(el: etree._Element, tag: str, item: XmlModel) -> None:
+    child = _SubElement(el, tag)
+    _fill(child, item, item.__xml_plan__)  # type: ignore[attr-defined]
+    if not len(child) and not child.attrib:
+        el.remove(child)  # never an empty optional group
+
+
+def render(model: XmlModel, tag: str | None = None) -> etree._Element:
+    """The lxml element of ``model``; ``tag`` names the root (defaults to the class's root name)."""
+    cls = type(model)
+    name = tag or cls.__xml_name__
+    if not name:
+        raise XmlError(f"{cls.__name__} não é um documento raiz: informe o nome do elemento", code="XML_RAIZ")
+    root = etree.Element(f"{{{NFE_NS}}}{name}", nsmap=_NSMAP)
+    _fill(root, model, _plan(cls))
+    return root
+
+
+def render_bytes(model: XmlModel, *, xml_declaration: bool = False, tag: str | None = None) -> bytes:
+    """UTF-8 bytes of ``model`` without any whitespace between tags (cStat 588)."""
+    return etree.tostring(render(model, tag), encoding="UTF-8", xml_declaration=xml_declaration)
+
+
+# --------------------------------------------------------------------------------------------------
+# Parse
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _collect(el: etree._Element, plan: _Plan, path: str) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for raw_key, raw_value in el.attrib.items():
+        key = str(raw_key)
+        attr = plan.by_attr.get(key)
+        if attr is None:
+            if key.startswith("{http://www.w3.org/2001/XMLSchema-instance}"):
+                continue
+            raise XmlError(f"{path}: atributo '{key}' não existe no leiaute", code="XML_ATRIBUTO")
+        data[attr.name] = str(raw_value)
+    group_step: _Step | None = None
+    group_item: dict[str, Any] | None = None
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue  # comments and processing instructions carry no data
+        step = plan.by_tag.get(tag)
+        if step is None:
+            gstep = plan.groups.get(tag)
+            if gstep is None or gstep.model is None:
+                raise XmlError(f"{path}: elemento '{_local(tag)}' não existe no leiaute", code="XML_ELEMENTO")
+            member = _plan(gstep.model).by_tag[tag]
+            if group_step is not gstep or group_item is None or member.name in group_item:
+                group_item = {}
+                group_step = gstep
+                data.setdefault(gstep.name, []).append(group_item)
+            group_item[member.name] = child.text if member.kind != RAW else etree.tostring(child, with_tail=False)
+            continue
+        kind = step.kind
+        if kind == TEXT or kind == DECIMAL:
+            value: Any = child.text if child.text is not None else ""
+        elif kind == MODEL:
+            assert step.model is not None
+            value = _collect(child, _plan(step.model), f"{path}/{_local(tag)}")
+        else:  # RAW: exact bytes of the element, never re-serialised differently
+            value = etree.tostring(child, with_tail=False)
+        if step.many:
+            data.setdefault(step.name, []).append(value)
+        elif step.name in data:
+            raise XmlError(f"{path}: elemento '{_local(tag)}' repetido", code="XML_ELEMENTO")
+        else:
+            data[step.name] = value
+    return data
+
+
+def root_class(name: str) -> type[XmlModel]:
+    """The model class of the root element ``name`` (NFe, nfeProc, enviNFe...)."""
+    try:
+        return ROOTS[name]
+    except KeyError:
+        known = ", ".join(sorted(ROOTS))
+        raise XmlError(f"documento '{name}' não é suportado (conhecidos: {known})", code="XML_RAIZ") from None
+
+
+def parse(source: etree._Element | bytes | str, cls: type[M] | None = None) -> XmlModel:
+    """Parse an NF-e family document (bytes go through the hardened ``parse_xml``) into its model.
+
+    Raises ``XmlError`` for an unknown root or element, or a value the schema types refuse.
+    """
+    root = parse_xml(source) if isinstance(source, bytes | str) else source
+    tag = root.tag if isinstance(root.tag, str) else ""
+    if not tag.startswith(f"{{{NFE_NS}}}"):
+        raise XmlError(f"elemento raiz '{_local(tag)}' não pertence ao namespace da NF-e ({NFE_NS})", code="XML_RAIZ")
+    target: type[XmlModel] = cls if cls is not None else root_class(_local(tag))
+    data = _collect(root, _plan(target), _local(tag))
+    try:
+        return target.model_validate(data)
+    except ValidationError as exc:
+        raise XmlError(_describe(exc, _local(tag)), code="XML_MODELO") from exc
+
+
+def _describe(exc: ValidationError, root: str) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        loc = "/".join(str(p) for p in (root, *err["loc"]))
+        parts.append(f"{loc}: {err['msg']}")
+    more = f" (e mais {exc.error_count() - 5})" if exc.error_count() > 5 else ""
+    return "valor inválido para o leiaute: " + "; ".join(parts) + more
+
+
+# --------------------------------------------------------------------------------------------------
+# JSON
+
+
+def _prune(value: Any) -> Any:
+    """Drop absent groups (None) and empty lists, recursively: the JSON shows what the XML has."""
+    if isinstance(value, dict):
+        return {k: _prune(v) for k, v in value.items() if v is not None and v != []}
+    if isinstance(value, list):
+        return [_prune(v) for v in value]
+    return value
+
+
+def to_json(model: XmlModel, *, indent: int | None = 2) -> str:
+    """JSON of the full model: ``{"<root element>": {...}}`` with the XML names, Decimals as strings
+    (exactly as rendered scale), codes as their wire strings, Signature as its XML text."""
+    name = type(model).__xml_name__
+    body = _prune(model.model_dump(mode="json", by_alias=True))
+    return json.dumps({name: body}, ensure_ascii=False, indent=indent)
+
+
+def from_json(data: str | bytes | Mapping[str, Any]) -> XmlModel:
+    """The model of a ``to_json`` document (one key: the root element name)."""
+    try:
+        obj = json.loads(data) if isinstance(data, str | bytes) else data
+    except json.JSONDecodeError as exc:
+        raise XmlError(f"JSON inválido: {exc.msg} (linha {exc.lineno})", code="JSON_INVALIDO") from exc
+    if not isinstance(obj, Mapping) or len(obj) != 1:
+        raise XmlError("JSON deve ter uma única chave: o nome do documento (ex.: NFe, nfeProc)", code="JSON_INVALIDO")
+    ((name, body),) = obj.items()
+    cls = root_class(str(name))
+    try:
+        return cls.model_validate(body)
+    except ValidationError as exc:
+        raise XmlError(_describe(exc, str(name)), code="JSON_INVALIDO") from exc
+
+
+__all__ = ["DSIG_NS", "NFE_NS", "from_json", "parse", "render", "render_bytes", "root_class", "to_json"]

@@ -1,0 +1,150 @@
+"""Rendering rules (order, decimals, namespace, no empty tags) and parsing through the hardened parser."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from engine.errors import XmlError, XmlSecurityError
+from engine.nfe import model, xmlio
+from engine.xml.parser import parse_xml_file
+from engine.xsd import schema_findings
+
+NFE = "{http://www.portalfiscal.inf.br/nfe}"
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "nfe"
+SIGNED = FIXTURES / "real" / "nfelib_35180834128745000152550010000474281920007498-nfe.xml"
+PROC = FIXTURES / "real" / "nfelib_41170706117473000150550010000463202612756525-procNFe.xml"
+
+
+def _signed_nfe() -> model.NFe:
+    proc = xmlio.parse(parse_xml_file(SIGNED))
+    assert isinstance(proc, model.NfeProc)
+    return proc.NFe
+
+
+def _icms_tot(**values: str) -> model.ICMSTot:
+    zero = dict.fromkeys(
+        ["vBC", "vICMS", "vICMSDeson", "vFCP", "vBCST", "vST", "vFCPST", "vFCPSTRet", "vProd", "vFrete",
+         "vSeg", "vDesc", "vII", "vIPI", "vIPIDevol", "vPIS", "vCOFINS", "vOutro", "vNF"],
+        "0",
+    )  # fmt: skip
+    zero.update(values)
+    return model.ICMSTot.model_validate(zero)
+
+
+def test_fixed_places_are_always_written() -> None:
+    tot = _icms_tot(vProd="10", vNF="10.5")
+    el = xmlio.render(model.Total(ICMSTot=tot), tag="total")
+    assert el.findtext(f"{NFE}ICMSTot/{NFE}vProd") == "10.00"
+    assert el.findtext(f"{NFE}ICMSTot/{NFE}vNF") == "10.50"
+    assert el.findtext(f"{NFE}ICMSTot/{NFE}vBC") == "0.00"
+
+
+def test_variable_places_keep_the_given_scale_within_the_allowed_ones() -> None:
+    doc = _signed_nfe()
+    prod = doc.infNFe.det[0].prod
+    prod2 = prod.model_copy(update={"qCom": Decimal("2.5"), "vUnCom": Decimal("3.1400000000")})
+    det = doc.infNFe.det[0].model_copy(update={"prod": prod2})
+    el = xmlio.render(det, tag="det")
+    assert el.findtext(f"{NFE}prod/{NFE}qCom") == "2.5"
+    assert el.findtext(f"{NFE}prod/{NFE}vUnCom") == "3.1400000000"
+    icms = model.ICMS00(orig="0", modBC="3", vBC=Decimal("100"), pICMS=Decimal("18.5"), vICMS=Decimal("18.5"))
+    icms_el = xmlio.render(icms, tag="ICMS00")
+    assert icms_el.findtext(f"{NFE}pICMS") == "18.50"  # TDec_0302a04: 0 or 2..4 places
+    assert icms_el.findtext(f"{NFE}vICMS") == "18.50"
+
+
+def test_root_has_the_nfe_default_namespace_and_attributes_in_place() -> None:
+    doc = _signed_nfe()
+    data = xmlio.render_bytes(doc)
+    assert data.startswith(b'<NFe xmlns="http://www.portalfiscal.inf.br/nfe"><infNFe ')
+    assert b'versao="4.00"' in data and b'Id="NFe35180834128745000152550010000474281920007498"' in data
+    assert xmlio.render_bytes(doc, xml_declaration=True).startswith(b"<?xml version='1.0' encoding='UTF-8'?>\n<NFe")
+
+
+def test_no_empty_optional_groups_or_tags() -> None:
+    # infAdic with every field absent would be an empty tag: it is left out.
+    doc = _signed_nfe()
+    inf = doc.infNFe.model_copy(update={"infAdic": model.InfAdic(), "cobr": None})
+    el = xmlio.render(doc.model_copy(update={"infNFe": inf}))
+    assert el.find(f".//{NFE}infAdic") is None
+    assert all(len(e) or (e.text is not None) for e in el.iter(f"{NFE}*") if e.tag not in (f"{NFE}cEAN",))
+
+
+def test_signature_bytes_pass_through_unchanged() -> None:
+    source = parse_xml_file(SIGNED)
+    found = source.find(f"{NFE}NFe/{{http://www.w3.org/2000/09/xmldsig#}}Signature")
+    assert found is not None
+    original = etree.tostring(found, with_tail=False)
+    doc = _signed_nfe()
+    assert doc.Signature == original
+    rendered = xmlio.render(doc)
+    sig = rendered.find("{http://www.w3.org/2000/09/xmldsig#}Signature")
+    assert sig is not None and etree.tostring(sig, with_tail=False) == original
+
+
+def test_rendered_signed_documents_validate_against_the_xsd() -> None:
+    for path in (SIGNED, PROC):
+        assert schema_findings(xmlio.render(xmlio.parse(parse_xml_file(path)))) == []
+
+
+def test_parse_bytes_goes_through_the_hardened_parser() -> None:
+    evil = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><NFe>&e;</NFe>'
+    with pytest.raises(XmlSecurityError):
+        xmlio.parse(evil)
+
+
+def test_parse_names_unknown_elements_and_roots() -> None:
+    with pytest.raises(XmlError, match="não existe no leiaute"):
+        xmlio.parse(b'<consStatServ xmlns="http://www.portalfiscal.inf.br/nfe" versao="4.00"><x>1</x></consStatServ>')
+    with pytest.raises(XmlError, match="não é suportado"):
+        xmlio.parse(b'<foo xmlns="http://www.portalfiscal.inf.br/nfe"/>')
+    with pytest.raises(XmlError, match="namespace"):
+        xmlio.parse(b"<NFe/>")
+
+
+def test_parse_reports_invalid_values_with_their_path() -> None:
+    bad = (
+        b'<consStatServ xmlns="http://www.portalfiscal.inf.br/nfe" versao="4.00">'
+        b"<tpAmb>3</tpAmb><cUF>35</cUF><xServ>STATUS</xServ></consStatServ>"
+    )
+    with pytest.raises(XmlError, match="consStatServ/tpAmb"):
+        xmlio.parse(bad)
+
+
+def test_messages_render_and_parse() -> None:
+    msg = model.ConsStatServ(tpAmb="2", cUF="35")
+    data = xmlio.render_bytes(msg)
+    assert data == (
+        b'<consStatServ xmlns="http://www.portalfiscal.inf.br/nfe" versao="4.00">'
+        b"<tpAmb>2</tpAmb><cUF>35</cUF><xServ>STATUS</xServ></consStatServ>"
+    )
+    assert xmlio.parse(data) == msg
+    assert schema_findings(etree.fromstring(data)) == []
+
+
+def test_json_has_the_root_name_and_decimals_as_strings() -> None:
+    doc = _signed_nfe()
+    data = json.loads(xmlio.to_json(doc))
+    assert list(data) == ["NFe"]
+    assert data["NFe"]["infNFe"]["total"]["ICMSTot"]["vNF"] == str(doc.infNFe.total.ICMSTot.vNF)
+    assert data["NFe"]["infNFe"]["versao"] == "4.00"
+    assert xmlio.from_json(json.dumps(data)) == doc
+
+
+def test_from_json_rejects_unknown_shapes() -> None:
+    with pytest.raises(XmlError, match="única chave"):
+        xmlio.from_json("{}")
+    with pytest.raises(XmlError, match="JSON inválido"):
+        xmlio.from_json("{")
+    with pytest.raises(XmlError, match="não é suportado"):
+        xmlio.from_json('{"foo": {}}')
+
+
+def test_render_needs_a_root_name_for_inner_groups() -> None:
+    with pytest.raises(XmlError, match="não é um documento raiz"):
+        xmlio.render(model.InfAdic(infCpl="x"))
