@@ -198,6 +198,17 @@ class Item(_Base):
         default=None, description="infAdProd"
     )
 
+    @field_validator("gtin")
+    @classmethod
+    def _gtin(cls, v: str | None) -> str | None:
+        # GS1 check digit: weights 3,1,3,... from the right of the body (cStat 611, cEAN inválido).
+        if v is not None:
+            body, dv = v[:-1], int(v[-1])
+            total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+            if (10 - total % 10) % 10 != dv:
+                raise ValueError("GTIN com dígito verificador inválido (evita a rejeição 611)")
+        return v
+
     @model_validator(mode="after")
     def _desconto(self) -> Item:
         bruto = (self.quantidade * self.valor_unitario).quantize(Decimal("0.01"))

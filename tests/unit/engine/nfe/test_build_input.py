@@ -92,6 +92,12 @@ def test_customer_with_both_documents_or_invalid_cnpj() -> None:
     assert venda.cliente is not None and venda.cliente.cnpj == "12ABC34501DE35"
 
 
+def test_gtin_check_digit() -> None:
+    assert parse_venda({"modelo": 65, "itens": [_item(gtin="7891234567895")]}).itens[0].gtin == "7891234567895"
+    errs = _errors({"modelo": 65, "itens": [_item(gtin="7891234567891")]})
+    assert errs["itens[0].gtin"] == "GTIN com dígito verificador inválido (evita a rejeição 611)"
+
+
 def test_card_data_only_for_card_payments() -> None:
     errs = _errors({"modelo": 65, "itens": [_item()],
                     "pagamentos": [{"forma": "01", "valor": 10, "cartao": {"integracao": 2}}]})
