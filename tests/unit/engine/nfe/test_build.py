@@ -145,16 +145,12 @@ def test_hash_csrt_is_base64_of_sha1_of_csrt_and_chave() -> None:
     assert len(base64.b64decode(hash_csrt("X" * 16, chave))) == 20  # xs:base64Binary length 20 (octets)
 
 
-@pytest.mark.xfail(strict=False, reason="engine/nfe/model reads xs:base64Binary length=20 of hashCSRT as 20 "
-                   "characters instead of 20 octets (28 Base64 characters); reported to the model owner")
 def test_infresptec_with_csrt_is_schema_valid() -> None:
     sn = _emitente("emitente-sn")
-    assert sn.responsavel_tecnico is not None
-    data = sn.responsavel_tecnico.model_dump()
-    data["csrt"] = {"id": "01", "token": "G8063VRTNDMO886SFNK5LDUDEI24XJ22YIPO"}
-    rt = type(sn.responsavel_tecnico).model_validate(data)
-    root = _build("nfce-venda", sn.model_copy(update={"responsavel_tecnico": rt}))
+    assert sn.responsavel_tecnico is not None and sn.responsavel_tecnico.csrt is not None
+    root = _build("nfce-venda", sn)
     chave = root[0].get("Id", "")[3:]
+    assert _text(root, "n:infNFe/n:infRespTec/n:idCSRT") == "01"
     assert _text(root, "n:infNFe/n:infRespTec/n:hashCSRT") == hash_csrt("G8063VRTNDMO886SFNK5LDUDEI24XJ22YIPO", chave)
     assert len(schema_findings(root)) == 1
 
