@@ -266,7 +266,7 @@ def parse(source: etree._Element | bytes | str, cls: type[M] | None = None) -> X
     try:
         return target.model_validate(data)
     except ValidationError as exc:
-        raise XmlError(_describe(exc, _local(tag)), code="XML_MODELO") from exc
+        raise XmlError(_describe(exc, _local(tag)), code="MODELO_INVALIDO") from exc
 
 
 def _describe(exc: ValidationError, root: str) -> str:
@@ -305,6 +305,8 @@ def from_json(data: str | bytes | Mapping[str, Any]) -> XmlModel:
         obj = json.loads(data) if isinstance(data, str | bytes) else data
     except json.JSONDecodeError as exc:
         raise XmlError(f"JSON inválido: {exc.msg} (linha {exc.lineno})", code="JSON_INVALIDO") from exc
+    except ValueError as exc:  # bytes that are not UTF-8/16/32
+        raise XmlError(f"JSON inválido: {exc}", code="JSON_INVALIDO") from exc
     if not isinstance(obj, Mapping) or len(obj) != 1:
         raise XmlError("JSON deve ter uma única chave: o nome do documento (ex.: NFe, nfeProc)", code="JSON_INVALIDO")
     ((name, body),) = obj.items()
@@ -312,7 +314,7 @@ def from_json(data: str | bytes | Mapping[str, Any]) -> XmlModel:
     try:
         return cls.model_validate(body)
     except ValidationError as exc:
-        raise XmlError(_describe(exc, str(name)), code="JSON_INVALIDO") from exc
+        raise XmlError(_describe(exc, str(name)), code="MODELO_INVALIDO") from exc
 
 
 __all__ = ["DSIG_NS", "NFE_NS", "from_json", "parse", "render", "render_bytes", "root_class", "to_json"]
