@@ -10,12 +10,12 @@ decimals and the unit price with 10 can't be represented exactly in 2 decimals).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
 from engine.errors import Finding
-from engine.nfe.rules._doc import Doc, brl, dec, find, findall, finding, text
+from engine.nfe.rules._doc import Doc, brl, dec, find, findall, finding, text, texts, xpath_path
 
 _TOLERANCIA_ITEM = Decimal("0.01")
 _ZERO = Decimal("0")
@@ -60,32 +60,51 @@ _REFORMA: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _soma(dets: list[etree._Element], paths: tuple[str, ...]) -> tuple[Decimal, bool]:
+# Which items a sum runs over (MOC group W): all; those that compose vProd (indTot = 1, I17b);
+# those subject to ICMS (not ISSQN, for vPIS/vCOFINS and a conjugated vProd); the services.
+TODOS = "n:det"
+COMPOEM_TOTAL = "n:det[not(n:prod/n:indTot = '0')]"
+SEM_ISSQN = "n:det[not(n:imposto/n:ISSQN)]"
+SEM_ISSQN_COMPOEM_TOTAL = "n:det[not(n:imposto/n:ISSQN)][not(n:prod/n:indTot = '0')]"
+COM_ISSQN = "n:det[n:imposto/n:ISSQN]"
+
+
+def _soma(doc: Doc, paths: tuple[str, ...], itens: str = TODOS) -> tuple[Decimal, bool]:
     """Sum of the fields over the items, and whether any item informs the field."""
     total, found = _ZERO, False
-    for det in dets:
-        for p in paths:
-            for node in findall(det, p):
-                v = dec(node)
-                if v is not None:
-                    total += v
-                    found = True
+    for p in paths:
+        for raw in texts(doc.inf, f"{itens}/{xpath_path(p)}/text()"):
+            try:
+                value = Decimal(raw.strip())
+            except InvalidOperation:
+                continue  # not a number: the schema reports the field
+            if value.is_finite():
+                total += value
+                found = True
     return total, found
 
 
-def _sem_issqn(dets: list[etree._Element]) -> list[etree._Element]:
-    return [d for d in dets if find(d, "imposto/ISSQN") is None]
+def _num(raw: str) -> Decimal | None:
+    try:
+        value = Decimal(raw.strip())
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
 
 
 def rule_vprod_item(doc: Doc) -> Iterator[Finding]:
-    for n, det in enumerate(doc.dets(), start=1):
-        prod = find(det, "prod")
-        vprod_el = find(prod, "vProd")
-        vprod, qcom, vuncom = dec(vprod_el), dec(prod, "qCom"), dec(prod, "vUnCom")
+    dets = doc.dets()
+    # qCom, vUnCom and vProd are mandatory in prod: three lists aligned with det (checked below).
+    columns = [texts(doc.inf, f"n:det/n:prod/n:{c}/text()") for c in ("qCom", "vUnCom", "vProd")]
+    if any(len(col) != len(dets) for col in columns):
+        columns = [[text(d, f"prod/{c}") or "" for d in dets] for c in ("qCom", "vUnCom", "vProd")]
+    for n, (det, q_raw, v_raw, p_raw) in enumerate(zip(dets, *columns, strict=True), start=1):
+        qcom, vuncom, vprod = _num(q_raw), _num(v_raw), _num(p_raw)
         if vprod is None or qcom is None or vuncom is None:
             continue
         calc = qcom * vuncom
         if abs(calc - vprod) > _TOLERANCIA_ITEM:
+            vprod_el = find(det, "prod/vProd")
             yield finding(
                 "NFE_VPROD_ITEM",
                 f"item {det.get('nItem') or n}: vProd {brl(vprod)} difere de qCom x vUnCom = {qcom} x {vuncom} = "
@@ -99,12 +118,10 @@ def rule_icmstot(doc: Doc) -> Iterator[Finding]:
     tot = find(doc.total, "ICMSTot")
     if tot is None:
         return
-    dets = doc.dets()
-    nao_issqn = _sem_issqn(dets)
     for campo, paths, cstat, nome, opcional in _ICMSTOT:
         el = find(tot, campo)
         informado = dec(el)
-        soma, presente = _soma(dets, paths)
+        soma, presente = _soma(doc, paths)
         if el is None or informado is None:
             if not opcional or not presente or soma == 0:
                 continue  # absent mandatory field: the schema names it
@@ -130,8 +147,8 @@ def rule_icmstot(doc: Doc) -> Iterator[Finding]:
     vprod = dec(el)
     if vprod is not None:
         somas = {
-            _soma([d for d in dets if text(d, "prod/indTot") != "0"], ("prod/vProd",))[0],
-            _soma([d for d in nao_issqn if text(d, "prod/indTot") != "0"], ("prod/vProd",))[0],
+            _soma(doc, ("prod/vProd",), COMPOEM_TOTAL)[0],
+            _soma(doc, ("prod/vProd",), SEM_ISSQN_COMPOEM_TOTAL)[0],
         }
         if vprod not in somas:
             yield finding(
@@ -145,7 +162,7 @@ def rule_icmstot(doc: Doc) -> Iterator[Finding]:
     for campo, path, cstat in (("vPIS", "imposto/PIS/*/vPIS", "602"), ("vCOFINS", "imposto/COFINS/*/vCOFINS", "603")):
         el = find(tot, campo)
         informado = dec(el)
-        soma, _ = _soma(nao_issqn, (path,))
+        soma, _ = _soma(doc, (path,), SEM_ISSQN)
         if informado is not None and informado != soma:
             yield finding(
                 "NFE_TOTAL_SOMA",
@@ -156,7 +173,7 @@ def rule_icmstot(doc: Doc) -> Iterator[Finding]:
     # vTotTrib (Lei 12.741/2012): compared only when the items inform it.
     el = find(tot, "vTotTrib")
     informado = dec(el)
-    soma, presente = _soma(dets, ("imposto/vTotTrib",))
+    soma, presente = _soma(doc, ("imposto/vTotTrib",))
     if informado is not None and presente and informado != soma:
         yield finding(
             "NFE_TOTAL_SOMA",
@@ -186,10 +203,9 @@ def rule_vnf(doc: Doc) -> Iterator[Finding]:
     vnf = dec(vnf_el)
     if tot is None or vnf is None:
         return
-    dets = doc.dets()
-    if any((text(d, "prod/CFOP") or "").startswith("3") for d in dets):
+    if any((el.text or "").strip().startswith("3") for el in findall(doc.inf, "det/prod/CFOP")):
         return
-    if any(text(d, "prod/veicProd/tpOp") == "2" for d in dets):
+    if any((el.text or "").strip() == "2" for el in findall(doc.inf, "det/prod/veicProd/tpOp")):
         return
     base = (
         _v(tot, "vProd") - _v(tot, "vDesc") + _v(tot, "vST") + _v(tot, "vFCPST") + _v(tot, "vICMSMonoReten")
@@ -216,13 +232,12 @@ def rule_reforma(doc: Doc) -> Iterator[Finding]:
     """
     if doc.total is None:
         return
-    dets = doc.dets()
     for total_path, item_path, nome in _REFORMA:
         el = find(doc.total, total_path)
         informado = dec(el)
         if informado is None:
             continue
-        soma, _ = _soma(dets, (item_path,))
+        soma, _ = _soma(doc, (item_path,))
         if informado != soma:
             yield finding(
                 "NFE_TOTAL_REFORMA",
@@ -233,9 +248,9 @@ def rule_reforma(doc: Doc) -> Iterator[Finding]:
             )
     el = find(doc.total, "vNFTot")
     informado = dec(el)
-    itens = [dec(d, "vItem") for d in dets]
-    if informado is not None and itens and all(v is not None for v in itens):
-        soma = sum((v for v in itens if v is not None), _ZERO)
+    n_itens = len(doc.dets())
+    if informado is not None and n_itens and len(texts(doc.inf, "n:det/n:vItem/text()")) == n_itens:
+        soma, _ = _soma(doc, ("vItem",))
         if informado != soma:
             yield finding(
                 "NFE_VNFTOT",
@@ -250,7 +265,6 @@ def rule_issqntot(doc: Doc) -> Iterator[Finding]:
     tot = find(doc.total, "ISSQNtot")
     if tot is None:
         return
-    servicos = [d for d in doc.dets() if find(d, "imposto/ISSQN") is not None]
     checks = (
         ("vServ", ("prod/vProd",), "605", "valor dos serviços"),
         ("vBC", ("imposto/ISSQN/vBC",), "606", "base de cálculo do ISS"),
@@ -261,7 +275,7 @@ def rule_issqntot(doc: Doc) -> Iterator[Finding]:
         informado = dec(el)
         if informado is None:
             continue
-        soma, _ = _soma(servicos, paths)
+        soma, _ = _soma(doc, paths, COM_ISSQN)
         if informado != soma:
             yield finding(
                 "NFE_TOTAL_ISSQN",
