@@ -9,7 +9,9 @@ the same call would wrongly accept them. (signxml works around the same bug by d
 
 So the subtree is first copied under a fresh apex element that declares every namespace in scope
 of the original (C14N 1.0 §2.4: the apex of a document subset renders all namespace nodes in
-scope), and the copy, now a document root, is canonicalised by libxml2. Inherited ``xml:*``
+scope), and the copy, now the lone root of its document (no tail, no sibling comments: either
+sends lxml down the same buggy path), is canonicalised by libxml2. When the copy already declares
+every namespace in scope (all NF-e documents), the plain deep copy is used. Inherited ``xml:*``
 attributes are not imported (NF-e documents never use them).
 """
 
@@ -22,8 +24,16 @@ from lxml import etree
 
 def c14n10(element: etree._Element) -> bytes:
     """Inclusive C14N 1.0 of ``element`` and its descendants, as seen in its document."""
-    if element.getparent() is None:
+    alone = element.getprevious() is None and element.getnext() is None and not element.tail
+    if element.getparent() is None and alone:
         return etree.tostring(element, method="c14n", exclusive=False, with_comments=False)
+    # Fast path (every NF-e: only the default namespace is in scope): a deep copy becomes the root
+    # of its own document and keeps the namespaces it uses; if those are all that is in scope, its
+    # canonical form is the subset's.
+    clone = copy.deepcopy(element)
+    clone.tail = None  # a tail would be a sibling of the new root: lxml then takes the buggy path again
+    if clone.nsmap == element.nsmap:
+        return etree.tostring(clone, method="c14n", exclusive=False, with_comments=False)
     apex = etree.Element(element.tag, attrib=dict(element.attrib), nsmap=element.nsmap)  # type: ignore[arg-type,misc]
     apex.text = element.text
     for child in element:
