@@ -8,7 +8,9 @@ code written apart from make_fixtures.py.
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -242,3 +244,22 @@ def test_made_nfce_respects_model_65_restrictions(path: Path) -> None:
     assert root.findtext("n:infNFeSupl/n:qrCode", namespaces=N)
     if g("n:tpEmis") != "1":
         assert g("n:dhCont") and g("n:xJust")
+
+
+# Real documents whose ds:Signature DigestValue still matches their infNFe. The nfelib samples were
+# anonymized and pretty-printed by their redistributor, so none does today (SOURCES.md); a signature
+# checker must report them, and this pins the fact so the corpus and SOURCES.md cannot drift.
+REAL_WITH_INTACT_DIGEST: set[str] = set()
+
+
+def test_real_documents_signature_digest_status_is_as_documented() -> None:
+    intact = set()
+    for path in sorted((CORPUS / "real").glob("*.xml")):
+        root = _parse(path)
+        inf = root.find(".//n:infNFe", N)
+        assert inf is not None
+        digest = hashlib.sha1(etree.tostring(inf, method="c14n")).digest()  # XMLDSig of NF-e 4.00 uses SHA-1
+        expected = root.findtext(".//{http://www.w3.org/2000/09/xmldsig#}DigestValue")
+        if base64.b64encode(digest).decode() == expected:
+            intact.add(path.name)
+    assert intact == REAL_WITH_INTACT_DIGEST
