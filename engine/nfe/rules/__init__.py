@@ -14,7 +14,7 @@ import datetime as dt
 from lxml import etree
 
 from engine.errors import Finding
-from engine.nfe.rules._doc import doc_of, local, nfe_of
+from engine.nfe.rules._doc import doc_of, local, nfes_of
 from engine.nfe.rules.chave import rule_chave
 from engine.nfe.rules.documentos import rule_documentos
 from engine.nfe.rules.eventos import rule_eventos, rule_inutilizacao
@@ -39,22 +39,20 @@ _NFE_RULES = (
 
 
 def nfe_findings(root: etree._Element, *, now: dt.datetime) -> list[Finding]:
-    """Business-rule findings of an NFe / nfeProc document (empty for other roots).
+    """Business-rule findings of an NFe / nfeProc / enviNFe document (empty for other roots).
 
     ``now`` is an aware datetime (the caller's clock): dhEmi may not be later than now + 5 min.
     """
     if now.tzinfo is None:
         raise ValueError("now deve ter fuso horário (datetime aware)")
-    nfe = nfe_of(root)
-    if nfe is None:
-        return []
-    doc = doc_of(nfe)
-    if doc is None:
-        return []
     findings: list[Finding] = []
-    for rule in _NFE_RULES:
-        findings.extend(rule(doc))
-    findings.extend(rule_dhemi(doc, now))
+    for nfe in nfes_of(root):
+        doc = doc_of(nfe)
+        if doc is None:
+            continue
+        for rule in _NFE_RULES:
+            findings.extend(rule(doc))
+        findings.extend(rule_dhemi(doc, now))
     return findings
 
 

@@ -109,7 +109,7 @@ def locate(el: etree._Element) -> tuple[str, str]:
         name = local(node)
         parent = node.getparent()
         idx = 0
-        if parent is not None and name in REPEATED:
+        if parent is not None and (name in REPEATED or (name == "NFe" and local(parent) == "enviNFe")):
             idx = list(parent.iterchildren(node.tag)).index(node)
             xparts.append(f"{name}[{idx + 1}]")
         else:
@@ -165,9 +165,15 @@ class Doc:
 
 def nfe_of(root: etree._Element) -> etree._Element | None:
     """The NFe element of an NFe / nfeProc / enviNFe root (first one), or None."""
+    found = nfes_of(root)
+    return found[0] if found else None
+
+
+def nfes_of(root: etree._Element) -> list[etree._Element]:
+    """Every NFe of an NFe / nfeProc / enviNFe (batch) root."""
     if local(root) == "NFe":
-        return root
-    return find(root, "NFe")
+        return [root]
+    return list(root.iterchildren(q("NFe")))
 
 
 def doc_of(nfe: etree._Element) -> Doc | None:

@@ -432,3 +432,20 @@ def test_rules_do_not_mutate_the_document() -> None:
     run(copy.deepcopy(root))
     run(root)
     assert etree.tostring(root) == before
+
+
+def test_batch_envinfe_checks_every_nfe_and_names_it_in_the_xpath() -> None:
+    n = NS["n"]
+    lote = etree.Element(q("enviNFe"), nsmap={None: n}, versao="4.00")  # type: ignore[dict-item]
+    etree.SubElement(lote, q("idLote")).text = "1"
+    etree.SubElement(lote, q("indSinc")).text = "0"
+    good = node(load(), "//n:NFe")
+    bad = copy.deepcopy(good)
+    lote.append(copy.deepcopy(good))
+    lote.append(bad)
+    node(bad, "n:infNFe/n:total/n:ICMSTot/n:vNF").text = "1.00"
+    root = parse_xml(etree.tostring(lote))
+    found = [f for f in run(root) if f.code == "NFE_VNF"]
+    assert [(f.path, f.xpath) for f in found] == [
+        ("infNFe.total.ICMSTot.vNF", "/enviNFe/NFe[2]/infNFe/total/ICMSTot/vNF")
+    ]
