@@ -232,11 +232,20 @@ def build_nfe(venda: Venda, emitente: Emitente, *, now: datetime, rng: random.Ra
     if emitente.endereco.codigo_municipio[:2] != uf_emit.codigo:
         raise EntradaInvalida([Finding(code="EMITENTE_MUNICIPIO_UF", path="emitente.endereco.codigo_municipio",
                                        mensagem=f"município {emitente.endereco.codigo_municipio} não pertence à UF "
-                                       f"{uf_emit.sigla} (código {uf_emit.codigo})", cstat="272")])
+                                       f"{uf_emit.sigla} (código {uf_emit.codigo})", cstat="273")])
     dh_emi = now.astimezone(ZoneInfo(uf_emit.timezone)).replace(microsecond=0)
     cliente = venda.cliente
     interestadual = (venda.modelo == 55 and cliente is not None and cliente.endereco is not None
                      and cliente.endereco.uf != emitente.endereco.uf)
+    if (interestadual and venda.consumidor_final and cliente is not None and not cliente.ie
+            and emitente.crt in (2, 3)):
+        # EC 87/2015: an interstate sale to a final consumer who is not an ICMS taxpayer needs the
+        # ICMSUFDest group (partilha / DIFAL), which this input does not compute.
+        raise EntradaInvalida([Finding(
+            code="DIFAL_NAO_SUPORTADO", path="cliente.endereco.uf", cstat="694",
+            mensagem=f"venda interestadual para {cliente.endereco.uf if cliente.endereco else '?'} a consumidor "
+            "final não contribuinte exige o grupo ICMSUFDest (partilha do ICMS, EC 87/2015), que a entrada "
+            "simplificada não calcula")])
     calc = calcular(venda, emitente, dh_emi.date(), interestadual=interestadual)
     totais = calcular_totais(calc.itens, calc.periodo)
     v_troco, pag_findings = validar_pagamentos(venda, totais.vNF)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import states
 from engine.errors import Finding
 from engine.nfe.build.emitter import Emitente
 from engine.nfe.build.input import Venda
@@ -24,6 +25,11 @@ def validar_venda(venda: Venda, emitente: Emitente) -> list[Finding]:
         f.append(Finding(code=code, path=path, mensagem=mensagem, cstat=cstat))
 
     cliente = venda.cliente
+    if cliente is not None and cliente.endereco is not None:
+        end = cliente.endereco
+        if end.codigo_municipio[:2] != states.uf(end.uf).codigo:
+            add("DEST_MUNICIPIO_UF", "cliente.endereco.codigo_municipio",
+                f"município {end.codigo_municipio} não pertence à UF {end.uf}", "275")
     if venda.modelo == 65:
         if cliente is not None and cliente.ie:
             add("NFCE_DEST_IE", "cliente.ie", "NFC-e não pode ter IE do destinatário (consumidor final)", "729")

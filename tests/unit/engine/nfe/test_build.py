@@ -172,13 +172,32 @@ def test_nfe_regime_normal_groups_and_reform_totals() -> None:
     assert _text(root, "n:infNFe/n:ide/n:tpImp") == "1"
 
 
-def test_interstate_customer_switches_iddest_and_cfop() -> None:
+def _interestadual() -> dict[str, Any]:
     data = load_json_decimal(EXAMPLES / "nfe-venda.json")
     data["cliente"]["endereco"].update({"codigo_municipio": "3304557", "municipio": "Rio de Janeiro", "uf": "RJ"})
+    return dict(data)
+
+
+def test_interstate_sale_to_a_taxpayer_switches_iddest_and_cfop() -> None:
+    data = _interestadual()
+    data["cliente"] = {**data["cliente"], "cpf": None, "cnpj": "11444777000161", "ie": "12345678"}
+    data["consumidor_final"] = False
     root = _build(parse_venda(data), "emitente-normal")
     assert _text(root, "n:infNFe/n:ide/n:idDest") == "2"
+    assert _text(root, "n:infNFe/n:ide/n:indFinal") == "0"
+    assert _text(root, "n:infNFe/n:dest/n:indIEDest") == "1"
     assert _text(root, "n:infNFe/n:det[1]/n:prod/n:CFOP") == "6102"
     assert nfe_findings(root, now=NOW) == []
+
+
+def test_interstate_sale_to_a_final_consumer_needs_difal_and_is_refused() -> None:
+    assert _findings(parse_venda(_interestadual()), "emitente-normal") == {("cliente.endereco.uf", "694")}
+
+
+def test_customer_municipality_must_belong_to_its_uf() -> None:
+    data = load_json_decimal(EXAMPLES / "nfe-venda.json")
+    data["cliente"]["endereco"]["uf"] = "MG"
+    assert ("cliente.endereco.codigo_municipio", "275") in _findings(parse_venda(data), "emitente-normal")
 
 
 def test_nfe_without_payments_uses_tpag_90() -> None:
