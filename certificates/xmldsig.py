@@ -250,9 +250,11 @@ def _document_time(target: etree._Element) -> datetime | None:
         found = target.find(f".//{{{NFE_NS}}}{name}")
         if found is not None and found.text:
             try:
-                return datetime.fromisoformat(found.text.strip())
+                parsed = datetime.fromisoformat(found.text.strip())
             except ValueError:
                 return None
+            # The layout's TDateTimeUTC always carries the offset; without one the moment is unknown.
+            return parsed if parsed.tzinfo is not None else None
     return None
 
 
@@ -296,6 +298,8 @@ def _verify(root: etree._Element, trust: TrustStore | None, at: datetime | None)
     if len(targets) != 1:
         raise _Invalid("REFERENCIA_INVALIDA", f"'{_local(parent)}' deve conter exatamente um {wanted}")
     target = targets[0]
+    if etree.QName(target).namespace != NFE_NS or etree.QName(parent).namespace != NFE_NS:
+        raise _Invalid("REFERENCIA_INVALIDA", f"{wanted} e '{_local(parent)}' devem estar no namespace {NFE_NS}")
     target_id = target.get("Id") or ""
     if not uri.startswith("#") or not target_id or uri[1:] != target_id:
         raise _Invalid(
@@ -356,10 +360,16 @@ def verify_signature(
     one of its anchors, valid at ``at`` (default: the document's own dhEmi/dhEvento/dhRecbto,
     because a signature made while the certificate was valid stays valid).
     """
+    if at is not None and at.tzinfo is None:
+        raise ValueError("at must be timezone-aware")
     try:
         return _verify(signed_root, trust, at)
     except _Invalid as bad:
         return VerifyResult(valid=False, code=bad.code, reason=bad.reason, certificate=bad.certificate)
+    except (ValueError, TypeError) as exc:  # malformed key material etc.: a result, never a crash
+        return VerifyResult(
+            valid=False, code="ESTRUTURA_INVALIDA", reason=f"assinatura ilegível ({type(exc).__name__}: {exc})"
+        )
 
 
 def verify_all(

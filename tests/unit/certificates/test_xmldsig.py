@@ -316,3 +316,20 @@ def test_nfeproc_verifies_both_signatures(a1: A1Certificate, test_ca: TestCA) ->
     # verify_signature on the container checks the document itself (NFe).
     main = verify_signature(reparsed)
     assert main.valid and etree.QName(main.signed_element).localname == "infNFe"  # type: ignore[arg-type]
+
+
+def test_signed_element_outside_the_nfe_namespace_is_refused(a1: A1Certificate) -> None:
+    root = _signed("NFe", a1)
+    inf = root.find(NF + "infNFe")
+    assert inf is not None
+    inf.tag = "{urn:outro}infNFe"
+    assert verify_signature(root).code == "REFERENCIA_INVALIDA"
+
+
+def test_garbage_certificate_is_a_result_not_an_exception(a1: A1Certificate) -> None:
+    root = _signed("NFe", a1)
+    cert_el = root.find(f".//{DS}X509Certificate")
+    assert cert_el is not None
+    cert_el.text = base64.b64encode(b"not a certificate").decode()
+    result = verify_signature(root)
+    assert not result.valid and result.code == "CERTIFICADO_ILEGIVEL"
