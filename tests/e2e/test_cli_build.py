@@ -42,6 +42,10 @@ def test_build_nfe_to_file_with_numero(tmp_path: Path) -> None:
     assert root.findtext("n:infNFe/n:ide/n:nNF", namespaces=NS) == "9001"
     assert root.findtext("n:infNFe/n:ide/n:mod", namespaces=NS) == "55"
     assert len(schema_findings(root)) == 1
+    # the output passes `ortho-fiscal validate` (schema + business rules; unsigned is only a note)
+    check = subprocess.run([str(CLI), "validate", str(out)], capture_output=True, timeout=60, cwd=ROOT)
+    assert check.returncode == 0, check.stdout.decode() + check.stderr.decode()
+    assert "ainda não assinado" in check.stdout.decode()
 
 
 def test_bad_input_exits_2_naming_each_json_path_in_portuguese(tmp_path: Path) -> None:
