@@ -177,6 +177,9 @@ def test_made_document_totals_follow_the_items_and_the_vnf_formula(path: Path) -
             "qBCMonoRet": _sum(icms, "n:qBCMonoRet"),
             "vICMSMonoRet": _sum(icms, "n:vICMSMonoRet"),
         }
+    if tot.find("n:vICMSUFDest", N) is not None:
+        difal = [g for d in dets for g in d.findall("n:imposto/n:ICMSUFDest", N)]
+        sums |= {k: _sum(difal, f"n:{k}") for k in ("vFCPUFDest", "vICMSUFDest", "vICMSUFRemet")}
     if tot.find("n:vTotTrib", N) is not None:
         sums["vTotTrib"] = _sum(dets, "n:imposto/n:vTotTrib")  # cStat 685
     assert {k: _d(tot, f"n:{k}") for k in sums} == sums
