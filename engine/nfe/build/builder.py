@@ -11,6 +11,7 @@ The model is assembled as a dict with the layout's names and validated by the ge
 
 from __future__ import annotations
 
+import functools
 import random
 from datetime import datetime
 from decimal import Decimal
@@ -24,7 +25,7 @@ import states
 from engine.errors import Finding
 from engine.nfe.build.emitter import Emitente
 from engine.nfe.build.input import Cliente, Endereco, Item, Venda
-from engine.nfe.build.messages import EntradaInvalida
+from engine.nfe.build.messages import EntradaInvalida, describe
 from engine.nfe.build.money import ZERO
 from engine.nfe.build.qrcode import hash_csrt, qrcode_v2, qrcode_v3
 from engine.nfe.build.rules import NAO_PRESENCIAL, validar_pagamentos, validar_venda
@@ -103,12 +104,16 @@ def _ibscbs(calc: ItemCalc) -> dict[str, Any] | None:
     return out
 
 
-def _p(value: Decimal | None) -> Decimal | None:
-    """Rates (TDec_0302a04) are written with at least 2 decimals (18 -> 18.00, 1.65 stays, 0.0400 stays)."""
-    if value is None:
-        return None
+@functools.lru_cache(maxsize=512)
+def _rate(value: Decimal) -> Decimal:
     exponent = value.as_tuple().exponent
     return value.quantize(Decimal("0.01")) if isinstance(exponent, int) and exponent > -2 else value
+
+
+def _p(value: Decimal | None) -> Decimal | None:
+    """Rates (TDec_0302a04) are written with at least 2 decimals (18 -> 18.00, 1.65 stays, 0.0400 stays);
+    a document has few distinct rates, so the normalisation is cached (Decimal.as_tuple is slow)."""
+    return None if value is None else _rate(value)
 
 
 def _nz(value: Decimal) -> Decimal | None:
@@ -200,11 +205,23 @@ def _pag(venda: Venda, v_troco: Decimal | None) -> dict[str, Any]:
 
 
 def _prune(value: Any) -> Any:
-    """Drop None values and empty containers so optional groups stay absent."""
-    if isinstance(value, dict):
-        pruned = {k: _prune(v) for k, v in value.items()}
-        return {k: v for k, v in pruned.items() if v is not None and v != {} and v != []}
-    if isinstance(value, list):
+    """Drop None values and empty containers so optional groups stay absent.
+
+    Types are compared exactly (not with ==): comparing a Decimal with {} goes through the numbers
+    ABCs and made this walk the slowest step of the builder."""
+    if type(value) is dict:
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            if v is None:
+                continue
+            t = type(v)
+            if t is dict or t is list:
+                v = _prune(v)
+                if not v:
+                    continue
+            out[k] = v
+        return out
+    if type(value) is list:
         return [_prune(v) for v in value]
     return value
 
@@ -306,6 +323,6 @@ def build_nfe(venda: Venda, emitente: Emitente, *, now: datetime, rng: random.Ra
     except ValidationError as exc:  # a value the layout refuses that the input rules did not catch
         raise EntradaInvalida([
             Finding(code="LEIAUTE", path="/".join(str(p) for p in err["loc"]),
-                    mensagem=f"valor recusado pelo leiaute da NF-e: {err['msg']}", cstat="225")
+                    mensagem=f"valor recusado pelo leiaute da NF-e: {describe(err)}", cstat="225")
             for err in exc.errors(include_url=False)
         ]) from exc

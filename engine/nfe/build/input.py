@@ -44,7 +44,7 @@ class _Base(BaseModel):
 class Endereco(_Base):
     """enderEmit / enderDest."""
 
-    logradouro: Texto60 = Field(description="xLgr")
+    logradouro: Annotated[str, Field(min_length=2, max_length=60)] = Field(description="xLgr")
     numero: Texto60 = Field(description="nro")
     complemento: Texto60 | None = Field(default=None, description="xCpl")
     bairro: Annotated[str, Field(min_length=2, max_length=60)] = Field(description="xBairro")

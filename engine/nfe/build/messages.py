@@ -62,7 +62,7 @@ _PATTERNS = {
 }
 
 
-def _describe(err: Any) -> str:
+def describe(err: Any) -> str:
     kind: str = err.get("type", "")
     ctx: dict[str, Any] = err.get("ctx") or {}
     if kind == "missing":
@@ -122,6 +122,6 @@ def findings_from_validation(exc: ValidationError, *, prefix: str = "", code: st
     findings: list[Finding] = []
     for err in exc.errors(include_url=False):
         path = json_path(err.get("loc", ()), prefix)
-        findings.append(Finding(code=f"{code}_{str(err.get('type', 'INVALIDO')).upper()}", mensagem=_describe(err),
+        findings.append(Finding(code=f"{code}_{str(err.get('type', 'INVALIDO')).upper()}", mensagem=describe(err),
                                 path=path))
     return findings
