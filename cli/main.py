@@ -21,6 +21,9 @@ COMMAND_MODULES = (
     "cli.states",
     "cli.sefaz",
     "cli.simulator",
+    "cli.apikey",
+    "cli.audit",
+    "cli.db",
 )
 
 
