@@ -48,9 +48,14 @@ class _Step(NamedTuple):
     convert: Callable[[Any], str] | None
 
 
+_RenderStep = tuple[str, str, int, Callable[[Any], str] | None]  # name, tag, opcode, converter
+
+
 class _Plan(NamedTuple):
     attributes: tuple[_Step, ...]
     elements: tuple[_Step, ...]
+    render_attributes: tuple[_RenderStep, ...]
+    render_elements: tuple[_RenderStep, ...]
     by_tag: Mapping[str, _Step]
     by_attr: Mapping[str, _Step]
     groups: Mapping[str, _Step]  # child tag -> GROUP step it belongs to
@@ -63,7 +68,8 @@ def _decimal_converter(places: tuple[int, ...]) -> Callable[[Any], str]:
 
         def fixed(value: Decimal) -> str:
             # Fixed TDec types always carry their places: Decimal("10") -> "10.00" (TDec_1302).
-            return format(value.quantize(q, ROUND_HALF_EVEN), "f")
+            text = str(value.quantize(q, ROUND_HALF_EVEN))
+            return text if "E" not in text else format(Decimal(text), "f")
 
         return fixed
     allowed = frozenset(places)
@@ -77,7 +83,8 @@ def _decimal_converter(places: tuple[int, ...]) -> Callable[[Any], str]:
         if scale not in allowed:
             target = next((p for p in places if p >= scale), largest)
             value = value.quantize(quanta[target], ROUND_HALF_EVEN)
-        return format(value, "f")
+        text = str(value)
+        return text if "E" not in text else format(value, "f")
 
     return variable
 
@@ -114,6 +121,8 @@ def _plan(cls: type[XmlModel]) -> _Plan:
     plan = _Plan(
         tuple(attributes),
         tuple(elements),
+        tuple((st.name, st.tag, st.op, st.convert) for st in attributes),
+        tuple((st.name, st.tag, st.op, st.convert) for st in elements),
         {s.tag: s for s in elements},
         {s.tag: s for s in attributes},
         groups,
@@ -131,47 +140,46 @@ def _plan(cls: type[XmlModel]) -> _Plan:
 
 
 def _fill(el: etree._Element, obj: XmlModel, plan: _Plan) -> None:
+    # The hot loop of rendering: plain tuples unpacked, no attribute lookups besides the values.
     values = obj.__dict__
     sub = _SubElement
-    for step in plan.attributes:
-        value = values[step.name]
+    for name, tag, _op, convert in plan.render_attributes:
+        value = values[name]
         if value is not None:
-            el.set(step.tag, step.convert(value) if step.convert is not None else value)
-    for step in plan.elements:
-        value = values[step.name]
+            el.set(tag, convert(value) if convert is not None else value)
+    for name, tag, op, convert in plan.render_elements:
+        value = values[name]
         if value is None:
             continue
-        op = step.op
         # TEXT values are str, StrEnum or Literal str: lxml takes them as they are. An empty
         # string only passes validation where the schema accepts an empty element (cEAN).
         if op == _OP_TEXT:
-            sub(el, step.tag).text = value
+            sub(el, tag).text = value
         elif op == _OP_DEC:
-            sub(el, step.tag).text = step.convert(value)  # type: ignore[misc]
+            sub(el, tag).text = convert(value)  # type: ignore[misc]
         elif op == _OP_MODEL:
-            _child(el, step.tag, value)
+            child = sub(el, tag)
+            _fill(child, value, value.__xml_plan__)
+            if not len(child) and not child.attrib:
+                el.remove(child)  # never an empty optional group
         elif op == _OP_MODELS:
             for item in value:
-                _child(el, step.tag, item)
+                child = sub(el, tag)
+                _fill(child, item, item.__xml_plan__)
+                if not len(child) and not child.attrib:
+                    el.remove(child)
         elif op == _OP_TEXTS:
             for item in value:
-                sub(el, step.tag).text = item
+                sub(el, tag).text = item
         elif op == _OP_DECS:
             for item in value:
-                sub(el, step.tag).text = step.convert(item)  # type: ignore[misc]
+                sub(el, tag).text = convert(item)  # type: ignore[misc]
         elif op == _OP_GROUP:
             for item in value:
                 _fill(el, item, item.__xml_plan__)
         else:  # RAW: the exact bytes kept at parse time (ds:Signature, xs:any)
-            for item in value if step.many else (value,):
+            for item in value if isinstance(value, list) else (value,):
                 el.append(parse_xml(item))
-
-
-def _child(el: etree._Element, tag: str, item: XmlModel) -> None:
-    child = _SubElement(el, tag)
-    _fill(child, item, item.__xml_plan__)  # type: ignore[attr-defined]
-    if not len(child) and not child.attrib:
-        el.remove(child)  # never an empty optional group
 
 
 def render(model: XmlModel, tag: str | None = None) -> etree._Element:

@@ -6,8 +6,9 @@ facts the renderer and the parser need, in the schema's order:
 * ``__xml_fields__``: one :class:`XmlField` per element or attribute (choice branches and the
   members of optional sequences are flattened into the owner, in schema order; a repeated
   sequence becomes a :data:`GROUP` field whose class is rendered inline, without a wrapper);
-* ``__xml_choices__``: the ``xs:choice`` groups flattened into the class; the validator checks
-  that exactly one branch is set (at most one when the choice may be empty);
+* ``__xml_choices__``: the ``xs:choice`` groups flattened into the class; the generated
+  ``_check_groups`` validator checks that exactly one branch is set (at most one when the choice
+  may be empty);
 * ``__xml_sequences__``: optional ``xs:sequence`` groups ("all or nothing" members).
 
 The classes hold no behaviour besides that validation: rendering and parsing live in
@@ -16,9 +17,9 @@ The classes hold no behaviour besides that validation: rendering and parsing liv
 
 from __future__ import annotations
 
-from typing import ClassVar, NamedTuple, Self
+from typing import ClassVar, NamedTuple, NoReturn
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict
 
 NFE_NS = "http://www.portalfiscal.inf.br/nfe"
 DSIG_NS = "http://www.w3.org/2000/09/xmldsig#"
@@ -72,8 +73,23 @@ class XmlSequence(NamedTuple):
     """Members that must be present once any member is."""
 
 
-def _is_set(value: object) -> bool:
-    return value is not None and value != []
+def choice_error(model: XmlModel, index: int, present: int) -> NoReturn:
+    """Raise the pt-BR error of choice ``index`` of ``model`` (``present`` branches were set)."""
+    choice = model.__xml_choices__[index]
+    names = " | ".join("+".join(b) for b in choice.branches if b)
+    if present > 1:
+        raise ValueError(f"escolha exclusiva no schema: informe apenas um entre {names}")
+    raise ValueError(f"escolha obrigatória no schema: informe um entre {names}")
+
+
+def sequence_error(model: XmlModel, index: int) -> NoReturn:
+    """Raise the pt-BR error of optional sequence ``index`` of ``model`` (set partly)."""
+    seq = model.__xml_sequences__[index]
+    values = model.__dict__
+    missing = [f for f in seq.required if values[f] is None or values[f] == []]
+    raise ValueError(
+        f"grupo {'+'.join(seq.members)}: ao informar parte do grupo, informe também {', '.join(missing)}"
+    )
 
 
 class XmlModel(BaseModel):
@@ -95,28 +111,8 @@ class XmlModel(BaseModel):
 
 
 class ConstrainedXmlModel(XmlModel):
-    """An XmlModel with choices or optional sequences to check after field validation."""
-
-    @model_validator(mode="after")
-    def _check_groups(self) -> Self:
-        values = self.__dict__
-        for choice in self.__xml_choices__:
-            present = [branch for branch in choice.branches if any(_is_set(values[f]) for f in branch)]
-            if len(present) > 1:
-                names = " / ".join("+".join(b) for b in present)
-                raise ValueError(f"escolha exclusiva no schema: informe apenas um entre {names}")
-            if choice.required and not present:
-                names = " | ".join("+".join(b) for b in choice.branches)
-                raise ValueError(f"escolha obrigatória no schema: informe um entre {names}")
-        for seq in self.__xml_sequences__:
-            if any(_is_set(values[f]) for f in seq.members):
-                missing = [f for f in seq.required if not _is_set(values[f])]
-                if missing:
-                    raise ValueError(
-                        f"grupo {'+'.join(seq.members)}: ao informar parte do grupo, informe também "
-                        f"{', '.join(missing)}"
-                    )
-        return self
+    """An XmlModel with choices or optional sequences, checked by a generated ``_check_groups``
+    validator (straight-line code per class; see codegen._checker)."""
 
 
 __all__ = [
@@ -132,4 +128,6 @@ __all__ = [
     "XmlField",
     "XmlModel",
     "XmlSequence",
+    "choice_error",
+    "sequence_error",
 ]

@@ -501,7 +501,45 @@ class Generator:
             for members, req in c.sequences:
                 lines.append(f"        XmlSequence({members!r}, {req!r}),\n")
             lines.append("    )\n")
+        if c.choices or c.sequences:
+            lines.append(_checker(c))
         return "".join(lines)
+
+
+def _checker(c: ClassDef) -> str:
+    """A validator specialised for the class: straight-line tests, no loops over metadata.
+
+    Generic code walking ``__xml_choices__`` costs a few microseconds per instance; a 50-item NF-e
+    has hundreds of instances with choices (ICMS, PIS, COFINS, emit/dest CNPJ|CPF...).
+    """
+    many = {f.name for f in c.fields if f.max_occurs != 1}
+
+    def is_set(name: str) -> str:
+        return f"bool(d[{name!r}])" if name in many else f"d[{name!r}] is not None"
+
+    def branch_set(branch: tuple[str, ...]) -> str:
+        if len(branch) == 1:
+            return is_set(branch[0])
+        return " or ".join(is_set(n) for n in branch)
+
+    body = ["\n    @model_validator(mode=\"after\")\n", "    def _check_groups(self) -> Self:\n",
+            "        d = self.__dict__\n"]
+    for i, (all_branches, required) in enumerate(c.choices):
+        branches = [b for b in _exclusive(all_branches) if b]
+        if not branches:
+            continue
+        count = " + ".join(f"({branch_set(b)})" for b in branches)
+        cond = "n != 1" if required else "n > 1"
+        body.append(f"        n = {count}\n")
+        body.append(f"        if {cond}:\n            choice_error(self, {i}, n)\n")
+    for i, (members, req) in enumerate(c.sequences):
+        if not req:
+            continue
+        any_set = " or ".join(is_set(n) for n in members)
+        all_req = " and ".join(is_set(n) for n in req)
+        body.append(f"        if ({any_set}) and not ({all_req}):\n            sequence_error(self, {i})\n")
+    body.append("        return self\n")
+    return "".join(body)
 
 
 def _add(cdef: ClassDef, leaf: Leaf) -> str:
@@ -719,9 +757,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from engine.nfe.model.base import (
     DECIMAL,
@@ -735,6 +773,8 @@ from engine.nfe.model.base import (
     XmlField,
     XmlModel,
     XmlSequence,
+    choice_error,
+    sequence_error,
 )
 '''
 

@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from engine.nfe.model.base import (
     DECIMAL,
@@ -33,6 +33,8 @@ from engine.nfe.model.base import (
     XmlField,
     XmlModel,
     XmlSequence,
+    choice_error,
+    sequence_error,
 )
 
 
@@ -760,6 +762,14 @@ class RefNFP(ConstrainedXmlModel):
         XmlChoice((('CNPJ',), ('CPF',)), True),
     )
 
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['CNPJ'] is not None) + (d['CPF'] is not None)
+        if n != 1:
+            choice_error(self, 0, n)
+        return self
+
 
 class RefECF(XmlModel):
     """Grupo do Cupom Fiscal vinculado à NF-e (TNFe/infNFe/ide/NFref/refECF)"""
@@ -794,6 +804,14 @@ class Ide_NFref(ConstrainedXmlModel):
     __xml_choices__: ClassVar[tuple[XmlChoice, ...]] = (
         XmlChoice((('refNFe',), ('refNFeSig',), ('refNF',), ('refNFP',), ('refCTe',), ('refECF',)), True),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['refNFe'] is not None) + (d['refNFeSig'] is not None) + (d['refNF'] is not None) + (d['refNFP'] is not None) + (d['refCTe'] is not None) + (d['refECF'] is not None)
+        if n != 1:
+            choice_error(self, 0, n)
+        return self
 
 
 class TCompraGov(XmlModel):
@@ -893,6 +911,13 @@ class Ide(ConstrainedXmlModel):
         XmlSequence(('dhCont', 'xJust'), ('dhCont', 'xJust')),
     )
 
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        if (d['dhCont'] is not None or d['xJust'] is not None) and not (d['dhCont'] is not None and d['xJust'] is not None):
+            sequence_error(self, 0)
+        return self
+
 
 class TEnderEmi(XmlModel):
     """Tipo Dados do Endereço do Emitente // 24/10/08 - desmembrado / tamanho mínimo (TEnderEmi)"""
@@ -956,6 +981,16 @@ class Emit(ConstrainedXmlModel):
     __xml_sequences__: ClassVar[tuple[XmlSequence, ...]] = (
         XmlSequence(('IM', 'CNAE'), ('IM',)),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['CNPJ'] is not None) + (d['CPF'] is not None)
+        if n != 1:
+            choice_error(self, 0, n)
+        if (d['IM'] is not None or d['CNAE'] is not None) and not (d['IM'] is not None):
+            sequence_error(self, 0)
+        return self
 
 
 class Avulsa(XmlModel):
@@ -1045,6 +1080,14 @@ class Dest(ConstrainedXmlModel):
         XmlChoice((('CNPJ',), ('CPF',), ('idEstrangeiro',)), True),
     )
 
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['CNPJ'] is not None) + (d['CPF'] is not None) + (d['idEstrangeiro'] is not None)
+        if n != 1:
+            choice_error(self, 0, n)
+        return self
+
 
 class TLocal(ConstrainedXmlModel):
     """Tipo Dados do Local de Retirada ou Entrega // 24/10/08 - tamanho mínimo // v2.0 (TLocal)"""
@@ -1087,6 +1130,14 @@ class TLocal(ConstrainedXmlModel):
         XmlChoice((('CNPJ',), ('CPF',)), True),
     )
 
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['CNPJ'] is not None) + (d['CPF'] is not None)
+        if n != 1:
+            choice_error(self, 0, n)
+        return self
+
 
 class AutXML(ConstrainedXmlModel):
     """Pessoas autorizadas para o download do XML da NF-e (TNFe/infNFe/autXML)"""
@@ -1100,6 +1151,14 @@ class AutXML(ConstrainedXmlModel):
     __xml_choices__: ClassVar[tuple[XmlChoice, ...]] = (
         XmlChoice((('CNPJ',), ('CPF',)), True),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['CNPJ'] is not None) + (d['CPF'] is not None)
+        if n != 1:
+            choice_error(self, 0, n)
+        return self
 
 
 class GCred(XmlModel):
@@ -1166,6 +1225,14 @@ class Prod_DI(ConstrainedXmlModel):
     __xml_choices__: ClassVar[tuple[XmlChoice, ...]] = (
         XmlChoice((('CNPJ',), ('CPF',)), False),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['CNPJ'] is not None) + (d['CPF'] is not None)
+        if n > 1:
+            choice_error(self, 0, n)
+        return self
 
 
 class ExportInd(XmlModel):
@@ -1488,6 +1555,16 @@ class Prod(ConstrainedXmlModel):
         XmlSequence(('CEST', 'indEscala', 'CNPJFab'), ('CEST',)),
     )
 
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['veicProd'] is not None) + (d['med'] is not None) + (bool(d['arma'])) + (d['comb'] is not None) + (d['nRECOPI'] is not None)
+        if n > 1:
+            choice_error(self, 0, n)
+        if (d['CEST'] is not None or d['indEscala'] is not None or d['CNPJFab'] is not None) and not (d['CEST'] is not None):
+            sequence_error(self, 0)
+        return self
+
 
 class ICMS_ICMS00(ConstrainedXmlModel):
     """Tributação pelo ICMS 00 - Tributada integralmente (TNFe/infNFe/det/imposto/ICMS/ICMS00)"""
@@ -1513,6 +1590,13 @@ class ICMS_ICMS00(ConstrainedXmlModel):
     __xml_sequences__: ClassVar[tuple[XmlSequence, ...]] = (
         XmlSequence(('pFCP', 'vFCP'), ('pFCP', 'vFCP')),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        if (d['pFCP'] is not None or d['vFCP'] is not None) and not (d['pFCP'] is not None and d['vFCP'] is not None):
+            sequence_error(self, 0)
+        return self
 
 
 class ICMS_ICMS02(XmlModel):
@@ -1585,6 +1669,17 @@ class ICMS_ICMS10(ConstrainedXmlModel):
         XmlSequence(('vICMSSTDeson', 'motDesICMSST'), ('vICMSSTDeson', 'motDesICMSST')),
     )
 
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        if (d['vBCFCP'] is not None or d['pFCP'] is not None or d['vFCP'] is not None) and not (d['vBCFCP'] is not None and d['pFCP'] is not None and d['vFCP'] is not None):
+            sequence_error(self, 0)
+        if (d['vBCFCPST'] is not None or d['pFCPST'] is not None or d['vFCPST'] is not None) and not (d['vBCFCPST'] is not None and d['pFCPST'] is not None and d['vFCPST'] is not None):
+            sequence_error(self, 1)
+        if (d['vICMSSTDeson'] is not None or d['motDesICMSST'] is not None) and not (d['vICMSSTDeson'] is not None and d['motDesICMSST'] is not None):
+            sequence_error(self, 2)
+        return self
+
 
 class ICMS_ICMS15(ConstrainedXmlModel):
     """Tributação monofásica própria e com responsabilidade pela retenção sobre combustíveis
@@ -1616,6 +1711,13 @@ class ICMS_ICMS15(ConstrainedXmlModel):
     __xml_sequences__: ClassVar[tuple[XmlSequence, ...]] = (
         XmlSequence(('pRedAdRem', 'motRedAdRem'), ('pRedAdRem', 'motRedAdRem')),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        if (d['pRedAdRem'] is not None or d['motRedAdRem'] is not None) and not (d['pRedAdRem'] is not None and d['motRedAdRem'] is not None):
+            sequence_error(self, 0)
+        return self
 
 
 class ICMS_ICMS20(ConstrainedXmlModel):
@@ -1653,6 +1755,15 @@ class ICMS_ICMS20(ConstrainedXmlModel):
         XmlSequence(('vBCFCP', 'pFCP', 'vFCP'), ('vBCFCP', 'pFCP', 'vFCP')),
         XmlSequence(('vICMSDeson', 'motDesICMS', 'indDeduzDeson'), ('vICMSDeson', 'motDesICMS')),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        if (d['vBCFCP'] is not None or d['pFCP'] is not None or d['vFCP'] is not None) and not (d['vBCFCP'] is not None and d['pFCP'] is not None and d['vFCP'] is not None):
+            sequence_error(self, 0)
+        if (d['vICMSDeson'] is not None or d['motDesICMS'] is not None or d['indDeduzDeson'] is not None) and not (d['vICMSDeson'] is not None and d['motDesICMS'] is not None):
+            sequence_error(self, 1)
+        return self
 
 
 class ICMS_ICMS30(ConstrainedXmlModel):
@@ -1695,6 +1806,15 @@ class ICMS_ICMS30(ConstrainedXmlModel):
         XmlSequence(('vICMSDeson', 'motDesICMS', 'indDeduzDeson'), ('vICMSDeson', 'motDesICMS')),
     )
 
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        if (d['vBCFCPST'] is not None or d['pFCPST'] is not None or d['vFCPST'] is not None) and not (d['vBCFCPST'] is not None and d['pFCPST'] is not None and d['vFCPST'] is not None):
+            sequence_error(self, 0)
+        if (d['vICMSDeson'] is not None or d['motDesICMS'] is not None or d['indDeduzDeson'] is not None) and not (d['vICMSDeson'] is not None and d['motDesICMS'] is not None):
+            sequence_error(self, 1)
+        return self
+
 
 class ICMS_ICMS40(ConstrainedXmlModel):
     """Tributação pelo ICMS 40 - Isenta 41 - Não tributada 50 - Suspensão
@@ -1716,6 +1836,13 @@ class ICMS_ICMS40(ConstrainedXmlModel):
     __xml_sequences__: ClassVar[tuple[XmlSequence, ...]] = (
         XmlSequence(('vICMSDeson', 'motDesICMS', 'indDeduzDeson'), ('vICMSDeson', 'motDesICMS')),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        if (d['vICMSDeson'] is not None or d['motDesICMS'] is not None or d['indDeduzDeson'] is not None) and not (d['vICMSDeson'] is not None and d['motDesICMS'] is not None):
+            sequence_error(self, 0)
+        return self
 
 
 class ICMS_ICMS51(ConstrainedXmlModel):
@@ -1763,6 +1890,15 @@ class ICMS_ICMS51(ConstrainedXmlModel):
         XmlSequence(('vBCFCP', 'pFCP', 'vFCP'), ('vBCFCP', 'pFCP', 'vFCP')),
         XmlSequence(('pFCPDif', 'vFCPDif', 'vFCPEfet'), ('pFCPDif', 'vFCPDif')),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        if (d['vBCFCP'] is not None or d['pFCP'] is not None or d['vFCP'] is not None) and not (d['vBCFCP'] is not None and d['pFCP'] is not None and d['vFCP'] is not None):
+            sequence_error(self, 0)
+        if (d['pFCPDif'] is not None or d['vFCPDif'] is not None or d['vFCPEfet'] is not None) and not (d['pFCPDif'] is not None and d['vFCPDif'] is not None):
+            sequence_error(self, 1)
+        return self
 
 
 class ICMS_ICMS53(XmlModel):
@@ -1832,6 +1968,17 @@ class ICMS_ICMS60(ConstrainedXmlModel):
         XmlSequence(('vBCFCPSTRet', 'pFCPSTRet', 'vFCPSTRet'), ('vBCFCPSTRet', 'pFCPSTRet', 'vFCPSTRet')),
         XmlSequence(('pRedBCEfet', 'vBCEfet', 'pICMSEfet', 'vICMSEfet'), ('pRedBCEfet', 'vBCEfet', 'pICMSEfet', 'vICMSEfet')),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        if (d['vBCSTRet'] is not None or d['pST'] is not None or d['vICMSSubstituto'] is not None or d['vICMSSTRet'] is not None) and not (d['vBCSTRet'] is not None and d['pST'] is not None and d['vICMSSTRet'] is not None):
+            sequence_error(self, 0)
+        if (d['vBCFCPSTRet'] is not None or d['pFCPSTRet'] is not None or d['vFCPSTRet'] is not None) and not (d['vBCFCPSTRet'] is not None and d['pFCPSTRet'] is not None and d['vFCPSTRet'] is not None):
+            sequence_error(self, 1)
+        if (d['pRedBCEfet'] is not None or d['vBCEfet'] is not None or d['pICMSEfet'] is not None or d['vICMSEfet'] is not None) and not (d['pRedBCEfet'] is not None and d['vBCEfet'] is not None and d['pICMSEfet'] is not None and d['vICMSEfet'] is not None):
+            sequence_error(self, 2)
+        return self
 
 
 class ICMS_ICMS61(XmlModel):
@@ -1915,6 +2062,19 @@ class ICMS_ICMS70(ConstrainedXmlModel):
         XmlSequence(('vICMSSTDeson', 'motDesICMSST'), ('vICMSSTDeson', 'motDesICMSST')),
     )
 
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        if (d['vBCFCP'] is not None or d['pFCP'] is not None or d['vFCP'] is not None) and not (d['vBCFCP'] is not None and d['pFCP'] is not None and d['vFCP'] is not None):
+            sequence_error(self, 0)
+        if (d['vBCFCPST'] is not None or d['pFCPST'] is not None or d['vFCPST'] is not None) and not (d['vBCFCPST'] is not None and d['pFCPST'] is not None and d['vFCPST'] is not None):
+            sequence_error(self, 1)
+        if (d['vICMSDeson'] is not None or d['motDesICMS'] is not None or d['indDeduzDeson'] is not None) and not (d['vICMSDeson'] is not None and d['motDesICMS'] is not None):
+            sequence_error(self, 2)
+        if (d['vICMSSTDeson'] is not None or d['motDesICMSST'] is not None) and not (d['vICMSSTDeson'] is not None and d['motDesICMSST'] is not None):
+            sequence_error(self, 3)
+        return self
+
 
 class ICMS_ICMS90(ConstrainedXmlModel):
     """Tributação pelo ICMS 90 - Outras (TNFe/infNFe/det/imposto/ICMS/ICMS90)"""
@@ -1990,6 +2150,19 @@ class ICMS_ICMS90(ConstrainedXmlModel):
         XmlSequence(('vICMSSTDeson', 'motDesICMSST'), ('vICMSSTDeson', 'motDesICMSST')),
     )
 
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        if (d['modBC'] is not None or d['vBC'] is not None or d['pRedBC'] is not None or d['cBenefRBC'] is not None or d['pICMS'] is not None or d['vICMSOp'] is not None or d['pDif'] is not None or d['vICMSDif'] is not None or d['vICMS'] is not None or d['vBCFCP'] is not None or d['pFCP'] is not None or d['vFCP'] is not None or d['pFCPDif'] is not None or d['vFCPDif'] is not None or d['vFCPEfet'] is not None) and not (d['modBC'] is not None and d['vBC'] is not None and d['pICMS'] is not None and d['vICMS'] is not None):
+            sequence_error(self, 0)
+        if (d['modBCST'] is not None or d['pMVAST'] is not None or d['pRedBCST'] is not None or d['vBCST'] is not None or d['pICMSST'] is not None or d['vICMSST'] is not None or d['vBCFCPST'] is not None or d['pFCPST'] is not None or d['vFCPST'] is not None) and not (d['modBCST'] is not None and d['vBCST'] is not None and d['pICMSST'] is not None and d['vICMSST'] is not None):
+            sequence_error(self, 1)
+        if (d['vICMSDeson'] is not None or d['motDesICMS'] is not None or d['indDeduzDeson'] is not None) and not (d['vICMSDeson'] is not None and d['motDesICMS'] is not None):
+            sequence_error(self, 2)
+        if (d['vICMSSTDeson'] is not None or d['motDesICMSST'] is not None) and not (d['vICMSSTDeson'] is not None and d['motDesICMSST'] is not None):
+            sequence_error(self, 3)
+        return self
+
 
 class ICMS_ICMSPart(ConstrainedXmlModel):
     """Partilha do ICMS entre a UF de origem e UF de destino ou a UF definida na legislação Operação
@@ -2046,6 +2219,15 @@ class ICMS_ICMSPart(ConstrainedXmlModel):
         XmlSequence(('vICMSDeson', 'motDesICMS', 'indDeduzDeson'), ('vICMSDeson', 'motDesICMS')),
     )
 
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        if (d['vBCFCPST'] is not None or d['pFCPST'] is not None or d['vFCPST'] is not None) and not (d['vBCFCPST'] is not None and d['pFCPST'] is not None and d['vFCPST'] is not None):
+            sequence_error(self, 0)
+        if (d['vICMSDeson'] is not None or d['motDesICMS'] is not None or d['indDeduzDeson'] is not None) and not (d['vICMSDeson'] is not None and d['motDesICMS'] is not None):
+            sequence_error(self, 1)
+        return self
+
 
 class ICMS_ICMSST(ConstrainedXmlModel):
     """Grupo de informação do ICMSST devido para a UF de destino, nas operações interestaduais de produtos
@@ -2089,6 +2271,15 @@ class ICMS_ICMSST(ConstrainedXmlModel):
         XmlSequence(('vBCFCPSTRet', 'pFCPSTRet', 'vFCPSTRet'), ('vBCFCPSTRet', 'pFCPSTRet', 'vFCPSTRet')),
         XmlSequence(('pRedBCEfet', 'vBCEfet', 'pICMSEfet', 'vICMSEfet'), ('pRedBCEfet', 'vBCEfet', 'pICMSEfet', 'vICMSEfet')),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        if (d['vBCFCPSTRet'] is not None or d['pFCPSTRet'] is not None or d['vFCPSTRet'] is not None) and not (d['vBCFCPSTRet'] is not None and d['pFCPSTRet'] is not None and d['vFCPSTRet'] is not None):
+            sequence_error(self, 0)
+        if (d['pRedBCEfet'] is not None or d['vBCEfet'] is not None or d['pICMSEfet'] is not None or d['vICMSEfet'] is not None) and not (d['pRedBCEfet'] is not None and d['vBCEfet'] is not None and d['pICMSEfet'] is not None and d['vICMSEfet'] is not None):
+            sequence_error(self, 1)
+        return self
 
 
 class ICMS_ICMSSN101(XmlModel):
@@ -2158,6 +2349,13 @@ class ICMS_ICMSSN201(ConstrainedXmlModel):
         XmlSequence(('vBCFCPST', 'pFCPST', 'vFCPST'), ('vBCFCPST', 'pFCPST', 'vFCPST')),
     )
 
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        if (d['vBCFCPST'] is not None or d['pFCPST'] is not None or d['vFCPST'] is not None) and not (d['vBCFCPST'] is not None and d['pFCPST'] is not None and d['vFCPST'] is not None):
+            sequence_error(self, 0)
+        return self
+
 
 class ICMS_ICMSSN202(ConstrainedXmlModel):
     """Tributação do ICMS pelo SIMPLES NACIONAL e CSOSN=202 ou 203 (v.2.0)
@@ -2191,6 +2389,13 @@ class ICMS_ICMSSN202(ConstrainedXmlModel):
     __xml_sequences__: ClassVar[tuple[XmlSequence, ...]] = (
         XmlSequence(('vBCFCPST', 'pFCPST', 'vFCPST'), ('vBCFCPST', 'pFCPST', 'vFCPST')),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        if (d['vBCFCPST'] is not None or d['pFCPST'] is not None or d['vFCPST'] is not None) and not (d['vBCFCPST'] is not None and d['pFCPST'] is not None and d['vFCPST'] is not None):
+            sequence_error(self, 0)
+        return self
 
 
 class ICMS_ICMSSN500(ConstrainedXmlModel):
@@ -2231,6 +2436,17 @@ class ICMS_ICMSSN500(ConstrainedXmlModel):
         XmlSequence(('vBCFCPSTRet', 'pFCPSTRet', 'vFCPSTRet'), ('vBCFCPSTRet', 'pFCPSTRet', 'vFCPSTRet')),
         XmlSequence(('pRedBCEfet', 'vBCEfet', 'pICMSEfet', 'vICMSEfet'), ('pRedBCEfet', 'vBCEfet', 'pICMSEfet', 'vICMSEfet')),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        if (d['vBCSTRet'] is not None or d['pST'] is not None or d['vICMSSubstituto'] is not None or d['vICMSSTRet'] is not None) and not (d['vBCSTRet'] is not None and d['pST'] is not None and d['vICMSSTRet'] is not None):
+            sequence_error(self, 0)
+        if (d['vBCFCPSTRet'] is not None or d['pFCPSTRet'] is not None or d['vFCPSTRet'] is not None) and not (d['vBCFCPSTRet'] is not None and d['pFCPSTRet'] is not None and d['vFCPSTRet'] is not None):
+            sequence_error(self, 1)
+        if (d['pRedBCEfet'] is not None or d['vBCEfet'] is not None or d['pICMSEfet'] is not None or d['vICMSEfet'] is not None) and not (d['pRedBCEfet'] is not None and d['vBCEfet'] is not None and d['pICMSEfet'] is not None and d['vICMSEfet'] is not None):
+            sequence_error(self, 2)
+        return self
 
 
 class ICMS_ICMSSN900(ConstrainedXmlModel):
@@ -2281,6 +2497,17 @@ class ICMS_ICMSSN900(ConstrainedXmlModel):
         XmlSequence(('modBCST', 'pMVAST', 'pRedBCST', 'vBCST', 'pICMSST', 'vICMSST', 'vBCFCPST', 'pFCPST', 'vFCPST'), ('modBCST', 'vBCST', 'pICMSST', 'vICMSST')),
         XmlSequence(('pCredSN', 'vCredICMSSN'), ('pCredSN', 'vCredICMSSN')),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        if (d['modBC'] is not None or d['vBC'] is not None or d['pRedBC'] is not None or d['pICMS'] is not None or d['vICMS'] is not None) and not (d['modBC'] is not None and d['vBC'] is not None and d['pICMS'] is not None and d['vICMS'] is not None):
+            sequence_error(self, 0)
+        if (d['modBCST'] is not None or d['pMVAST'] is not None or d['pRedBCST'] is not None or d['vBCST'] is not None or d['pICMSST'] is not None or d['vICMSST'] is not None or d['vBCFCPST'] is not None or d['pFCPST'] is not None or d['vFCPST'] is not None) and not (d['modBCST'] is not None and d['vBCST'] is not None and d['pICMSST'] is not None and d['vICMSST'] is not None):
+            sequence_error(self, 1)
+        if (d['pCredSN'] is not None or d['vCredICMSSN'] is not None) and not (d['pCredSN'] is not None and d['vCredICMSSN'] is not None):
+            sequence_error(self, 2)
+        return self
 
 
 class Imposto_ICMS(ConstrainedXmlModel):
@@ -2334,6 +2561,14 @@ class Imposto_ICMS(ConstrainedXmlModel):
         XmlChoice((('ICMS00',), ('ICMS02',), ('ICMS10',), ('ICMS15',), ('ICMS20',), ('ICMS30',), ('ICMS40',), ('ICMS51',), ('ICMS53',), ('ICMS60',), ('ICMS61',), ('ICMS70',), ('ICMS90',), ('ICMSPart',), ('ICMSST',), ('ICMSSN101',), ('ICMSSN102',), ('ICMSSN201',), ('ICMSSN202',), ('ICMSSN500',), ('ICMSSN900',)), True),
     )
 
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['ICMS00'] is not None) + (d['ICMS02'] is not None) + (d['ICMS10'] is not None) + (d['ICMS15'] is not None) + (d['ICMS20'] is not None) + (d['ICMS30'] is not None) + (d['ICMS40'] is not None) + (d['ICMS51'] is not None) + (d['ICMS53'] is not None) + (d['ICMS60'] is not None) + (d['ICMS61'] is not None) + (d['ICMS70'] is not None) + (d['ICMS90'] is not None) + (d['ICMSPart'] is not None) + (d['ICMSST'] is not None) + (d['ICMSSN101'] is not None) + (d['ICMSSN102'] is not None) + (d['ICMSSN201'] is not None) + (d['ICMSSN202'] is not None) + (d['ICMSSN500'] is not None) + (d['ICMSSN900'] is not None)
+        if n != 1:
+            choice_error(self, 0, n)
+        return self
+
 
 class TIpi_IPITrib(ConstrainedXmlModel):
     """TIpi/IPITrib"""
@@ -2355,6 +2590,14 @@ class TIpi_IPITrib(ConstrainedXmlModel):
     __xml_choices__: ClassVar[tuple[XmlChoice, ...]] = (
         XmlChoice((('vBC', 'pIPI'), ('qUnid', 'vUnid')), True),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['vBC'] is not None or d['pIPI'] is not None) + (d['qUnid'] is not None or d['vUnid'] is not None)
+        if n != 1:
+            choice_error(self, 0, n)
+        return self
 
 
 class TIpi_IPINT(XmlModel):
@@ -2386,6 +2629,14 @@ class TIpi(ConstrainedXmlModel):
     __xml_choices__: ClassVar[tuple[XmlChoice, ...]] = (
         XmlChoice((('IPITrib',), ('IPINT',)), True),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['IPITrib'] is not None) + (d['IPINT'] is not None)
+        if n != 1:
+            choice_error(self, 0, n)
+        return self
 
 
 class Imposto_II(XmlModel):
@@ -2508,6 +2759,14 @@ class PIS_PISOutr(ConstrainedXmlModel):
         XmlChoice((('vBC', 'pPIS'), ('qBCProd', 'vAliqProd')), True),
     )
 
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['vBC'] is not None or d['pPIS'] is not None) + (d['qBCProd'] is not None or d['vAliqProd'] is not None)
+        if n != 1:
+            choice_error(self, 0, n)
+        return self
+
 
 class Imposto_PIS(ConstrainedXmlModel):
     """Dados do PIS (TNFe/infNFe/det/imposto/PIS)"""
@@ -2525,6 +2784,14 @@ class Imposto_PIS(ConstrainedXmlModel):
     __xml_choices__: ClassVar[tuple[XmlChoice, ...]] = (
         XmlChoice((('PISAliq',), ('PISQtde',), ('PISNT',), ('PISOutr',)), True),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['PISAliq'] is not None) + (d['PISQtde'] is not None) + (d['PISNT'] is not None) + (d['PISOutr'] is not None)
+        if n != 1:
+            choice_error(self, 0, n)
+        return self
 
 
 class Imposto_PISST(ConstrainedXmlModel):
@@ -2547,6 +2814,14 @@ class Imposto_PISST(ConstrainedXmlModel):
     __xml_choices__: ClassVar[tuple[XmlChoice, ...]] = (
         XmlChoice((('vBC', 'pPIS'), ('qBCProd', 'vAliqProd')), True),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['vBC'] is not None or d['pPIS'] is not None) + (d['qBCProd'] is not None or d['vAliqProd'] is not None)
+        if n != 1:
+            choice_error(self, 0, n)
+        return self
 
 
 class COFINS_COFINSAliq(XmlModel):
@@ -2620,6 +2895,14 @@ class COFINS_COFINSOutr(ConstrainedXmlModel):
         XmlChoice((('vBC', 'pCOFINS'), ('qBCProd', 'vAliqProd')), True),
     )
 
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['vBC'] is not None or d['pCOFINS'] is not None) + (d['qBCProd'] is not None or d['vAliqProd'] is not None)
+        if n != 1:
+            choice_error(self, 0, n)
+        return self
+
 
 class Imposto_COFINS(ConstrainedXmlModel):
     """Dados do COFINS (TNFe/infNFe/det/imposto/COFINS)"""
@@ -2637,6 +2920,14 @@ class Imposto_COFINS(ConstrainedXmlModel):
     __xml_choices__: ClassVar[tuple[XmlChoice, ...]] = (
         XmlChoice((('COFINSAliq',), ('COFINSQtde',), ('COFINSNT',), ('COFINSOutr',)), True),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['COFINSAliq'] is not None) + (d['COFINSQtde'] is not None) + (d['COFINSNT'] is not None) + (d['COFINSOutr'] is not None)
+        if n != 1:
+            choice_error(self, 0, n)
+        return self
 
 
 class Imposto_COFINSST(ConstrainedXmlModel):
@@ -2659,6 +2950,14 @@ class Imposto_COFINSST(ConstrainedXmlModel):
     __xml_choices__: ClassVar[tuple[XmlChoice, ...]] = (
         XmlChoice((('vBC', 'pCOFINS'), ('qBCProd', 'vAliqProd')), True),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['vBC'] is not None or d['pCOFINS'] is not None) + (d['qBCProd'] is not None or d['vAliqProd'] is not None)
+        if n != 1:
+            choice_error(self, 0, n)
+        return self
 
 
 class Imposto_ICMSUFDest(XmlModel):
@@ -2712,6 +3011,13 @@ class TIS(ConstrainedXmlModel):
     __xml_sequences__: ClassVar[tuple[XmlSequence, ...]] = (
         XmlSequence(('vBCIS', 'pIS', 'adRemIS', 'uTrib', 'qTrib', 'vIS'), ('vBCIS', 'pIS', 'vIS')),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        if (d['vBCIS'] is not None or d['pIS'] is not None or d['adRemIS'] is not None or d['uTrib'] is not None or d['qTrib'] is not None or d['vIS'] is not None) and not (d['vBCIS'] is not None and d['pIS'] is not None and d['vIS'] is not None):
+            sequence_error(self, 0)
+        return self
 
 
 class TDif(XmlModel):
@@ -3178,6 +3484,17 @@ class TMonofasia(ConstrainedXmlModel):
         XmlSequence(('gCBSMonoAdRem', 'gCBSMonoAdValorem'), ()),
     )
 
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['gIBSMonoAdRem'] is not None) + (d['gIBSMonoAdValorem'] is not None)
+        if n > 1:
+            choice_error(self, 0, n)
+        n = (d['gCBSMonoAdRem'] is not None) + (d['gCBSMonoAdValorem'] is not None)
+        if n > 1:
+            choice_error(self, 1, n)
+        return self
+
 
 class TTransfCred(XmlModel):
     """Tipo Transferência de Crédito (TTransfCred)"""
@@ -3228,6 +3545,14 @@ class TCredPres(ConstrainedXmlModel):
     __xml_choices__: ClassVar[tuple[XmlChoice, ...]] = (
         XmlChoice((('vCredPres',), ('vCredPresCondSus',)), True),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['vCredPres'] is not None) + (d['vCredPresCondSus'] is not None)
+        if n != 1:
+            choice_error(self, 0, n)
+        return self
 
 
 class TCredPresOper(XmlModel):
@@ -3288,6 +3613,17 @@ class TTribNFe(ConstrainedXmlModel):
         XmlChoice((('gCredPresOper',), ('gCredPresIBSZFM',)), False),
     )
 
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['gIBSCBS'] is not None) + (d['gIBSCBSMono'] is not None) + (d['gTransfCred'] is not None) + (d['gAjusteCompet'] is not None)
+        if n > 1:
+            choice_error(self, 0, n)
+        n = (d['gCredPresOper'] is not None) + (d['gCredPresIBSZFM'] is not None)
+        if n > 1:
+            choice_error(self, 1, n)
+        return self
+
 
 class Imposto(ConstrainedXmlModel):
     """Tributos incidentes nos produtos ou serviços da NF-e (TNFe/infNFe/det/imposto)"""
@@ -3321,6 +3657,14 @@ class Imposto(ConstrainedXmlModel):
     __xml_choices__: ClassVar[tuple[XmlChoice, ...]] = (
         XmlChoice((('ICMS', 'II'), ('ISSQN',)), False),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['ICMS'] is not None or d['II'] is not None) + (d['ISSQN'] is not None)
+        if n > 1:
+            choice_error(self, 0, n)
+        return self
 
 
 class ImpostoDevol_IPI(XmlModel):
@@ -3685,6 +4029,14 @@ class Transporta(ConstrainedXmlModel):
         XmlChoice((('CNPJ',), ('CPF',)), False),
     )
 
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['CNPJ'] is not None) + (d['CPF'] is not None)
+        if n > 1:
+            choice_error(self, 0, n)
+        return self
+
 
 class RetTransp(XmlModel):
     """Dados da retenção ICMS do Transporte (TNFe/infNFe/transp/retTransp)"""
@@ -3773,6 +4125,14 @@ class Transp(ConstrainedXmlModel):
         XmlChoice((('veicTransp', 'reboque'), ('vagao',), ('balsa',)), False),
     )
 
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['veicTransp'] is not None or bool(d['reboque'])) + (d['vagao'] is not None) + (d['balsa'] is not None)
+        if n > 1:
+            choice_error(self, 0, n)
+        return self
+
 
 class Fat(XmlModel):
     """Dados da fatura (TNFe/infNFe/cobr/fat)"""
@@ -3856,6 +4216,13 @@ class DetPag(ConstrainedXmlModel):
     __xml_sequences__: ClassVar[tuple[XmlSequence, ...]] = (
         XmlSequence(('CNPJPag', 'UFPag'), ('CNPJPag', 'UFPag')),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        if (d['CNPJPag'] is not None or d['UFPag'] is not None) and not (d['CNPJPag'] is not None and d['UFPag'] is not None):
+            sequence_error(self, 0)
+        return self
 
 
 class Pag(XmlModel):
@@ -4032,6 +4399,13 @@ class TInfRespTec(ConstrainedXmlModel):
         XmlSequence(('idCSRT', 'hashCSRT'), ('idCSRT', 'hashCSRT')),
     )
 
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        if (d['idCSRT'] is not None or d['hashCSRT'] is not None) and not (d['idCSRT'] is not None and d['hashCSRT'] is not None):
+            sequence_error(self, 0)
+        return self
+
 
 class InfSolicNFF(XmlModel):
     """Grupo para informações da solicitação da NFF (TNFe/infNFe/infSolicNFF)"""
@@ -4082,6 +4456,14 @@ class Agropecuario(ConstrainedXmlModel):
     __xml_choices__: ClassVar[tuple[XmlChoice, ...]] = (
         XmlChoice((('defensivo',), ('guiaTransito',)), True),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (bool(d['defensivo'])) + (d['guiaTransito'] is not None)
+        if n != 1:
+            choice_error(self, 0, n)
+        return self
 
 
 class TRSAKeyValueType(XmlModel):
@@ -4319,6 +4701,14 @@ class TRetEnviNFe(ConstrainedXmlModel):
         XmlChoice((('infRec',), ('protNFe',)), False),
     )
 
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['infRec'] is not None) + (d['protNFe'] is not None)
+        if n > 1:
+            choice_error(self, 0, n)
+        return self
+
 
 class TConsReciNFe(XmlModel):
     """Tipo Pedido de Consulta do Recido do Lote de Notas Fiscais Eletrônicas (TConsReciNFe)"""
@@ -4367,6 +4757,13 @@ class TRetConsReciNFe(ConstrainedXmlModel):
     __xml_sequences__: ClassVar[tuple[XmlSequence, ...]] = (
         XmlSequence(('cMsg', 'xMsg'), ('cMsg', 'xMsg')),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        if (d['cMsg'] is not None or d['xMsg'] is not None) and not (d['cMsg'] is not None and d['xMsg'] is not None):
+            sequence_error(self, 0)
+        return self
 
 
 class TConsSitNFe(XmlModel):
@@ -4513,6 +4910,14 @@ class InfEvento(ConstrainedXmlModel):
     __xml_choices__: ClassVar[tuple[XmlChoice, ...]] = (
         XmlChoice((('CNPJDest',), ('CPFDest',)), False),
     )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['CNPJDest'] is not None) + (d['CPFDest'] is not None)
+        if n > 1:
+            choice_error(self, 0, n)
+        return self
 
 
 class TRetEvento(XmlModel):
