@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from engine.documentos import cnpj_valido
 from engine.errors import Finding
-from engine.nfe.build.input import Aliquota, Endereco, TributacaoIBSCBS, TributacaoICMS, TributacaoPisCofins
+from engine.nfe.build.input import LATIN1, Aliquota, Endereco, TributacaoIBSCBS, TributacaoICMS, TributacaoPisCofins
 from engine.nfe.build.messages import EntradaInvalida, findings_from_validation
 
 
@@ -43,8 +43,8 @@ class ResponsavelTecnico(_Base):
     """infRespTec."""
 
     cnpj: Annotated[str, Field(pattern=r"^[0-9A-Z]{12}[0-9]{2}$")]
-    contato: Annotated[str, Field(min_length=2, max_length=60)] = Field(description="xContato")
-    email: Annotated[str, Field(min_length=6, max_length=60, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    contato: Annotated[str, LATIN1, Field(min_length=2, max_length=60)] = Field(description="xContato")
+    email: Annotated[str, LATIN1, Field(min_length=6, max_length=60, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
     fone: Annotated[str, Field(pattern=r"^[0-9]{6,14}$")]
     csrt: CSRT | None = None
 
@@ -88,11 +88,13 @@ class Emitente(_Base):
 
     cnpj: Annotated[str, Field(pattern=r"^[0-9A-Z]{12}[0-9]{2}$")]
     ie: Annotated[str, Field(pattern=r"^([0-9]{2,14}|ISENTO)$")] = Field(description="IE")
-    im: Annotated[str, Field(min_length=1, max_length=15)] | None = Field(default=None, description="IM")
+    im: Annotated[str, LATIN1, Field(min_length=1, max_length=15)] | None = Field(default=None, description="IM")
     cnae: Annotated[str, Field(pattern=r"^[0-9]{7}$")] | None = Field(default=None, description="CNAE (com IM)")
     crt: Literal[1, 2, 3, 4] = Field(description="CRT: 1 Simples, 2 excesso sublimite, 3 regime normal, 4 MEI")
-    razao_social: Annotated[str, Field(min_length=2, max_length=60)] = Field(description="xNome")
-    nome_fantasia: Annotated[str, Field(min_length=1, max_length=60)] | None = Field(default=None, description="xFant")
+    razao_social: Annotated[str, LATIN1, Field(min_length=2, max_length=60)] = Field(description="xNome")
+    nome_fantasia: Annotated[str, LATIN1, Field(min_length=1, max_length=60)] | None = Field(
+        default=None, description="xFant"
+    )
     endereco: Endereco
     series: Series = Field(default_factory=Series)
     ambiente: Literal[1, 2] = Field(default=2, description="tpAmb: 1 produção, 2 homologação")

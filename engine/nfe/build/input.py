@@ -16,7 +16,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from engine.documentos import cnpj_valido, cpf_valido
 from engine.nfe.build.messages import EntradaInvalida, findings_from_validation
@@ -32,7 +32,21 @@ TPAG_CODES = frozenset(
 )
 CARD_TPAG = frozenset(["03", "04", "17"])  # cartão de crédito/débito; PIX dinâmico may carry the card group
 
-Texto60 = Annotated[str, Field(min_length=1, max_length=60)]
+
+
+def _latin1(value: str) -> str:
+    """The layout's text type (TString) accepts only characters U+0020..U+00FF: no line breaks,
+    tabs, typographic dashes/quotes or emoji; refusing them here names the field (cStat 225)."""
+    for ch in value:
+        if not 0x20 <= ord(ch) <= 0xFF:
+            shown = repr(ch) if ord(ch) < 0x20 else f"'{ch}'"
+            raise ValueError(f"caractere {shown} não é aceito pelo leiaute da NF-e (use texto sem quebras de linha, "
+                             "sem aspas ou travessões tipográficos e sem emojis)")
+    return value
+
+
+LATIN1 = AfterValidator(_latin1)
+Texto60 = Annotated[str, LATIN1, Field(min_length=1, max_length=60)]
 Dinheiro = Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=2)]
 Aliquota = Annotated[Decimal, Field(ge=0, le=100, decimal_places=4)]
 
@@ -44,12 +58,12 @@ class _Base(BaseModel):
 class Endereco(_Base):
     """enderEmit / enderDest."""
 
-    logradouro: Annotated[str, Field(min_length=2, max_length=60)] = Field(description="xLgr")
+    logradouro: Annotated[str, LATIN1, Field(min_length=2, max_length=60)] = Field(description="xLgr")
     numero: Texto60 = Field(description="nro")
     complemento: Texto60 | None = Field(default=None, description="xCpl")
-    bairro: Annotated[str, Field(min_length=2, max_length=60)] = Field(description="xBairro")
+    bairro: Annotated[str, LATIN1, Field(min_length=2, max_length=60)] = Field(description="xBairro")
     codigo_municipio: Annotated[str, Field(pattern=r"^[0-9]{7}$")] = Field(description="cMun (código IBGE, 7 dígitos)")
-    municipio: Annotated[str, Field(min_length=2, max_length=60)] = Field(description="xMun")
+    municipio: Annotated[str, LATIN1, Field(min_length=2, max_length=60)] = Field(description="xMun")
     uf: str = Field(description="UF (sigla)")
     cep: Annotated[str, Field(pattern=r"^[0-9]{8}$")] | None = Field(default=None, description="CEP (8 dígitos)")
     fone: Annotated[str, Field(pattern=r"^[0-9]{6,14}$")] | None = Field(default=None, description="fone")
@@ -67,10 +81,10 @@ class Cliente(_Base):
 
     cpf: Annotated[str, Field(pattern=r"^[0-9]{11}$")] | None = Field(default=None, description="dest/CPF")
     cnpj: Annotated[str, Field(pattern=r"^[0-9A-Z]{12}[0-9]{2}$")] | None = Field(default=None, description="dest/CNPJ")
-    nome: Annotated[str, Field(min_length=2, max_length=60)] | None = Field(default=None, description="xNome")
+    nome: Annotated[str, LATIN1, Field(min_length=2, max_length=60)] | None = Field(default=None, description="xNome")
     endereco: Endereco | None = Field(default=None, description="enderDest")
-    email: Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = Field(
-        default=None, description="email"
+    email: Annotated[str, LATIN1, Field(min_length=1, max_length=60, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = (
+        Field(default=None, description="email")
     )
     ie: Annotated[str, Field(pattern=r"^[0-9]{2,14}$")] | None = Field(
         default=None, description="IE do destinatário contribuinte (só NF-e)"
@@ -179,10 +193,10 @@ class Item(_Base):
     """det/prod: one line of the sale."""
 
     codigo: Texto60 = Field(description="cProd")
-    descricao: Annotated[str, Field(min_length=1, max_length=120)] = Field(description="xProd")
+    descricao: Annotated[str, LATIN1, Field(min_length=1, max_length=120)] = Field(description="xProd")
     ncm: Annotated[str, Field(pattern=r"^([0-9]{2}|[0-9]{8})$")] = Field(description="NCM (8 dígitos)")
     cfop: Annotated[str, Field(pattern=r"^[1-7][0-9]{3}$")] | None = Field(default=None, description="CFOP")
-    unidade: Annotated[str, Field(min_length=1, max_length=6)] = Field(default="UN", description="uCom/uTrib")
+    unidade: Annotated[str, LATIN1, Field(min_length=1, max_length=6)] = Field(default="UN", description="uCom/uTrib")
     quantidade: Annotated[Decimal, Field(gt=0, max_digits=15, decimal_places=4)] = Field(description="qCom/qTrib")
     valor_unitario: Annotated[Decimal, Field(gt=0, max_digits=21, decimal_places=10)] = Field(
         description="vUnCom/vUnTrib"
@@ -194,7 +208,7 @@ class Item(_Base):
     )
     cest: Annotated[str, Field(pattern=r"^[0-9]{7}$")] | None = Field(default=None, description="CEST")
     tributacao: Tributacao | None = None
-    informacoes_adicionais: Annotated[str, Field(min_length=1, max_length=500)] | None = Field(
+    informacoes_adicionais: Annotated[str, LATIN1, Field(min_length=1, max_length=500)] | None = Field(
         default=None, description="infAdProd"
     )
 
@@ -225,7 +239,9 @@ class Cartao(_Base):
         default=None, description="CNPJ da credenciadora"
     )
     bandeira: Annotated[str, Field(pattern=r"^[0-9]{2}$")] | None = Field(default=None, description="tBand")
-    autorizacao: Annotated[str, Field(min_length=1, max_length=128)] | None = Field(default=None, description="cAut")
+    autorizacao: Annotated[str, LATIN1, Field(min_length=1, max_length=128)] | None = Field(
+        default=None, description="cAut"
+    )
 
     @field_validator("cnpj_credenciadora")
     @classmethod
@@ -240,7 +256,7 @@ class Pagamento(_Base):
 
     forma: str = Field(description="tPag: 01 dinheiro, 03 crédito, 04 débito, 17 PIX, 99 outros...")
     valor: Dinheiro = Field(description="vPag")
-    descricao: Annotated[str, Field(min_length=2, max_length=60)] | None = Field(
+    descricao: Annotated[str, LATIN1, Field(min_length=2, max_length=60)] | None = Field(
         default=None, description="xPag (obrigatório para forma 99)"
     )
     a_prazo: bool = Field(default=False, description="indPag: false à vista (0), true a prazo (1)")
@@ -273,7 +289,7 @@ class Intermediador(_Base):
     """infIntermed: marketplace or intermediary platform."""
 
     cnpj: Annotated[str, Field(pattern=r"^[0-9A-Z]{12}[0-9]{2}$")]
-    identificador: Annotated[str, Field(min_length=2, max_length=60)] = Field(description="idCadIntTran")
+    identificador: Annotated[str, LATIN1, Field(min_length=2, max_length=60)] = Field(description="idCadIntTran")
 
     @field_validator("cnpj")
     @classmethod
@@ -295,17 +311,19 @@ class Venda(_Base):
     modelo: Literal[55, 65] = Field(description="mod: 55 NF-e, 65 NFC-e")
     serie: Annotated[int, Field(ge=0, le=999)] | None = Field(default=None, description="serie (padrão: emitente)")
     numero: Annotated[int, Field(ge=1, le=999_999_999)] | None = Field(default=None, description="nNF")
-    natureza_operacao: Annotated[str, Field(min_length=1, max_length=60)] = Field(default="VENDA", description="natOp")
+    natureza_operacao: Annotated[str, LATIN1, Field(min_length=1, max_length=60)] = Field(
+        default="VENDA", description="natOp"
+    )
     presenca: Literal[0, 1, 2, 3, 4, 5, 9] = Field(default=1, description="indPres")
     consumidor_final: bool = Field(default=True, description="indFinal")
     cliente: Cliente | None = None
     itens: Annotated[list[Item], Field(min_length=1, max_length=990)]
     pagamentos: Annotated[list[Pagamento], Field(max_length=100)] = Field(default_factory=list)
     frete: Frete = Field(default_factory=Frete)
-    informacoes_complementares: Annotated[str, Field(min_length=1, max_length=5000)] | None = Field(
+    informacoes_complementares: Annotated[str, LATIN1, Field(min_length=1, max_length=5000)] | None = Field(
         default=None, description="infAdic/infCpl"
     )
-    informacoes_fisco: Annotated[str, Field(min_length=1, max_length=2000)] | None = Field(
+    informacoes_fisco: Annotated[str, LATIN1, Field(min_length=1, max_length=2000)] | None = Field(
         default=None, description="infAdic/infAdFisco"
     )
     documentos_referenciados: Annotated[list[DocumentoReferenciado], Field(max_length=500)] = Field(

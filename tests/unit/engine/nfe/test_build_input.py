@@ -92,6 +92,14 @@ def test_customer_with_both_documents_or_invalid_cnpj() -> None:
     assert venda.cliente is not None and venda.cliente.cnpj == "12ABC34501DE35"
 
 
+def test_text_outside_latin1_or_with_line_breaks_is_refused_with_its_path() -> None:
+    errs = _errors({"modelo": 65, "itens": [_item(descricao="Escova — macia")],
+                    "informacoes_complementares": "linha 1\nlinha 2"})
+    assert errs["itens[0].descricao"].startswith("caractere '—' não é aceito pelo leiaute da NF-e")
+    assert errs["informacoes_complementares"].startswith("caractere '\\n' não é aceito")
+    assert parse_venda({"modelo": 65, "itens": [_item(descricao="Pasta dental ação clínica ½")]}).itens
+
+
 def test_gtin_check_digit() -> None:
     assert parse_venda({"modelo": 65, "itens": [_item(gtin="7891234567895")]}).itens[0].gtin == "7891234567895"
     errs = _errors({"modelo": 65, "itens": [_item(gtin="7891234567891")]})
