@@ -1,0 +1,374 @@
+"""The HTTPS server: mutual TLS with the test PKI, SOAP 1.2 dispatch, faults and the control API.
+
+Control API (JSON, same listener and same client-certificate requirement):
+``POST/DELETE /_control/faults``, ``POST /_control/clock``, ``POST /_control/reset``,
+``POST /_control/deny``, ``GET /_control/documents`` (see docs/simulator.md).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import ssl
+import threading
+from dataclasses import dataclass, field
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+
+import states
+from simulator import soap
+from simulator.pki import SimulatorPKI
+from simulator.routes import RouteTable, ServiceRoute
+from simulator.sefaz import Deadlines, Sefaz
+from simulator.state import FAULT_KINDS, Clock, ConsumoRules, Fault, State
+from simulator.xmlsig import Signer, cnpj_of
+
+MAX_BODY = 5 * 1024 * 1024  # far above SEFAZ's 500 KB message limit; bigger bodies are refused (HTTP 413)
+TIMEOUT_DEFAULT_S = 60.0
+
+
+def _tls_context(pki: SimulatorPKI) -> ssl.SSLContext:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2  # SEFAZ 4.00 endpoints: TLS 1.2+
+    ctx.load_cert_chain(str(pki.server_cert_path), str(pki.server_key_path))
+    ctx.load_verify_locations(str(pki.chain_pem_path))
+    ctx.verify_mode = ssl.CERT_REQUIRED  # mutual TLS: no client certificate, no connection
+    return ctx
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], app: SimulatorApp) -> None:
+        self.app = app
+        super().__init__(address, _Handler)
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        sock, addr = self.socket.accept()
+        # Handshake in the handler thread (do_handshake_on_connect), never in the accept loop.
+        tls = self.app.tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        return tls, addr
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Failed handshakes (no or untrusted client certificate) and dropped connections are normal here.
+        return
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+    server_version = "Microsoft-IIS/10.0"  # what the SEFAZ front-ends announce
+    sys_version = ""
+
+    def setup(self) -> None:
+        self.request.settimeout(30)
+        self.request.do_handshake()
+        super().setup()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _json(self, status: int, payload: Any) -> None:
+        self._send(status, json.dumps(payload, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
+
+    def _read_body(self) -> bytes | None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            self._send(413, b"", "text/plain")
+            self.close_connection = True
+            return None
+        return self.rfile.read(length) if length else b""
+
+    def do_GET(self) -> None:
+        if self.path.split("?")[0] == "/_control/documents":
+            self._json(200, self.server.app.documents_json())
+        else:
+            self._json(404, {"erro": "caminho desconhecido"})
+
+    def do_DELETE(self) -> None:
+        if self.path == "/_control/faults":
+            self.server.app.clear_faults()
+            self._json(200, {"faults": []})
+        else:
+            self._json(404, {"erro": "caminho desconhecido"})
+
+    def do_POST(self) -> None:
+        body = self._read_body()
+        if body is None:
+            return
+        if self.path.startswith("/_control/"):
+            self._control(body)
+            return
+        status, payload, content_type, action = self.server.app.soap_call(
+            self.path, self.headers, body, self.request.getpeercert(binary_form=True)
+        )
+        if action == "drop":
+            self.close_connection = True
+            self.request.close()
+            return
+        self._send(status, payload, content_type)
+
+    def _control(self, body: bytes) -> None:
+        try:
+            data = json.loads(body or b"{}")
+            if not isinstance(data, dict):
+                raise ValueError("o corpo deve ser um objeto JSON")
+            result = self.server.app.control(self.path, data)
+        except (ValueError, KeyError, TypeError) as exc:
+            self._json(400, {"erro": str(exc)})
+            return
+        if result is None:
+            self._json(404, {"erro": "caminho desconhecido"})
+        else:
+            self._json(200, result)
+
+
+@dataclass
+class SimulatorApp:
+    """Everything a request needs; shared by the handler threads (the State holds the lock)."""
+
+    pki: SimulatorPKI
+    tls: ssl.SSLContext
+    routes: RouteTable
+    state: State
+    clock: Clock
+    sefaz: Sefaz
+    stopping: threading.Event = field(default_factory=threading.Event)
+
+    # -- SOAP ----------------------------------------------------------------------------------
+
+    def soap_call(self, path: str, headers: Any, body: bytes, peer_der: bytes | None) -> tuple[int, bytes, str, str]:
+        route = self.routes.resolve(path)
+        if route is None:
+            return 404, b"", "text/html", "send"
+        content_type = (headers.get("Content-Type") or "").lower()
+        if not content_type.startswith("application/soap+xml"):
+            # IIS/ASMX answers a SOAP 1.1 or non-SOAP call to a 1.2 binding with 415.
+            return 415, b"", "text/plain", "send"
+        try:
+            msg = soap.parse_request(body, route.operation)
+        except soap.SoapError as exc:
+            return 500, soap.fault(exc.code, exc.reason), soap.CONTENT_TYPE, "send"
+        transmitter = self._transmitter(peer_der)
+        fault = self.state.take_fault(self._ufs_of(route, msg), route.modelo, route.service)
+        paralisado = None
+        if fault is not None:
+            if fault.kind == "timeout":
+                self.stopping.wait(fault.delay_s or TIMEOUT_DEFAULT_S)
+                return 0, b"", "", "drop"
+            if fault.kind == "slow":
+                self.stopping.wait(fault.delay_s)
+            elif fault.kind == "http500":
+                return (
+                    500,
+                    soap.fault("Receiver", "Erro interno no servidor (falha injetada)"),
+                    soap.CONTENT_TYPE,
+                    "send",
+                )
+            elif fault.kind == "malformed":
+                good = self._answer(route, msg, transmitter, None)
+                return 200, good[: max(1, len(good) // 2)], soap.CONTENT_TYPE, "send"
+            elif fault.kind in ("cstat108", "cstat109"):
+                paralisado = fault.kind[-3:]
+        return 200, self._answer(route, msg, transmitter, paralisado), soap.CONTENT_TYPE, "send"
+
+    def _answer(self, route: ServiceRoute, msg: Any, transmitter: str, paralisado: str | None) -> bytes:
+        return soap.envelope(route.operation, self.sefaz.handle(route, msg, transmitter, paralisado))
+
+    @staticmethod
+    def _transmitter(peer_der: bytes | None) -> str:
+        if not peer_der:
+            return "?"
+        return cnpj_of(x509.load_der_x509_certificate(peer_der)) or "?"
+
+    @staticmethod
+    def _ufs_of(route: ServiceRoute, msg: Any) -> set[str]:
+        """The authorizer's name and the UF the message names (cUF, chave, cOrgao), for fault matching."""
+        ufs = {route.autorizador}
+        ns = {"n": soap.NFE}
+        for path in (
+            "n:cUF",
+            "n:NFe/n:infNFe/n:ide/n:cUF",
+            "n:infInut/n:cUF",
+            "n:chNFe",
+            "n:nRec",
+            "n:evento/n:infEvento/n:chNFe",
+            "n:infCons/n:UF",
+        ):
+            value = (msg.findtext(path, namespaces=ns) or "").strip()
+            code = value[:2]
+            if value.isalpha():
+                ufs.add(value.upper())
+            elif code in route.cufs:
+                ufs.add(states.uf(code).sigla)
+        return ufs
+
+    # -- control -------------------------------------------------------------------------------
+
+    def control(self, path: str, data: dict[str, Any]) -> dict[str, Any] | None:
+        if path == "/_control/faults":
+            return self.add_fault(data)
+        if path == "/_control/clock":
+            self.clock.set_offset(float(data["offset_seconds"]))
+            return {"offset_seconds": self.clock.offset_seconds, "now": self.clock.now().isoformat()}
+        if path == "/_control/reset":
+            self.state.reset()
+            self.clock.set_offset(0)
+            return {"reset": True}
+        if path == "/_control/deny":
+            cnpj = str(data["cnpj"])
+            with self.state.lock:
+                self.state.denied.add(cnpj)
+                return {"denied": sorted(self.state.denied)}
+        return None
+
+    def add_fault(self, data: dict[str, Any]) -> dict[str, Any]:
+        kind = data.get("kind")
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"kind deve ser um de {', '.join(FAULT_KINDS)}")
+        model = data.get("model")
+        if model is not None and str(model) not in states.MODELOS:
+            raise ValueError("model deve ser 55, 65 ou null")
+        count = data.get("count")
+        if count is not None and (not isinstance(count, int) or count < 1):
+            raise ValueError("count deve ser um inteiro >= 1 ou null")
+        delay = float(data.get("delay_s") or 0.0)
+        uf = data.get("uf")
+        fault = Fault(
+            uf=str(uf).upper() if uf else None,
+            model=str(model) if model is not None else None,
+            service=data.get("service"),
+            kind=kind,
+            delay_s=delay,
+            remaining=count,
+        )
+        with self.state.lock:
+            self.state.faults.append(fault)
+            return {"faults": [f.as_json() for f in self.state.faults]}
+
+    def clear_faults(self) -> None:
+        with self.state.lock:
+            self.state.faults.clear()
+
+    def documents_json(self) -> dict[str, Any]:
+        with self.state.lock:
+            docs = [
+                {
+                    "chNFe": d.chave,
+                    "mod": int(d.modelo),
+                    "CNPJ": d.cnpj,
+                    "serie": d.serie,
+                    "nNF": d.nnf,
+                    "cStat": d.cstat,
+                    "nProt": d.n_prot,
+                    "dhRecbto": d.authorized_at.isoformat(),
+                    "digVal": d.dig_val,
+                    "cancelada": d.cancelled,
+                    "eventos": [
+                        {"tpEvento": e.tp_evento, "nSeqEvento": e.n_seq, "nProt": e.n_prot, "cStat": e.cstat}
+                        for e in d.events
+                    ],
+                }
+                for d in self.state.documents.values()
+            ]
+            inut = [
+                {
+                    "CNPJ": i.cnpj,
+                    "mod": int(i.modelo),
+                    "serie": i.serie,
+                    "ano": i.ano,
+                    "nNFIni": i.ini,
+                    "nNFFin": i.fin,
+                    "nProt": i.n_prot,
+                }
+                for i in self.state.inutilizacoes
+            ]
+            epec = [{"chNFe": k, "nProt": e.n_prot} for k, e in self.state.epec.items()]
+            return {
+                "documents": docs,
+                "inutilizacoes": inut,
+                "epec": epec,
+                "clock_offset_seconds": self.clock.offset_seconds,
+            }
+
+
+@dataclass
+class RunningSimulator:
+    """A simulator serving in a background thread. ``url`` is the base to give ``states.url(...,
+    base_override=url)``; ``ca_pem_path`` the root to trust; ``client_pfx(cnpj)`` an A1 for any CNPJ."""
+
+    url: str
+    host: str
+    port: int
+    ca_pem_path: Path
+    pki: SimulatorPKI = field(repr=False)
+    app: SimulatorApp = field(repr=False)
+    _server: _Server = field(repr=False)
+    _thread: threading.Thread = field(repr=False)
+
+    def client_pfx(self, cnpj: str) -> tuple[bytes, str]:
+        return self.pki.client_pfx(cnpj)
+
+    def stop(self) -> None:
+        self.app.stopping.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> RunningSimulator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    pki_dir: Path,
+    batch_delay_s: float = 0.0,
+    consumo: ConsumoRules | None = None,
+    deadlines: Deadlines | None = None,
+) -> RunningSimulator:
+    """Start the simulator on ``host:port`` (0 = a free port) in a background thread.
+
+    The test PKI is created in ``pki_dir`` on first use and reused afterwards. ``batch_delay_s`` is
+    how long an asynchronous batch stays "em processamento" (105) before NFeRetAutorizacao4 answers 104.
+    """
+    pki = SimulatorPKI.load_or_create(Path(pki_dir))
+    clock = Clock()
+    state = State(rules=consumo or ConsumoRules())
+    trusted = (pki.ca.intermediate, pki.ca.root)
+    sefaz = Sefaz(
+        state,
+        clock.now,
+        Signer(pki.signer_key_pem, pki.signer_cert_pem),
+        trusted,
+        batch_delay=timedelta(seconds=batch_delay_s),
+        deadlines=deadlines,
+    )
+    app = SimulatorApp(pki, _tls_context(pki), RouteTable(), state, clock, sefaz)
+    server = _Server((host, port), app)
+    bound_port = server.server_address[1]
+    url_host = f"[{host}]" if ":" in host else host
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="sefaz-simulator", daemon=True
+    )
+    thread.start()
+    running = RunningSimulator(
+        f"https://{url_host}:{bound_port}", host, int(bound_port), pki.ca_pem_path, pki, app, server, thread
+    )
+    return running

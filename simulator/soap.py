@@ -1,0 +1,76 @@
+"""SOAP 1.2 framing of the SEFAZ 4.00 web services (MOC 7.0, Anexo I "Padrão de Comunicação"):
+request ``soap12:Envelope/soap12:Body/nfeDadosMsg`` and answer ``.../nfeResultMsg``, both in the
+namespace ``http://www.portalfiscal.inf.br/nfe/wsdl/<Operation>``; no SOAP header since 4.00."""
+
+from __future__ import annotations
+
+import copy
+
+from lxml import etree
+
+SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
+WSDL_BASE = "http://www.portalfiscal.inf.br/nfe/wsdl/"
+NFE = "http://www.portalfiscal.inf.br/nfe"
+CONTENT_TYPE = "application/soap+xml; charset=utf-8"
+
+
+class SoapError(Exception):
+    """The request is not a SOAP 1.2 call of this service: answered with a SOAP Fault."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code  # soap12 Sender | Receiver
+        self.reason = reason
+
+
+def parser() -> etree.XMLParser:
+    """No DTDs, no entities, no network: the same hardening a SEFAZ front-end applies."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_blank_text=False,
+    )
+
+
+def parse_request(body: bytes, operation: str) -> etree._Element:
+    """The message inside nfeDadosMsg, as a standalone element (copied out of the envelope)."""
+    try:
+        root = etree.fromstring(body, parser())
+    except etree.XMLSyntaxError as exc:
+        raise SoapError("Sender", f"XML mal formado: {exc}") from exc
+    if root.tag != f"{{{SOAP12}}}Envelope":
+        raise SoapError("VersionMismatch", "esperado soap12:Envelope (SOAP 1.2)")
+    body_el = root.find(f"{{{SOAP12}}}Body")
+    if body_el is None:
+        raise SoapError("Sender", "soap12:Body ausente")
+    dados = body_el.find(f"{{{WSDL_BASE}{operation}}}nfeDadosMsg")
+    if dados is None:
+        raise SoapError("Sender", f"nfeDadosMsg no namespace {WSDL_BASE}{operation} não encontrado no Body")
+    children = [c for c in dados if isinstance(c.tag, str)]
+    if len(children) != 1:
+        raise SoapError("Sender", "nfeDadosMsg deve conter exatamente uma mensagem")
+    return copy.deepcopy(children[0])
+
+
+def envelope(operation: str, message: etree._Element) -> bytes:
+    env = etree.Element(f"{{{SOAP12}}}Envelope", nsmap={"soap": SOAP12})
+    body = etree.SubElement(env, f"{{{SOAP12}}}Body")
+    result = etree.SubElement(body, f"{{{WSDL_BASE}{operation}}}nfeResultMsg", nsmap={None: WSDL_BASE + operation})
+    result.append(message)
+    return etree.tostring(env, xml_declaration=True, encoding="utf-8")
+
+
+def fault(code: str, reason: str) -> bytes:
+    env = etree.Element(f"{{{SOAP12}}}Envelope", nsmap={"soap": SOAP12})
+    body = etree.SubElement(env, f"{{{SOAP12}}}Body")
+    f = etree.SubElement(body, f"{{{SOAP12}}}Fault")
+    code_el = etree.SubElement(f, f"{{{SOAP12}}}Code")
+    etree.SubElement(code_el, f"{{{SOAP12}}}Value").text = f"soap:{code}"
+    reason_el = etree.SubElement(f, f"{{{SOAP12}}}Reason")
+    text = etree.SubElement(reason_el, f"{{{SOAP12}}}Text")
+    text.set("{http://www.w3.org/XML/1998/namespace}lang", "pt-BR")
+    text.text = reason
+    return etree.tostring(env, xml_declaration=True, encoding="utf-8")

@@ -1,0 +1,162 @@
+"""XMLDSig as SEFAZ checks and applies it, with python-xmlsec (an implementation independent of ours).
+
+Verification follows the MOC 7.0 "Padrão de Assinatura Digital" (item 4.4 / Anexo I): enveloped
+signature of the element carrying ``Id`` referenced as ``#Id``, C14N 2001-03-15, RSA-SHA1 and
+SHA-1 digests, the signer's X.509 certificate in KeyInfo. Deviations from that shape give 298, a
+digest or signature value that does not verify gives 297, an unreadable certificate 290, a
+certificate outside the trusted chain 293, outside its validity 291 (MOC rules of "Validação da
+Assinatura").
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+from dataclasses import dataclass
+from datetime import datetime
+
+import xmlsec
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from lxml import etree
+
+DS = "http://www.w3.org/2000/09/xmldsig#"
+C14N_2001 = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
+RSA_SHA1 = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
+SHA1 = "http://www.w3.org/2000/09/xmldsig#sha1"
+ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+OID_CNPJ = x509.ObjectIdentifier("2.16.76.1.3.3")  # ICP-Brasil DOC-ICP-04: CNPJ of the holder company
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureCheck:
+    """``cstat`` is None when the signature is valid; ``certificate`` is the signer when readable."""
+
+    cstat: str | None
+    detail: str
+    certificate: x509.Certificate | None = None
+    digest_value: str | None = None
+
+
+def _der_value(raw: bytes) -> bytes:
+    """The content octets of one DER TLV (any string type: ICP-Brasil CAs use OCTET STRING,
+    PrintableString or UTF8String for the otherName values)."""
+    if len(raw) < 2:
+        return b""
+    length = raw[1]
+    offset = 2
+    if length & 0x80:
+        n = length & 0x7F
+        length = int.from_bytes(raw[2 : 2 + n], "big")
+        offset = 2 + n
+    return raw[offset : offset + length]
+
+
+def cnpj_of(cert: x509.Certificate) -> str | None:
+    """CNPJ from the ICP-Brasil otherName 2.16.76.1.3.3 of the SubjectAlternativeName, if present."""
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return None
+    for name in san.get_values_for_type(x509.OtherName):
+        if name.type_id == OID_CNPJ:
+            text = _der_value(name.value).decode("latin-1").strip()
+            return text or None
+    return None
+
+
+def _chains_to(cert: x509.Certificate, trusted: tuple[x509.Certificate, ...]) -> bool:
+    """True when ``cert`` is signed by one of ``trusted`` (issuer name + signature check)."""
+    for issuer in trusted:
+        if issuer.subject != cert.issuer:
+            continue
+        try:
+            cert.verify_directly_issued_by(issuer)
+        except (InvalidSignature, ValueError, TypeError):
+            continue  # not issued by this one: try the next trusted certificate
+        return True
+    return False
+
+
+def verify_enveloped(
+    parent: etree._Element, signed: etree._Element, *, trusted: tuple[x509.Certificate, ...], now: datetime
+) -> SignatureCheck:
+    """Verify the ds:Signature child of ``parent`` over ``signed`` (a child of ``parent`` with Id)."""
+    sig = parent.find(f"{{{DS}}}Signature")
+    if sig is None:
+        return SignatureCheck("298", "Signature ausente")
+    ref_id = signed.get("Id")
+    refs = sig.findall(f"{{{DS}}}SignedInfo/{{{DS}}}Reference")
+    if not ref_id or len(refs) != 1 or refs[0].get("URI") != f"#{ref_id}":
+        return SignatureCheck("298", f"Reference URI deve ser '#{ref_id}'")
+    algorithms = [
+        (sig.find(f"{{{DS}}}SignedInfo/{{{DS}}}CanonicalizationMethod"), C14N_2001),
+        (sig.find(f"{{{DS}}}SignedInfo/{{{DS}}}SignatureMethod"), RSA_SHA1),
+        (refs[0].find(f"{{{DS}}}DigestMethod"), SHA1),
+    ]
+    for node, expected in algorithms:
+        if node is None or node.get("Algorithm") != expected:
+            return SignatureCheck("298", f"algoritmo diferente de {expected}")
+    transforms = [t.get("Algorithm") for t in refs[0].iterfind(f"{{{DS}}}Transforms/{{{DS}}}Transform")]
+    if transforms != [ENVELOPED, C14N_2001]:
+        return SignatureCheck("298", "Transforms devem ser enveloped-signature e C14N")
+    certs = sig.findall(f"{{{DS}}}KeyInfo/{{{DS}}}X509Data/{{{DS}}}X509Certificate")
+    if len(certs) != 1 or not (certs[0].text or "").strip():
+        return SignatureCheck("298", "KeyInfo deve conter um X509Certificate")
+    digest = (refs[0].findtext(f"{{{DS}}}DigestValue") or "").strip()
+    try:
+        der = base64.b64decode("".join((certs[0].text or "").split()), validate=True)
+        cert = x509.load_der_x509_certificate(der)
+    except ValueError:
+        return SignatureCheck("290", "certificado da assinatura ilegível")
+    if not _chains_to(cert, trusted):
+        return SignatureCheck("293", "certificado da assinatura fora da cadeia confiável", cert, digest)
+    if not (cert.not_valid_before_utc <= now <= cert.not_valid_after_utc):
+        return SignatureCheck("291", "certificado da assinatura fora da validade", cert, digest)
+    # Verify in a document of its own: the message as SEFAZ extracts it from the SOAP body (a copy of
+    # the subtree carries only the namespaces it uses, as an XmlNode taken out of the envelope does).
+    doc = copy.deepcopy(parent)
+    doc_sig = doc.find(f"{{{DS}}}Signature")
+    xmlsec.tree.add_ids(doc, ["Id"])
+    ctx = xmlsec.SignatureContext()
+    ctx.key = xmlsec.Key.from_memory(
+        cert.public_bytes(serialization.Encoding.PEM), xmlsec.constants.KeyDataFormatCertPem
+    )
+    try:
+        ctx.verify(doc_sig)
+    except xmlsec.Error:
+        return SignatureCheck("297", "valor da assinatura ou do digest não confere", cert, digest)
+    return SignatureCheck(None, "ok", cert, digest)
+
+
+@dataclass(frozen=True, slots=True)
+class Signer:
+    """The simulator's own key and certificate, signing protNFe/retEvento/retInutNFe as SEFAZ does."""
+
+    key_pem: bytes
+    cert_pem: bytes
+
+    def sign(self, root: etree._Element, target: etree._Element) -> None:
+        """Append an enveloped signature of ``target`` (which has ``Id``) to ``root`` (its parent).
+
+        ``root`` must be the root of its own document so the C14N context is the element alone,
+        which is how a client sees it once it embeds the element in nfeProc/procEventoNFe.
+        """
+        sig = xmlsec.template.create(root, xmlsec.constants.TransformInclC14N, xmlsec.constants.TransformRsaSha1)
+        root.append(sig)
+        ref = xmlsec.template.add_reference(sig, xmlsec.constants.TransformSha1, uri="#" + str(target.get("Id")))
+        xmlsec.template.add_transform(ref, xmlsec.constants.TransformEnveloped)
+        xmlsec.template.add_transform(ref, xmlsec.constants.TransformInclC14N)
+        key_info = xmlsec.template.ensure_key_info(sig)
+        xmlsec.template.x509_data_add_certificate(xmlsec.template.add_x509_data(key_info))
+        for node in sig.iter():  # no indentation inside Signature, as SEFAZ emits it
+            node.tail = None if node is not sig else node.tail
+            if node.text is not None and not node.text.strip():
+                node.text = None
+        xmlsec.tree.add_ids(root, ["Id"])
+        ctx = xmlsec.SignatureContext()
+        key = xmlsec.Key.from_memory(self.key_pem, xmlsec.constants.KeyDataFormatPem)
+        key.load_cert_from_memory(self.cert_pem, xmlsec.constants.KeyDataFormatCertPem)
+        ctx.key = key
+        ctx.sign(sig)
