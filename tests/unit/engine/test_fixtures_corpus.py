@@ -8,11 +8,15 @@ code written apart from make_fixtures.py.
 
 from __future__ import annotations
 
+import ast
 import base64
 import functools
 import hashlib
+import importlib.util
+import sys
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -266,3 +270,36 @@ def test_real_documents_signature_digest_status_is_as_documented() -> None:
         if base64.b64encode(digest).decode() == expected:
             intact.add(path.name)
     assert intact == REAL_WITH_INTACT_DIGEST
+
+
+def _load_generator() -> Any:
+    spec = importlib.util.spec_from_file_location("make_fixtures", CORPUS / "make_fixtures.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    # dataclasses resolve the module's string annotations through sys.modules while it loads.
+    sys.modules[spec.name] = module
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[spec.name]
+    return module
+
+
+def test_generator_imports_nothing_from_the_project() -> None:
+    # The corpus must stay independent of the code it measures.
+    tree = ast.parse((CORPUS / "make_fixtures.py").read_text(encoding="utf-8"))
+    imported = {
+        (node.module or "").split(".")[0] if isinstance(node, ast.ImportFrom) else alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    assert imported <= {"__future__", "base64", "hashlib", "collections", "dataclasses", "decimal", "pathlib", "lxml"}
+
+
+def test_committed_made_documents_are_exactly_what_the_generator_writes() -> None:
+    generator = _load_generator()
+    expected = {doc.name: generator.build(doc) for doc in generator.DOCS}
+    assert sorted(expected) == [p.name for p in MADE_DOCS]
+    stale = [name for name, data in expected.items() if (CORPUS / "made" / name).read_bytes() != data]
+    assert stale == [], "run tests/fixtures/nfe/make_fixtures.py and commit its output"
