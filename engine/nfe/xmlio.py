@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from engine.errors import XmlError
 from engine.nfe.model.base import DECIMAL, DSIG_NS, GROUP, MODEL, NFE_NS, RAW, TEXT, XmlModel
 from engine.nfe.model.generated import ROOTS
+from engine.nfe.model.messages import describe
 from engine.xml.parser import parse_xml
 
 M = TypeVar("M", bound=XmlModel)
@@ -274,16 +275,7 @@ def parse(source: etree._Element | bytes | str, cls: type[M] | None = None) -> X
     try:
         return target.model_validate(data)
     except ValidationError as exc:
-        raise XmlError(_describe(exc, _local(tag)), code="MODELO_INVALIDO") from exc
-
-
-def _describe(exc: ValidationError, root: str) -> str:
-    parts = []
-    for err in exc.errors()[:5]:
-        loc = "/".join(str(p) for p in (root, *err["loc"]))
-        parts.append(f"{loc}: {err['msg']}")
-    more = f" (e mais {exc.error_count() - 5})" if exc.error_count() > 5 else ""
-    return "valor inválido para o leiaute: " + "; ".join(parts) + more
+        raise XmlError(describe(exc, _local(tag)), code="MODELO_INVALIDO") from exc
 
 
 # --------------------------------------------------------------------------------------------------
@@ -322,7 +314,7 @@ def from_json(data: str | bytes | Mapping[str, Any]) -> XmlModel:
     try:
         return cls.model_validate(body)
     except ValidationError as exc:
-        raise XmlError(_describe(exc, str(name)), code="MODELO_INVALIDO") from exc
+        raise XmlError(describe(exc, str(name)), code="MODELO_INVALIDO") from exc
 
 
 __all__ = ["DSIG_NS", "NFE_NS", "from_json", "parse", "render", "render_bytes", "root_class", "to_json"]

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from pydantic import ValidationError
 
 from engine.errors import XmlError, XmlSecurityError
 from engine.nfe import model, xmlio
+from engine.nfe.model.messages import describe
 from engine.xml.parser import parse_xml_file
 from engine.xsd import schema_findings
 
@@ -148,3 +150,20 @@ def test_from_json_rejects_unknown_shapes() -> None:
 def test_render_needs_a_root_name_for_inner_groups() -> None:
     with pytest.raises(XmlError, match="não é um documento raiz"):
         xmlio.render(model.InfAdic(infCpl="x"))
+
+
+def test_model_errors_are_in_portuguese_with_the_field_path() -> None:
+    missing_and_bad = (
+        b'<consStatServ xmlns="http://www.portalfiscal.inf.br/nfe" versao="4.00">'
+        b"<tpAmb>1</tpAmb><xServ>STATU</xServ></consStatServ>"
+    )
+    with pytest.raises(XmlError) as info:
+        xmlio.parse(missing_and_bad)
+    assert info.value.code == "MODELO_INVALIDO"
+    assert "consStatServ/cUF: campo obrigatório ausente" in info.value.mensagem
+    assert "consStatServ/xServ: código 'STATU' não é aceito; valores válidos: 'STATUS'" in info.value.mensagem
+    with pytest.raises(ValidationError) as bad:
+        _icms_tot(vNF="1.234", vProd="-1")
+    text = describe(bad.value, "ICMSTot")
+    assert "ICMSTot/vProd: valor '-1' não pode ser negativo" in text
+    assert "ICMSTot/vNF: valor '1.234' com mais de 2 casas decimais" in text
