@@ -63,3 +63,34 @@ def test_help() -> None:
     r = run("validate", "--help")
     assert r.returncode == 0
     assert "usage: ortho-fiscal validate" in r.stdout
+
+
+def test_build_validate_sign_validate(tmp_path: Path) -> None:
+    """The whole path of a document: build output validates before signing (a note only), the
+    signed document validates with no finding, and a change after signing is caught."""
+    examples = ROOT / "examples"
+    nfe = tmp_path / "nfe.xml"
+    r = run("build", str(examples / "nfe-venda.json"), "--emitente", str(examples / "emitente-normal.json"),
+            "--out", str(nfe))  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    r = run("validate", str(nfe))
+    assert r.returncode == 0 and "ASSINATURA_AUSENTE" in r.stdout
+    cnpj = re.search(r"<emit><CNPJ>([0-9A-Z]{14})</CNPJ>", nfe.read_text(encoding="utf-8"))
+    assert cnpj
+    env = {"PW": "teste-e2e", "PATH": "/usr/bin:/bin"}
+    pfx = tmp_path / "a1.pfx"
+    signed = tmp_path / "signed.xml"
+    for args in (
+        ("certs", "make-test", "--cnpj", cnpj[1], "--out", str(pfx), "--password-env", "PW"),
+        ("sign", str(nfe), "--pfx", str(pfx), "--password-env", "PW", "--out", str(signed)),
+    ):
+        done = subprocess.run([str(CLI), *args], capture_output=True, text=True, timeout=120, check=False, env=env)
+        assert done.returncode == 0, done.stderr
+    r = run("validate", str(signed))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout == ""  # signed and valid: not even a note
+    tampered = tmp_path / "tampered.xml"
+    tampered.write_bytes(signed.read_bytes().replace(b"<natOp>", b"<natOp>X", 1))
+    r = run("validate", str(tampered))
+    assert r.returncode == 1
+    assert "ASSINATURA_INVALIDA" in r.stdout and "cStat 297" in r.stdout
