@@ -7,8 +7,10 @@ Public API::
     validar_venda(venda, emitente) -> list[Finding]
     calcular(venda, emitente, dia) -> Calculo       # taxes.py: per-item ICMS, PIS/COFINS, IBS/CBS
     calcular_totais(itens, periodo) -> Totais       # totals.py: ICMSTot, IBSCBSTot, vNFTot
+    build_nfe(venda, emitente, *, now, rng=None, numero=None) -> NFe model   # builder.py
 """
 
+from engine.nfe.build.builder import build_nfe
 from engine.nfe.build.emitter import Emitente, load_emitente, load_json_decimal, parse_emitente
 from engine.nfe.build.input import Venda, parse_venda
 from engine.nfe.build.messages import EntradaInvalida
@@ -23,6 +25,7 @@ __all__ = [
     "ItemCalc",
     "Totais",
     "Venda",
+    "build_nfe",
     "calcular",
     "calcular_totais",
     "load_emitente",

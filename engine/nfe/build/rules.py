@@ -64,6 +64,10 @@ def validar_venda(venda: Venda, emitente: Emitente) -> list[Finding]:
         add("INTERMEDIADOR_PRESENCIAL", "intermediador",
             "intermediador só pode ser informado em operação não presencial (presenca 2, 3, 4 ou 9)")
     for i, pag in enumerate(venda.pagamentos):
+        if pag.forma == "90" and venda.modelo == 65:
+            add("NFCE_SEM_PAGAMENTO_90", f"pagamentos[{i}].forma", "NFC-e não aceita a forma 90 (sem pagamento)")
+        if pag.valor == ZERO and pag.forma != "90":
+            add("PAGAMENTO_ZERO", f"pagamentos[{i}].valor", "valor do pagamento deve ser maior que zero")
         if pag.forma in ("03", "04") and pag.cartao is None:
             add("CARTAO_AUSENTE", f"pagamentos[{i}].cartao",
                 "pagamento com cartão exige os dados do cartão (ao menos 'integracao')", "391")

@@ -232,6 +232,12 @@ def test_rejections_are_caught_before_sefaz_with_path_and_cstat() -> None:
     assert ("numero", None) in _findings(_venda("nfce-venda", numero=None), "emitente-sn")
 
 
+def test_payment_forms_that_do_not_fit_the_model() -> None:
+    venda = _venda("nfce-venda", pagamentos=[{"forma": "90", "valor": D("0")}, {"forma": "01", "valor": D("0")},
+                                             {"forma": "17", "valor": D("300")}])
+    assert _findings(venda, "emitente-sn") == {("pagamentos[0].forma", None), ("pagamentos[1].valor", None)}
+
+
 def test_payments_below_the_total_are_rejected_with_767() -> None:
     venda = _venda("nfce-venda", pagamentos=[{"forma": "17", "valor": D("200.00")}])
     assert _findings(venda, "emitente-sn") == {("pagamentos", "767")}
