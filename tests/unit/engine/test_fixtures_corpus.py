@@ -303,3 +303,29 @@ def test_committed_made_documents_are_exactly_what_the_generator_writes() -> Non
     assert sorted(expected) == [p.name for p in MADE_DOCS]
     stale = [name for name, data in expected.items() if (CORPUS / "made" / name).read_bytes() != data]
     assert stale == [], "run tests/fixtures/nfe/make_fixtures.py and commit its output"
+
+
+MADE_CSC = "0123456789ABCDEF0123456789ABCDEF"  # the made-up CSC documented in SOURCES.md
+
+
+@pytest.mark.parametrize("path", [p for p in MADE_DOCS if p.name.startswith("nfce65")], ids=_id)
+def test_made_nfce_qrcode_matches_its_document(path: Path) -> None:
+    root = _parse(path)
+    inf = root.find("n:infNFe", N)
+    assert inf is not None
+    chave = inf.get("Id", "")[3:]
+    params = (root.findtext("n:infNFeSupl/n:qrCode", namespaces=N) or "").split("?p=", 1)[1].split("|")
+    assert params[0] == chave
+    assert params[2] == inf.findtext("n:ide/n:tpAmb", namespaces=N)
+    if params[1] == "3":
+        assert len(params) == 3  # online v3: chave|3|tpAmb
+        return
+    assert params[1] == "2"
+    body, given_hash = "|".join(params[:-1]), params[-1]
+    assert hashlib.sha1((body + MADE_CSC).encode()).hexdigest().upper() == given_hash  # NFC-e QR v2 hash
+    if inf.findtext("n:ide/n:tpEmis", namespaces=N) == "9":
+        day, vnf, dig_hex = params[3], params[4], params[5]
+        assert day == (inf.findtext("n:ide/n:dhEmi", namespaces=N) or "")[8:10]
+        assert vnf == inf.findtext("n:total/n:ICMSTot/n:vNF", namespaces=N)
+        digest = base64.b64encode(hashlib.sha1(etree.tostring(inf, method="c14n")).digest())
+        assert bytes.fromhex(dig_hex) == digest
