@@ -186,3 +186,33 @@ def test_uf_codes_come_from_the_states_table() -> None:
     assert sigla_uf("35") == "SP" and sigla_uf("99") is None and sigla_uf("3") is None
     with pytest.raises(ChaveError):
         codigo_uf("XX")
+
+
+@given(
+    uf=st.sampled_from(["RO", "AM", "CE", "BA", "MG", "SP", "PR", "RS", "MT", "DF"]),
+    base=st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=12, max_size=12).filter(
+        lambda s: len(set(s)) > 1
+    ),
+    ano=st.integers(min_value=6, max_value=99),
+    mes=st.integers(min_value=1, max_value=12),
+    mod=st.sampled_from(["55", "65"]),
+    serie=st.integers(min_value=0, max_value=999),
+    nnf=st.integers(min_value=1, max_value=999_999_999),
+    tp=st.sampled_from("12345679"),
+    seed=st.integers(min_value=0, max_value=2**32),
+)
+def test_make_parse_check_round_trip(
+    uf: str, base: str, ano: int, mes: int, mod: str, serie: int, nnf: int, tp: str, seed: int
+) -> None:
+    cnpj = base + cnpj_dv(base)
+    chave = make_chave(
+        uf=uf, ano_mes=f"{ano:02d}{mes:02d}", emitente=cnpj, mod=mod, serie=serie, nnf=nnf, tp_emis=tp,
+        rng=random.Random(seed),
+    )  # fmt: skip
+    assert len(chave) == 44
+    c = parse_chave(chave)
+    assert (c.uf, c.ano % 100, c.mes, c.emitente, c.mod, int(c.serie), int(c.nNF), c.tpEmis) == (
+        uf, ano, mes, cnpj, mod, serie, nnf, tp,
+    )  # fmt: skip
+    assert check_chave(chave) == []
+    assert c.valor == chave
