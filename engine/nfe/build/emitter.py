@@ -57,8 +57,10 @@ class ResponsavelTecnico(_Base):
 
 
 class Series(_Base):
-    nfe: Annotated[int, Field(ge=0, le=999)] = 1
-    nfce: Annotated[int, Field(ge=0, le=999)] = 1
+    """ide/serie per model; 890-999 are reserved (NF-e avulsa, SCAN, fisco) and refused (cStat 266)."""
+
+    nfe: Annotated[int, Field(ge=0, le=889)] = 1
+    nfce: Annotated[int, Field(ge=0, le=889)] = 1
 
 
 class PerfilTributario(_Base):

@@ -309,7 +309,8 @@ class Venda(_Base):
     """The whole sale as the PDV posts it."""
 
     modelo: Literal[55, 65] = Field(description="mod: 55 NF-e, 65 NFC-e")
-    serie: Annotated[int, Field(ge=0, le=999)] | None = Field(default=None, description="serie (padrão: emitente)")
+    # Series 890-999 are reserved (NF-e avulsa, SCAN, fisco): the authorizer refuses them (cStat 266).
+    serie: Annotated[int, Field(ge=0, le=889)] | None = Field(default=None, description="serie (padrão: emitente)")
     numero: Annotated[int, Field(ge=1, le=999_999_999)] | None = Field(default=None, description="nNF")
     natureza_operacao: Annotated[str, LATIN1, Field(min_length=1, max_length=60)] = Field(
         default="VENDA", description="natOp"
