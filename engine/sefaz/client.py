@@ -1,0 +1,450 @@
+"""Use cases of the SEFAZ client: status, authorization (sync / async batch), consulta, events
+(cancelamento, cancelamento por substituição, CC-e, EPEC), inutilização and cadastro.
+
+Every call goes through ``_call``: circuit breaker, rate limit, SOAP envelope, transport, answer.
+SEFAZ answers are returned as typed results (results.py), rejections included. What this module
+guarantees on top of the messages:
+
+* a retry re-sends the IDENTICAL envelope bytes (never a rebuilt document: a changed dhEmi or cNF
+  gives 539); documents are re-sent only when the transport failed before delivery, or after a
+  consulta by chave showed SEFAZ does not have the document (217);
+* a duplicity (204) is resolved by consulta to the original protocol when its digVal is our digest;
+* bytes SEFAZ rejected are never re-sent (``ReenvioBloqueado``), and a document rejected repeatedly
+  with the same cStat is held back: the loop that provokes 656;
+* rate limits and the breaker are keyed by CNPJ/UF/service (protection.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+import states
+from certificates.a1 import A1Certificate
+from engine.errors import Finding, ValidationFailed
+from engine.ports import Clock, Transport, TransportError, TransportRequest
+from engine.sefaz import cstat as cs
+from engine.sefaz import messages as msg
+from engine.sefaz.errors import ReenvioBloqueado, RespostaInvalida, SefazError
+from engine.sefaz.proc import nfe_proc, proc_evento, proc_inut
+from engine.sefaz.protection import CircuitBreaker, RateLimiter
+from engine.sefaz.results import (
+    Cadastro,
+    Consulta,
+    Inutilizacao,
+    ProtocoloNFe,
+    ResultadoEvento,
+    RetornoLote,
+    StatusServico,
+    parse_cadastro,
+    parse_consulta,
+    parse_env_evento,
+    parse_inut,
+    parse_lote,
+    parse_status,
+)
+from engine.sefaz.soap import answer, envelope
+from engine.xml.parser import parse_xml
+from states import Endpoint
+
+_N = "{" + msg.NFE_NS + "}"
+_DS = "{http://www.w3.org/2000/09/xmldsig#}"
+
+
+@dataclass(frozen=True, slots=True)
+class ClientPolicy:
+    """Retry and polling knobs (docs/sefaz.md).
+
+    ``retries``: extra attempts of the identical bytes after a failure (queries: any failure;
+    documents: only failures before delivery). ``poll_attempts``: consReciNFe polls of one recibo
+    (SEFAZ blocks a recibo consulted too often). ``min_poll_s``: floor of the wait when tMed is 0.
+    ``same_rejection_limit``: rejections with one cStat of one document before we stop sending it.
+    """
+
+    retries: int = 2
+    backoff_s: float = 1.0
+    poll_attempts: int = 6
+    min_poll_s: float = 1.0
+    same_rejection_limit: int = 3
+    ver_aplic: str = "OrthoFiscal"
+
+
+@dataclass(frozen=True, slots=True)
+class Autorizacao:
+    """Outcome of an authorization: the lote's answer, the document's protocol, and the nfeProc
+    (signed NFe bytes as sent + protNFe) when SEFAZ authorised (100/150) or denied it."""
+
+    lote: RetornoLote
+    protocolo: ProtocoloNFe | None = None
+    nfe_proc: bytes | None = None
+    via_consulta: bool = False  # resolved by consulta after a timeout or a 204
+
+    @property
+    def cstat(self) -> str:
+        return self.protocolo.cstat if self.protocolo is not None else self.lote.cstat
+
+    @property
+    def xmotivo(self) -> str:
+        return self.protocolo.xmotivo if self.protocolo is not None else self.lote.xmotivo
+
+    @property
+    def categoria(self) -> cs.Categoria:
+        return cs.categoria(self.cstat)
+
+    @property
+    def autorizado(self) -> bool:
+        return self.protocolo is not None and self.protocolo.autorizado
+
+
+@dataclass(frozen=True, slots=True)
+class AutorizacaoLote:
+    lote: RetornoLote
+    autorizacoes: dict[str, Autorizacao] = field(default_factory=dict)  # by chave
+
+
+@dataclass(frozen=True, slots=True)
+class _NFeInfo:
+    chave: str
+    uf: str
+    modelo: str
+    ambiente: str
+    contingencia: bool
+    digest: str
+
+
+def _nfe_info(nfe: bytes) -> _NFeInfo:
+    root = parse_xml(nfe)
+    inf = root.find(_N + "infNFe")
+    if root.tag != _N + "NFe" or inf is None:
+        raise ValidationFailed([Finding(code="NAO_E_NFE", mensagem="o documento não é uma NFe (raiz NFe/infNFe)")])
+    digest_el = root.find(f"{_DS}Signature/{_DS}SignedInfo/{_DS}Reference/{_DS}DigestValue")
+    if digest_el is None or not digest_el.text:
+        raise ValidationFailed([Finding(code="NFE_NAO_ASSINADA", xpath="NFe/Signature", cstat="297",
+                                        mensagem="a NF-e não está assinada: assine antes de transmitir")])
+
+    def ide(name: str) -> str:
+        found = inf.find(f"{_N}ide/{_N}{name}")
+        return found.text.strip() if found is not None and found.text else ""
+
+    return _NFeInfo(
+        chave=str(inf.get("Id", ""))[3:], uf=ide("cUF"), modelo=ide("mod"),
+        ambiente="producao" if ide("tpAmb") == "1" else "homologacao",
+        # tpEmis 6 SVC-AN / 7 SVC-RS go to the contingency authorizer (MOC B22).
+        contingencia=ide("tpEmis") in ("6", "7"), digest=digest_el.text.strip(),
+    )
+
+
+class SefazClient:
+    """One emitter's client. ``a1`` signs events and inutilizações (the transport holds the TLS identity).
+
+    ``base_override`` points every endpoint at the simulator (``states.endpoint(base_override=...)``).
+    """
+
+    def __init__(
+        self,
+        transport: Transport,
+        clock: Clock,
+        *,
+        a1: A1Certificate | None = None,
+        base_override: str | None = None,
+        limiter: RateLimiter | None = None,
+        breaker: CircuitBreaker | None = None,
+        policy: ClientPolicy | None = None,
+    ) -> None:
+        self.transport = transport
+        self.clock = clock
+        self.a1 = a1
+        self.base_override = base_override
+        self.limiter = limiter or RateLimiter(clock)
+        self.breaker = breaker or CircuitBreaker(clock)
+        self.policy = policy or ClientPolicy()
+        self._rejected: OrderedDict[str, tuple[str, str]] = OrderedDict()  # sha256(bytes) -> (cStat, xMotivo)
+        self._rejections: dict[tuple[str, str], list[float]] = {}  # (documento, cStat) -> times
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------------------ plumbing
+
+    def endpoint(
+        self, uf: str, modelo: str | int, ambiente: str, service: str, *, contingency: bool = False
+    ) -> Endpoint:
+        return states.endpoint(uf, modelo, ambiente, service, contingency=contingency, base_override=self.base_override)
+
+    def _cnpj(self, fallback: str = "") -> str:
+        if self.a1 is not None and self.a1.identity.cnpj:
+            return self.a1.identity.cnpj
+        return fallback
+
+    def _call(
+        self,
+        endpoint: Endpoint,
+        message: bytes,
+        *,
+        cnpj: str,
+        documento: str | None = None,
+        retry_delivered: bool,
+    ) -> etree._Element:
+        """Send ``message`` and return the ``ret*`` element. Retries re-send the same ``body`` object."""
+        body = envelope(endpoint, message)
+        request = TransportRequest(endpoint.url, body, endpoint.soap_action, endpoint.tls_min_version)
+        key = (endpoint.url, endpoint.service)
+        descricao = f"{endpoint.service} {endpoint.autorizador} ({endpoint.uf}, modelo {endpoint.modelo})"
+        attempt = 0
+        while True:
+            self.breaker.before(key, descricao)
+            self.limiter.acquire(cnpj=cnpj, uf=endpoint.uf, service=endpoint.service, documento=documento)
+            try:
+                response = self.transport.post(request)
+                ret = answer(response.body, status=response.status)
+            except TransportError as exc:
+                self.breaker.failure(key)
+                if attempt >= self.policy.retries or (exc.delivered and not retry_delivered):
+                    raise
+            except RespostaInvalida:
+                self.breaker.failure(key)
+                if attempt >= self.policy.retries or not retry_delivered:
+                    raise
+            else:
+                code = _first_cstat(ret)
+                if code in cs.PARALISADO:
+                    self.breaker.failure(key)  # a result, but the service is down: open after a few
+                else:
+                    self.breaker.success(key)
+                return ret
+            attempt += 1
+            self.clock.sleep(self.policy.backoff_s * attempt)
+
+    def _guard_resend(self, payload: bytes, documento: str) -> str:
+        digest = hashlib.sha256(payload).hexdigest()
+        with self._lock:
+            previous = self._rejected.get(digest)
+            if previous is not None:
+                raise ReenvioBloqueado(
+                    f"{documento}: este mesmo XML já foi rejeitado pela SEFAZ (cStat {previous[0]}: {previous[1]}); "
+                    "corrija o documento antes de reenviar (reenvios repetidos levam ao bloqueio 656)",
+                    cstat=previous[0],
+                )
+            now = self.clock.monotonic()
+            for (doc, code), times in self._rejections.items():
+                recent = [t for t in times if t > now - 3600.0]
+                if doc == documento and len(recent) >= self.policy.same_rejection_limit:
+                    raise ReenvioBloqueado(
+                        f"{documento}: rejeitado {len(recent)} vezes com cStat {code} na última hora; corrija a "
+                        "causa antes de reenviar (a SEFAZ bloqueia por consumo indevido, cStat 656)",
+                        cstat=code,
+                    )
+        return digest
+
+    def _note_outcome(self, digest: str, documento: str, code: str, motivo: str) -> None:
+        if cs.categoria(code) != "rejeicao" or code in (cs.DUPLICIDADE_NFE, cs.CONSUMO_INDEVIDO):
+            return
+        with self._lock:
+            self._rejected[digest] = (code, motivo)
+            while len(self._rejected) > 10_000:
+                self._rejected.popitem(last=False)
+            self._rejections.setdefault((documento, code), []).append(self.clock.monotonic())
+
+    def _id_lote(self) -> str:
+        return str(int(self.clock.now().timestamp() * 1000) % 10**15)
+
+    def _need_a1(self) -> A1Certificate:
+        if self.a1 is None:
+            raise SefazError("certificado A1 do emitente necessário para assinar eventos e inutilizações")
+        return self.a1
+
+    # ------------------------------------------------------------------------------ services
+
+    def status(self, uf: str, modelo: str | int, ambiente: str, *, contingency: bool = False) -> StatusServico:
+        """NFeStatusServico4: 107 em operação."""
+        ep = self.endpoint(uf, modelo, ambiente, "NFeStatusServico4", contingency=contingency)
+        ret = self._call(ep, msg.cons_stat_serv(ep), cnpj=self._cnpj(), retry_delivered=True)
+        return parse_status(ret)
+
+    def consulta(self, chave: str, ambiente: str) -> Consulta:
+        """NFeConsultaProtocolo4 by chave: situação, protNFe and events."""
+        ep = self.endpoint(chave[0:2], chave[20:22], ambiente, "NFeConsultaProtocolo4")
+        ret = self._call(ep, msg.cons_sit_nfe(ep, chave), cnpj=self._cnpj(chave[6:20]), documento=chave,
+                         retry_delivered=True)
+        return parse_consulta(ret)
+
+    def authorize(self, nfe: bytes, *, id_lote: str | None = None) -> Autorizacao:
+        """NFeAutorizacao4, synchronous (indSinc 1): one signed NFe, sent as the given bytes.
+
+        After a timeout the document may be at SEFAZ: we consult by chave first and re-send the identical
+        bytes only if SEFAZ does not have it (217). A 204 (duplicidade) resolves to the original protocol.
+        """
+        info = _nfe_info(nfe)
+        digest = self._guard_resend(nfe, info.chave)
+        ep = self.endpoint(info.uf, info.modelo, info.ambiente, "NFeAutorizacao4", contingency=info.contingencia)
+        message = msg.envi_nfe([nfe], id_lote=id_lote or self._id_lote(), sincrono=True)
+        cnpj = self._cnpj(info.chave[6:20])
+        for attempt in range(self.policy.retries + 1):
+            try:
+                ret = self._call(ep, message, cnpj=cnpj, documento=None, retry_delivered=False)
+            except TransportError as exc:
+                if not exc.delivered:
+                    raise
+                found = self._resolve(nfe, info)
+                if found is not None:
+                    return found
+                if attempt >= self.policy.retries:
+                    raise
+                continue  # SEFAZ does not have it (217): the identical message again
+            lote = parse_lote(ret)
+            if lote.cstat == cs.LOTE_RECEBIDO and lote.n_rec:  # the authorizer chose async processing
+                return self._poll(ep, lote, {info.chave: nfe}, cnpj).autorizacoes.get(info.chave, Autorizacao(lote))
+            return self._finish(nfe, info, digest, lote)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _finish(self, nfe: bytes, info: _NFeInfo, digest: str, lote: RetornoLote) -> Autorizacao:
+        prot = next((p for p in lote.protocolos if p.chave == info.chave), None)
+        if prot is None:
+            self._note_outcome(digest, info.chave, lote.cstat, lote.xmotivo)
+            return Autorizacao(lote)
+        if prot.cstat == cs.DUPLICIDADE_NFE:
+            found = self._resolve(nfe, info)
+            if found is not None:
+                return Autorizacao(lote, found.protocolo, found.nfe_proc, via_consulta=True)
+        self._note_outcome(digest, info.chave, prot.cstat, prot.xmotivo)
+        proc = nfe_proc(nfe, prot.xml) if prot.autorizado or prot.denegado else None
+        return Autorizacao(lote, prot, proc)
+
+    def _resolve(self, nfe: bytes, info: _NFeInfo) -> Autorizacao | None:
+        """The protocol SEFAZ already has for these bytes (digVal = our DigestValue), if any."""
+        consulta = self.consulta(info.chave, info.ambiente)
+        prot = consulta.protocolo
+        if prot is None or prot.dig_val != info.digest:
+            return None
+        if not (prot.autorizado or prot.denegado):
+            return None
+        lote = RetornoLote(cstat=consulta.cstat, xmotivo=consulta.xmotivo, protocolos=(prot,))
+        return Autorizacao(lote, prot, nfe_proc(nfe, prot.xml), via_consulta=True)
+
+    def authorize_batch(self, nfes: Sequence[bytes], *, id_lote: str | None = None) -> AutorizacaoLote:
+        """NFeAutorizacao4 asynchronous (indSinc 0): up to 50 NFe of one UF/model/environment, then
+        NFeRetAutorizacao4 by recibo, waiting tMed between polls."""
+        infos = [_nfe_info(n) for n in nfes]
+        targets = {(i.uf, i.modelo, i.ambiente, i.contingencia) for i in infos}
+        if len(targets) != 1:
+            raise ValidationFailed([Finding(code="LOTE_MISTO", path="NFe", cstat="225",
+                                            mensagem="um lote só pode ter NF-e da mesma UF, modelo e ambiente")])
+        for n, i in zip(nfes, infos, strict=True):
+            self._guard_resend(n, i.chave)
+        first = infos[0]
+        ep = self.endpoint(first.uf, first.modelo, first.ambiente, "NFeAutorizacao4", contingency=first.contingencia)
+        message = msg.envi_nfe(list(nfes), id_lote=id_lote or self._id_lote(), sincrono=False)
+        cnpj = self._cnpj(first.chave[6:20])
+        lote = parse_lote(self._call(ep, message, cnpj=cnpj, retry_delivered=False))
+        if lote.cstat != cs.LOTE_RECEBIDO or not lote.n_rec:
+            return AutorizacaoLote(lote)
+        return self._poll(ep, lote, {i.chave: n for i, n in zip(infos, nfes, strict=True)}, cnpj)
+
+    def _poll(self, ep: Endpoint, recebido: RetornoLote, docs: dict[str, bytes], cnpj: str) -> AutorizacaoLote:
+        ret_ep = self.endpoint(ep.uf, ep.modelo, ep.ambiente, "NFeRetAutorizacao4", contingency=ep.contingencia)
+        message = msg.cons_reci_nfe(ret_ep, recebido.n_rec)
+        wait = max(float(recebido.t_med or 0), self.policy.min_poll_s)
+        lote = recebido
+        for _ in range(self.policy.poll_attempts):
+            self.clock.sleep(wait)
+            lote = parse_lote(self._call(ret_ep, message, cnpj=cnpj, documento=recebido.n_rec, retry_delivered=True))
+            if lote.cstat != cs.LOTE_EM_PROCESSAMENTO:
+                break
+            wait = max(float(lote.t_med or 0), wait, self.policy.min_poll_s)
+        autorizacoes: dict[str, Autorizacao] = {}
+        for chave, nfe in docs.items():
+            info = _nfe_info(nfe)
+            autorizacoes[chave] = self._finish(nfe, info, hashlib.sha256(nfe).hexdigest(), lote)
+        return AutorizacaoLote(lote, autorizacoes)
+
+    # ------------------------------------------------------------------------------ events
+
+    def _send_event(self, ep: Endpoint, evento: bytes, chave: str) -> ResultadoEvento:
+        digest = self._guard_resend(evento, chave)
+        message = msg.env_evento([evento], id_lote=self._id_lote())
+        # An event re-sent as identical bytes cannot register twice (573 duplicidade de evento).
+        ret = self._call(ep, message, cnpj=self._cnpj(chave[6:20]), retry_delivered=True)
+        result = parse_env_evento(ret)
+        procs: list[bytes] = []
+        for ev in result.eventos:
+            if ev.registrado:
+                procs.append(proc_evento(evento, ev.xml))
+            else:
+                self._note_outcome(digest, chave, ev.cstat, ev.xmotivo)
+        if not result.eventos:
+            self._note_outcome(digest, chave, result.cstat, result.xmotivo)
+        return ResultadoEvento(result.cstat, result.xmotivo, result.eventos, tuple(procs))
+
+    def _event_endpoint(self, chave: str, ambiente: str) -> Endpoint:
+        return self.endpoint(chave[0:2], chave[20:22], ambiente, "NFeRecepcaoEvento4")
+
+    def cancel(self, chave: str, n_prot: str, x_just: str, ambiente: str) -> ResultadoEvento:
+        """Evento 110111 cancelamento."""
+        ep = self._event_endpoint(chave, ambiente)
+        ev = msg.cancelamento(ep, chave=chave, n_prot=n_prot, x_just=x_just, now=self.clock.now(), a1=self._need_a1())
+        return self._send_event(ep, ev, chave)
+
+    def cancel_substituicao(
+        self, chave: str, n_prot: str, x_just: str, chave_substituta: str, ambiente: str
+    ) -> ResultadoEvento:
+        """Evento 110112 cancelamento por substituição (NFC-e)."""
+        ep = self._event_endpoint(chave, ambiente)
+        ev = msg.cancelamento_substituicao(
+            ep, chave=chave, n_prot=n_prot, x_just=x_just, chave_substituta=chave_substituta,
+            ver_aplic=self.policy.ver_aplic, now=self.clock.now(), a1=self._need_a1(),
+        )
+        return self._send_event(ep, ev, chave)
+
+    def carta_correcao(self, chave: str, x_correcao: str, n_seq_evento: int, ambiente: str) -> ResultadoEvento:
+        """Evento 110110 carta de correção (NF-e)."""
+        ep = self._event_endpoint(chave, ambiente)
+        ev = msg.carta_correcao(ep, chave=chave, x_correcao=x_correcao, n_seq_evento=n_seq_evento,
+                                now=self.clock.now(), a1=self._need_a1())
+        return self._send_event(ep, ev, chave)
+
+    def epec(self, nfe: bytes) -> ResultadoEvento:
+        """Evento 110140 EPEC at the Ambiente Nacional, from a signed NF-e with tpEmis 4."""
+        info = _nfe_info(nfe)
+        ep = self.endpoint(info.uf, info.modelo, info.ambiente, "RecepcaoEvento_EPEC")
+        ev = msg.epec(ep, nfe=nfe, ver_aplic=self.policy.ver_aplic, now=self.clock.now(), a1=self._need_a1())
+        return self._send_event(ep, ev, info.chave)
+
+    # ------------------------------------------------------------------------------ others
+
+    def inutilizar(
+        self, uf: str, modelo: str | int, ambiente: str, *, cnpj: str, ano: int, serie: int, n_nf_ini: int,
+        n_nf_fin: int, x_just: str,
+    ) -> Inutilizacao:
+        """NFeInutilizacao4: one range of one series; ``proc`` holds the procInutNFe when homologated (102)."""
+        ep = self.endpoint(uf, modelo, ambiente, "NFeInutilizacao4")
+        inut = msg.inut_nfe(ep, cnpj=cnpj, ano=ano, serie=serie, n_nf_ini=n_nf_ini, n_nf_fin=n_nf_fin,
+                            x_just=x_just, a1=self._need_a1())
+        documento = f"inut:{uf}:{ep.modelo}:{serie}:{n_nf_ini}-{n_nf_fin}"
+        digest = self._guard_resend(inut, documento)
+        # Re-sending identical inutilização bytes cannot consume another range (563/256 at worst).
+        result = parse_inut(self._call(ep, inut, cnpj=cnpj, retry_delivered=True))
+        if result.homologada:
+            return Inutilizacao(result.cstat, result.xmotivo, result.n_prot, result.dh_recbto, result.xml,
+                                proc_inut(inut, result.xml))
+        self._note_outcome(digest, documento, result.cstat, result.xmotivo)
+        return result
+
+    def cadastro(
+        self, uf: str, ambiente: str, *, cnpj: str | None = None, ie: str | None = None, cpf: str | None = None
+    ) -> Cadastro:
+        """CadConsultaCadastro4 where the UF offers it (states raises ServiceNotOffered otherwise)."""
+        ep = self.endpoint(uf, "55", ambiente, "CadConsultaCadastro4")
+        ret = self._call(ep, msg.cons_cad(ep, cnpj=cnpj, ie=ie, cpf=cpf), cnpj=self._cnpj(cnpj or ""),
+                         retry_delivered=True)
+        return parse_cadastro(ret)
+
+
+def _first_cstat(ret: etree._Element) -> str:
+    found = ret.find(f".//{_N}cStat")
+    return found.text.strip() if found is not None and found.text else ""
+
+
+__all__ = ["Autorizacao", "AutorizacaoLote", "ClientPolicy", "SefazClient"]

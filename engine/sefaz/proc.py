@@ -1,0 +1,79 @@
+"""Distribution documents (MOC 7.0, 5.1): the signed document exactly as sent + SEFAZ's answer.
+
+* ``nfe_proc``: ``nfeProc`` = NFe + protNFe (procNFe_v4.00.xsd);
+* ``proc_evento``: ``procEventoNFe`` = evento + retEvento (per-event schema, generic otherwise);
+* ``proc_inut``: ``ProcInutNFe`` = inutNFe + retInutNFe (procInutNFe_v4.00.xsd).
+
+The signed bytes are embedded unchanged (xmlbytes.embed), never re-serialised; before assembling we
+check that the answer belongs to the document (chave, and digVal = the NFe's DigestValue), and the
+result is validated against its XSD.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from engine.errors import Finding, ValidationFailed
+from engine.sefaz.messages import NFE_NS, validated
+from engine.sefaz.xmlbytes import embed, slot
+from engine.xml.parser import parse_xml
+
+_N = "{" + NFE_NS + "}"
+_DS = "{http://www.w3.org/2000/09/xmldsig#}"
+
+
+def _fail(code: str, mensagem: str) -> ValidationFailed:
+    return ValidationFailed([Finding(code=code, mensagem=mensagem)])
+
+
+def _text(root: etree._Element, path: str) -> str:
+    found = root.find(path)
+    return found.text.strip() if found is not None and found.text else ""
+
+
+def _container(name: str, versao: str) -> etree._Element:
+    return etree.Element(_N + name, {"versao": versao}, nsmap={None: NFE_NS})  # type: ignore[dict-item]
+
+
+def nfe_proc(nfe: bytes, prot_nfe: bytes) -> bytes:
+    """``nfeProc`` of an authorised (or denied) NFe: the signed bytes as sent and the protNFe as received."""
+    doc, prot = parse_xml(nfe), parse_xml(prot_nfe)
+    inf = doc.find(_N + "infNFe")
+    chave = str(inf.get("Id", ""))[3:] if inf is not None else ""
+    ch_prot = _text(prot, f"{_N}infProt/{_N}chNFe")
+    if chave != ch_prot:
+        raise _fail("PROTOCOLO_OUTRA_NFE", f"o protocolo é da chave {ch_prot}, não da NF-e {chave}")
+    digest = _text(doc, f"{_DS}Signature/{_DS}SignedInfo/{_DS}Reference/{_DS}DigestValue")
+    dig_val = _text(prot, f"{_N}infProt/{_N}digVal")
+    if dig_val and digest != dig_val:
+        # The chave matches but SEFAZ authorised other bytes (a rebuilt document): 539 territory.
+        raise _fail("PROTOCOLO_OUTRO_CONTEUDO", "o digVal do protocolo difere do DigestValue da NF-e assinada: "
+                    "o protocolo é de outro conteúdo com a mesma chave")
+    root = _container("nfeProc", "4.00")
+    slot(root)
+    slot(root)
+    return validated(embed(root, [nfe, prot_nfe], xml_declaration=True))
+
+
+def proc_evento(evento: bytes, ret_evento: bytes) -> bytes:
+    """``procEventoNFe`` of a registered event (135/136/155/124)."""
+    ev, ret = parse_xml(evento), parse_xml(ret_evento)
+    ch_ev = _text(ev, f"{_N}infEvento/{_N}chNFe")
+    ch_ret = _text(ret, f"{_N}infEvento/{_N}chNFe")
+    tp_ev = _text(ev, f"{_N}infEvento/{_N}tpEvento")
+    tp_ret = _text(ret, f"{_N}infEvento/{_N}tpEvento")
+    if ch_ev != ch_ret or (tp_ret and tp_ev != tp_ret):
+        raise _fail("RETORNO_OUTRO_EVENTO", f"o retorno é do evento {tp_ret} da chave {ch_ret}, não de {tp_ev}/{ch_ev}")
+    root = _container("procEventoNFe", "1.00")
+    slot(root)
+    slot(root)
+    return validated(embed(root, [evento, ret_evento], xml_declaration=True))
+
+
+def proc_inut(inut: bytes, ret_inut: bytes) -> bytes:
+    """``ProcInutNFe`` of a homologated inutilização (102). The root is spelled with a capital P in the
+    official procInutNFe_v4.00.xsd (the file name is lower-case; engine.xsd maps only the latter)."""
+    root = _container("ProcInutNFe", str(parse_xml(inut).get("versao", "4.00")))
+    slot(root)
+    slot(root)
+    return validated(embed(root, [inut, ret_inut], xml_declaration=True), "nfe_v4.00/procInutNFe_v4.00.xsd")

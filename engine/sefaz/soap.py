@@ -1,0 +1,67 @@
+"""SOAP 1.2 envelopes of the NF-e 4.00 web services and extraction of the answer.
+
+MOC 7.0, Anexo I ("Padrão de Comunicação"): SOAP 1.2, no ``nfeCabecMsg`` header in version 4.00,
+the message inside ``soap12:Body/nfeDadosMsg`` in the namespace of the service
+(``http://www.portalfiscal.inf.br/nfe/wsdl/<operação>``, from ``states.endpoint``); the answer is
+``nfeResultMsg`` in the same namespace, wrapping the ``ret*`` element of the NF-e namespace.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from engine.errors import XmlError
+from engine.sefaz.errors import RespostaInvalida
+from engine.sefaz.xmlbytes import embed, slot
+from engine.xml.parser import parse_xml
+from states import Endpoint
+
+SOAP12_NS = "http://www.w3.org/2003/05/soap-envelope"
+NFE_NS = "http://www.portalfiscal.inf.br/nfe"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+XSD_NS = "http://www.w3.org/2001/XMLSchema"
+
+
+def content_type(endpoint: Endpoint) -> str:
+    """SOAP 1.2 carries the action in the Content-Type (RFC 3902), not in a SOAPAction header."""
+    return f'application/soap+xml; charset=utf-8; action="{endpoint.soap_action}"'
+
+
+def envelope(endpoint: Endpoint, message: bytes) -> bytes:
+    """``message`` (the bytes of consStatServ, enviNFe, envEvento...) inside the SOAP 1.2 envelope."""
+    env = etree.Element(
+        f"{{{SOAP12_NS}}}Envelope",
+        nsmap={"soap12": SOAP12_NS, "xsi": XSI_NS, "xsd": XSD_NS},
+    )
+    body = etree.SubElement(env, f"{{{SOAP12_NS}}}Body")
+    dados = etree.SubElement(body, f"{{{endpoint.namespace}}}nfeDadosMsg", nsmap={None: endpoint.namespace})  # type: ignore[dict-item]
+    slot(dados)
+    return embed(env, [message], xml_declaration=True)
+
+
+def _text(el: etree._Element | None) -> str:
+    return "".join(str(t) for t in el.itertext()).strip() if el is not None else ""
+
+
+def answer(body: bytes, *, status: int = 200) -> etree._Element:
+    """The ``ret*`` element of a SOAP answer; ``RespostaInvalida`` for anything else.
+
+    HTTP 500 with a SOAP Fault is a server error (SOAP 1.2 binding), not a SEFAZ result.
+    """
+    try:
+        root = parse_xml(body)
+    except XmlError as exc:
+        raise RespostaInvalida(f"resposta da SEFAZ (HTTP {status}) não é XML válido: {exc.mensagem}") from exc
+    if root.tag != f"{{{SOAP12_NS}}}Envelope":
+        raise RespostaInvalida(f"resposta da SEFAZ (HTTP {status}) não é um envelope SOAP 1.2")
+    soap_body = root.find(f"{{{SOAP12_NS}}}Body")
+    if soap_body is None:
+        raise RespostaInvalida(f"resposta da SEFAZ (HTTP {status}) sem soap:Body")
+    fault = soap_body.find(f"{{{SOAP12_NS}}}Fault")
+    if fault is not None:
+        reason = _text(fault.find(f"{{{SOAP12_NS}}}Reason")) or _text(fault)
+        raise RespostaInvalida(f"a SEFAZ respondeu com SOAP Fault (HTTP {status}): {reason[:300]}")
+    for el in soap_body.iter(etree.Element):
+        if isinstance(el.tag, str) and el.tag.startswith(f"{{{NFE_NS}}}"):
+            return el
+    raise RespostaInvalida(f"resposta da SEFAZ (HTTP {status}) sem mensagem de retorno da NF-e")
