@@ -56,8 +56,8 @@ def _validate(args: argparse.Namespace) -> int:
         for f in report.findings:
             print(_line(file, f))
         if report.valid:
-            print(f"{file}: {report.kind} válido", file=sys.stderr)
+            print(f"{file}: válido ({report.descricao})", file=sys.stderr)
         else:
-            print(f"{file}: {report.kind} inválido ({len(report.errors)} erro(s))", file=sys.stderr)
+            print(f"{file}: inválido ({report.descricao}, {len(report.errors)} erro(s))", file=sys.stderr)
             status = max(status, 1)
     return status

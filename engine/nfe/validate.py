@@ -38,6 +38,15 @@ class Report:
     schema: str
     findings: tuple[Finding, ...] = field(default=())
     signed: bool = False
+    mod: str | None = None  # 55 / 65 for NF-e documents
+
+    @property
+    def descricao(self) -> str:
+        """What the document is, for messages: ``NF-e``, ``NFC-e``, ``nfeProc (NFC-e)``, ``inutNFe``..."""
+        modelo = {"55": "NF-e", "65": "NFC-e"}.get(self.mod or "")
+        if modelo is None:
+            return self.kind
+        return modelo if self.kind == "NFe" else f"{self.kind} ({modelo})"
 
     @property
     def valid(self) -> bool:
@@ -169,4 +178,6 @@ def validate_document(root: etree._Element, *, now: dt.datetime) -> Report:
     if signed:
         findings += verify_signatures(root)
     findings.sort(key=lambda f: (f.severity != "error", f.line or 0))
-    return Report(kind=choice.kind, schema=choice.relpath, findings=tuple(findings), signed=signed)
+    nfe = nfe_of(root)
+    mod = text(nfe, "infNFe/ide/mod") if nfe is not None else None
+    return Report(kind=choice.kind, schema=choice.relpath, findings=tuple(findings), signed=signed, mod=mod)

@@ -48,6 +48,7 @@ def test_every_made_fixture_is_valid_before_signing(path: Path) -> None:
     assert report.errors == []
     assert [f.code for f in report.notes] == ["ASSINATURA_AUSENTE"]
     assert report.valid and not report.signed
+    assert report.descricao == ("NFC-e" if path.name.startswith("nfce65") else "NF-e")
 
 
 @pytest.mark.parametrize("path", REAL, ids=[p.name for p in REAL])
