@@ -25,7 +25,7 @@ UFS = frozenset(
     "AC AL AP AM BA CE DF ES GO MA MT MS MG PA PB PR PE PI RJ RN RS RO RR SC SP SE TO".split()
 )
 
-# tPag (YA02) codes of the layout in force (NT 2020.006, NT 2023.004).
+# tPag (YA02) codes of the layout in force (NT 2020.006, NT 2023.004, Informe Técnico 2024.002 v1.10: 91).
 TPAG_CODES = frozenset(
     ["01", "02", "03", "04", "05", "10", "11", "12", "13", "15", "16", "17", "18", "19", "20", "21", "22", "90", "91",
      "99"]

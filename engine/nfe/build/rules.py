@@ -66,8 +66,12 @@ def validar_venda(venda: Venda, emitente: Emitente) -> list[Finding]:
     for i, pag in enumerate(venda.pagamentos):
         if pag.forma == "90" and venda.modelo == 65:
             add("NFCE_SEM_PAGAMENTO_90", f"pagamentos[{i}].forma", "NFC-e não aceita a forma 90 (sem pagamento)")
-        if pag.valor == ZERO and pag.forma != "90":
+        if pag.valor == ZERO and pag.forma not in ("90", "91"):
             add("PAGAMENTO_ZERO", f"pagamentos[{i}].valor", "valor do pagamento deve ser maior que zero")
+        if pag.forma == "91" and pag.valor != ZERO:
+            # Informe Técnico 2024.002 v1.10: the deferred part is declared with vPag 0.00.
+            add("PAGAMENTO_POSTERIOR_VALOR", f"pagamentos[{i}].valor",
+                "forma 91 (pagamento posterior) é informada com valor 0: a parte paga depois não tem valor aqui")
         if pag.forma in ("03", "04") and pag.cartao is None:
             add("CARTAO_AUSENTE", f"pagamentos[{i}].cartao",
                 "pagamento com cartão exige os dados do cartão (ao menos 'integracao')", "391")
@@ -82,11 +86,13 @@ def validar_venda(venda: Venda, emitente: Emitente) -> list[Finding]:
 
 
 def validar_pagamentos(venda: Venda, v_nf: Decimal) -> tuple[Decimal | None, list[Finding]]:
-    """Payments must cover vNF; the excess is the change (vTroco). Returns (vTroco, findings)."""
+    """Payments must cover vNF unless part is deferred (tPag 91); the excess is the change (vTroco).
+    Returns (vTroco, findings)."""
     if not venda.pagamentos:
         return None, []
     total = sum((p.valor for p in venda.pagamentos), ZERO)
-    if total < v_nf:
+    posterior = any(p.forma == "91" for p in venda.pagamentos)  # the rest is paid later (IT 2024.002 v1.10)
+    if total < v_nf and not posterior:
         cstat = "767" if venda.modelo == 65 else None
         return None, [Finding(code="PAGAMENTO_INSUFICIENTE", path="pagamentos", cstat=cstat,
                               mensagem=f"a soma dos pagamentos ({total}) é menor que o total da nota ({v_nf})")]

@@ -238,6 +238,17 @@ def test_payment_forms_that_do_not_fit_the_model() -> None:
     assert _findings(venda, "emitente-sn") == {("pagamentos[0].forma", None), ("pagamentos[1].valor", None)}
 
 
+def test_deferred_payment_91_has_value_zero_and_covers_the_rest() -> None:
+    venda = _venda("nfce-venda", pagamentos=[{"forma": "04", "valor": D("100.00"), "cartao": {"integracao": 2}},
+                                             {"forma": "91", "valor": D("0")}])
+    root = _build(venda, "emitente-sn")
+    assert _text(root, "n:infNFe/n:pag/n:detPag[2]/n:tPag") == "91"
+    assert _text(root, "n:infNFe/n:pag/n:detPag[2]/n:vPag") == "0.00"
+    assert root.find("n:infNFe/n:pag/n:vTroco", NS) is None
+    venda = _venda("nfce-venda", pagamentos=[{"forma": "91", "valor": D("237.80")}])
+    assert _findings(venda, "emitente-sn") == {("pagamentos[0].valor", None)}
+
+
 def test_payments_below_the_total_are_rejected_with_767() -> None:
     venda = _venda("nfce-venda", pagamentos=[{"forma": "17", "valor": D("200.00")}])
     assert _findings(venda, "emitente-sn") == {("pagamentos", "767")}
