@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "cli.apikey",
     "cli.audit",
     "cli.db",
+    "cli.pix",
 )
 
 
