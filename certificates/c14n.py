@@ -27,6 +27,9 @@ def c14n10(element: etree._Element) -> bytes:
     alone = element.getprevious() is None and element.getnext() is None and not element.tail
     if element.getparent() is None and alone:
         return etree.tostring(element, method="c14n", exclusive=False, with_comments=False)
+    sliced = _only_child_of_clean_root(element)
+    if sliced is not None:
+        return sliced
     # Fast path (every NF-e: only the default namespace is in scope): a deep copy becomes the root
     # of its own document and keeps the namespaces it uses; if those are all that is in scope, its
     # canonical form is the subset's.
@@ -39,3 +42,40 @@ def c14n10(element: etree._Element) -> bytes:
     for child in element:
         apex.append(copy.deepcopy(child))
     return etree.tostring(apex, method="c14n", exclusive=False, with_comments=False)
+
+
+def _only_child_of_clean_root(element: etree._Element) -> bytes | None:
+    """The unsigned ``<NFe xmlns=…><infNFe …>…</infNFe></NFe>`` case, without copying the tree.
+
+    When ``element`` is the only node inside a root that has no attributes, no siblings and the
+    same namespaces in scope, the root's canonical form is ``<root NS>`` + element-in-context +
+    ``</root>``, and the element as apex differs only by carrying the root's namespace
+    declarations ``NS`` (rendered in the same canonical order). Returns ``None`` when any of those
+    conditions does not hold.
+    """
+    root = element.getparent()
+    if (
+        root is None
+        or root.getparent() is not None
+        or root.attrib
+        or root.text
+        or element.tail
+        or len(root) != 1
+        or root.getprevious() is not None
+        or root.getnext() is not None
+        or root.tail
+        or element.nsmap != root.nsmap
+        or not isinstance(root.tag, str)
+        or not isinstance(element.tag, str)
+    ):
+        return None
+    whole = etree.tostring(root, method="c14n", exclusive=False, with_comments=False)
+    start_tag = whole[: whole.index(b">") + 1]  # b'<NFe xmlns="…">' (">" in values is escaped)
+    space = start_tag.find(b" ")
+    root_name = start_tag[1:space] if space > 0 else start_tag[1:-1]
+    declarations = start_tag[1 + len(root_name) : -1]  # b' xmlns="…"' (the root has no attributes)
+    inner = whole[len(start_tag) : -(len(root_name) + 3)]  # strip b"</NFe>"
+    name_end = 1
+    while inner[name_end : name_end + 1] not in (b" ", b">", b""):
+        name_end += 1
+    return inner[:name_end] + declarations + inner[name_end:]

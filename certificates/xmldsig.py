@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -91,8 +93,32 @@ def _target_of(parent: etree._Element) -> etree._Element:
     return target
 
 
+@functools.lru_cache(maxsize=32)
 def _der_b64(cert: x509.Certificate) -> str:
+    # Memo of a pure function (certificates are immutable and hashable): the same A1 signs
+    # thousands of documents.
     return base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode("ascii")
+
+
+@functools.lru_cache(maxsize=1)
+def _signature_template() -> etree._Element:
+    """The constant part of the Signature (MOC 4.4), built once with lxml and deep-copied per use
+    (copying is several times cheaper than creating the 14 elements); never modified itself."""
+    sig = etree.Element(_DS + "Signature", nsmap={None: DSIG_NS})  # type: ignore[dict-item]
+    signed_info = etree.SubElement(sig, _DS + "SignedInfo")
+    etree.SubElement(signed_info, _DS + "CanonicalizationMethod", Algorithm=C14N_10)
+    etree.SubElement(signed_info, _DS + "SignatureMethod", Algorithm=RSA_SHA1)
+    ref = etree.SubElement(signed_info, _DS + "Reference", URI="")
+    transforms = etree.SubElement(ref, _DS + "Transforms")
+    etree.SubElement(transforms, _DS + "Transform", Algorithm=ENVELOPED)
+    etree.SubElement(transforms, _DS + "Transform", Algorithm=C14N_10)
+    etree.SubElement(ref, _DS + "DigestMethod", Algorithm=SHA1)
+    etree.SubElement(ref, _DS + "DigestValue")
+    etree.SubElement(sig, _DS + "SignatureValue")
+    key_info = etree.SubElement(sig, _DS + "KeyInfo")
+    x509_data = etree.SubElement(key_info, _DS + "X509Data")
+    etree.SubElement(x509_data, _DS + "X509Certificate")
+    return sig
 
 
 def sign_element(parent: etree._Element, a1: A1Certificate) -> etree._Element:
@@ -110,22 +136,15 @@ def _sign(parent: etree._Element, key: rsa.RSAPrivateKey, cert_b64: str) -> etre
         parent.remove(old)
     digest_value = base64.b64encode(sha1_profile.digest(_c14n(target))).decode("ascii")
 
-    sig = etree.SubElement(parent, _DS + "Signature", nsmap={None: DSIG_NS})  # type: ignore[dict-item]
-    signed_info = etree.SubElement(sig, _DS + "SignedInfo")
-    etree.SubElement(signed_info, _DS + "CanonicalizationMethod", Algorithm=C14N_10)
-    etree.SubElement(signed_info, _DS + "SignatureMethod", Algorithm=RSA_SHA1)
-    ref = etree.SubElement(signed_info, _DS + "Reference", URI="#" + str(target.get("Id")))
-    transforms = etree.SubElement(ref, _DS + "Transforms")
-    etree.SubElement(transforms, _DS + "Transform", Algorithm=ENVELOPED)
-    etree.SubElement(transforms, _DS + "Transform", Algorithm=C14N_10)
-    etree.SubElement(ref, _DS + "DigestMethod", Algorithm=SHA1)
-    etree.SubElement(ref, _DS + "DigestValue").text = digest_value
-
-    signature_value = sha1_profile.rsa_sign(key, _c14n(signed_info))
-    etree.SubElement(sig, _DS + "SignatureValue").text = base64.b64encode(signature_value).decode("ascii")
-    key_info = etree.SubElement(sig, _DS + "KeyInfo")
-    x509_data = etree.SubElement(key_info, _DS + "X509Data")
-    etree.SubElement(x509_data, _DS + "X509Certificate").text = cert_b64
+    sig = copy.deepcopy(_signature_template())
+    signed_info, signature_value, key_info = sig
+    reference = signed_info[2]
+    reference.set("URI", "#" + str(target.get("Id")))
+    reference[2].text = digest_value
+    key_info[0][0].text = cert_b64
+    parent.append(sig)
+    # SignedInfo is canonicalised in place: its canonical form includes the namespaces in scope.
+    signature_value.text = base64.b64encode(sha1_profile.rsa_sign(key, _c14n(signed_info))).decode("ascii")
     return sig
 
 

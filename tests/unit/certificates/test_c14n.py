@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from lxml import etree
 
@@ -56,3 +58,23 @@ def test_the_input_tree_is_not_modified() -> None:
     before = etree.tostring(root)
     c14n10(root[0])
     assert etree.tostring(root) == before
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        b'<NFe xmlns="urn:n"><infNFe Id="a" versao="4.00"><b><c>1</c></b></infNFe></NFe>',
+        b'<a:NFe xmlns:a="urn:n" xmlns:x="urn:x"><a:infNFe Id="a"><a:b x:c="&quot;">1</a:b></a:infNFe></a:NFe>',
+        b'<NFe xmlns="urn:n" xmlns:x="urn:x"><infNFe><b>&lt;&amp;&gt;</b></infNFe></NFe>',
+        b"<NFe><infNFe/></NFe>",
+    ],
+)
+def test_only_child_fast_path_equals_the_general_path(document: bytes) -> None:
+    """The unsigned NFe (infNFe alone in its root) is canonicalised without copying the tree."""
+    root = etree.fromstring(document)
+    fast = c14n10(root[0])
+    apex = etree.Element(root[0].tag, attrib=dict(root[0].attrib), nsmap=root[0].nsmap)  # type: ignore[arg-type,misc]
+    apex.text = root[0].text
+    for child in root[0]:
+        apex.append(copy.deepcopy(child))
+    assert fast == etree.tostring(apex, method="c14n")
