@@ -70,7 +70,9 @@ def _decimal_converter(places: tuple[int, ...]) -> Callable[[Any], str]:
         def fixed(value: Decimal) -> str:
             # Fixed TDec types always carry their places: Decimal("10") -> "10.00" (TDec_1302).
             text = str(value.quantize(q, ROUND_HALF_EVEN))
-            return text if "E" not in text else format(Decimal(text), "f")
+            if "E" in text:
+                text = format(Decimal(text), "f")
+            return text[1:] if text[0] == "-" and not value else text  # Decimal("-0") -> "0.00"
 
         return fixed
     allowed = frozenset(places)
@@ -78,14 +80,19 @@ def _decimal_converter(places: tuple[int, ...]) -> Callable[[Any], str]:
 
     def variable(value: Decimal) -> str:
         # Keep the scale the value was given when the schema accepts it (exact round trip);
-        # otherwise pad to the next accepted scale, or round to the largest one.
-        exp = value.as_tuple().exponent
-        scale = -exp if isinstance(exp, int) else 0
-        if scale not in allowed:
-            target = next((p for p in places if p >= scale), largest)
-            value = value.quantize(quanta[target], ROUND_HALF_EVEN)
+        # otherwise pad to the next accepted scale, or round to the largest one. The scale is read
+        # from str() (needed anyway) rather than as_tuple(), which allocates a named tuple.
         text = str(value)
-        return text if "E" not in text else format(value, "f")
+        if "E" in text:
+            text = format(value, "f")
+        if text[0] == "-" and not value:
+            text = text[1:]
+        dot = text.find(".")
+        scale = 0 if dot < 0 else len(text) - dot - 1
+        if scale in allowed:
+            return text
+        target = next((p for p in places if p >= scale), largest)
+        return format(value.quantize(quanta[target], ROUND_HALF_EVEN), "f")
 
     return variable
 

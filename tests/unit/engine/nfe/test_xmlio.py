@@ -167,3 +167,21 @@ def test_model_errors_are_in_portuguese_with_the_field_path() -> None:
     text = describe(bad.value, "ICMSTot")
     assert "ICMSTot/vProd: valor '-1' não pode ser negativo" in text
     assert "ICMSTot/vNF: valor '1.234' com mais de 2 casas decimais" in text
+
+
+@pytest.mark.parametrize(
+    ("places", "value", "text"),
+    [
+        ((2,), "10", "10.00"),  # TDec_1302: fixed places always written
+        ((2,), "1E+2", "100.00"),  # never scientific notation
+        ((2,), "-0", "0.00"),  # no negative zero
+        ((2,), "0.005", "0.00"),  # half-even (ABNT NBR 5891) when a caller passes more places
+        ((0, 1, 2, 3, 4), "2.5", "2.5"),  # TDec_1104v: the given scale is kept
+        ((0, 1, 2, 3, 4), "2.50000", "2.5000"),  # beyond the maximum: rounded to it
+        ((0, 2, 3, 4), "18.5", "18.50"),  # TDec_0302a04: 1 place is not allowed, padded to 2
+        ((0, 2, 3, 4), "18", "18"),
+        ((0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10), "0E-12", "0.0000000000"),
+    ],
+)
+def test_decimal_text(places: tuple[int, ...], value: str, text: str) -> None:
+    assert xmlio._decimal_converter(places)(Decimal(value)) == text
