@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from typing import Any
 
@@ -67,7 +68,8 @@ def _make(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    findings = check_chave(args.chave)
+    # The CLI is the composition root: today's date (for "year after the current one", cStat 615).
+    findings = check_chave(args.chave, hoje=dt.datetime.now(dt.UTC).date())
     try:
         campos = parse_chave(args.chave).campos()
     except ChaveError:

@@ -261,7 +261,8 @@ def rule_reforma(doc: Doc) -> Iterator[Finding]:
 
 
 def rule_issqntot(doc: Doc) -> Iterator[Finding]:
-    """ISSQNtot: vServ (605 - vProd of the items subject to ISSQN), vBC (606), vISS (607)."""
+    """ISSQNtot over the items subject to ISSQN: vServ (605, their vProd), vBC (606), vISS (607),
+    vPIS (608), vCOFINS (609)."""
     tot = find(doc.total, "ISSQNtot")
     if tot is None:
         return
@@ -269,6 +270,8 @@ def rule_issqntot(doc: Doc) -> Iterator[Finding]:
         ("vServ", ("prod/vProd",), "605", "valor dos serviços"),
         ("vBC", ("imposto/ISSQN/vBC",), "606", "base de cálculo do ISS"),
         ("vISS", ("imposto/ISSQN/vISSQN",), "607", "ISS"),
+        ("vPIS", ("imposto/PIS/*/vPIS",), "608", "PIS dos serviços"),
+        ("vCOFINS", ("imposto/COFINS/*/vCOFINS",), "609", "COFINS dos serviços"),
     )
     for campo, paths, cstat, nome in checks:
         el = find(tot, campo)

@@ -449,3 +449,38 @@ def test_batch_envinfe_checks_every_nfe_and_names_it_in_the_xpath() -> None:
     assert [(f.path, f.xpath) for f in found] == [
         ("infNFe.total.ICMSTot.vNF", "/enviNFe/NFe[2]/infNFe/total/ICMSTot/vNF")
     ]
+
+
+MADE = Path(__file__).resolve().parents[3] / "fixtures" / "nfe" / "made"
+
+
+def test_issqntot_fields_are_the_service_item_sums() -> None:
+    root = parse_xml_file(MADE / "nfe55_sp_conjugada_issqn_rettrib.xml")
+    assert run(root) == []
+    for campo, cstat in (("vServ", "605"), ("vBC", "606"), ("vISS", "607"), ("vPIS", "608"), ("vCOFINS", "609")):
+        broken = copy.deepcopy(root)
+        el = node(broken, f"//n:ISSQNtot/n:{campo}")
+        el.text = str(Decimal(el.text or "0") + 1)
+        assert ("NFE_TOTAL_ISSQN", cstat, f"infNFe.total.ISSQNtot.{campo}") in keys(run(broken)), campo
+
+
+def test_vtottrib_compared_when_the_items_inform_it() -> None:
+    root = load()  # the items inform vTotTrib 0.00 each; the total has none
+    tot = node(root, "//n:ICMSTot")
+    etree.SubElement(tot, q("vTotTrib")).text = "10.00"
+    assert keys(run(root)) == {("NFE_TOTAL_SOMA", "685", "infNFe.total.ICMSTot.vTotTrib")}
+    set_text(root, "//n:det[1]/n:imposto/n:vTotTrib", "10.00")
+    assert run(root) == []
+    for item in root.xpath("//n:det/n:imposto/n:vTotTrib", namespaces=NS):
+        assert isinstance(item, etree._Element)
+        parent = item.getparent()
+        assert parent is not None
+        parent.remove(item)
+    assert run(root) == []  # no item informs it: nothing to compare with
+
+
+def test_optional_total_missing_while_items_carry_it() -> None:
+    root = load()
+    tot = node(root, "//n:ICMSTot")
+    tot.remove(node(root, "//n:ICMSTot/n:vICMSUFDest"))
+    assert ("NFE_TOTAL_AUSENTE", "799", "infNFe.total.ICMSTot.vICMSUFDest") in keys(run(root))
