@@ -438,10 +438,9 @@ class Sefaz:
         cnpj = _txt(inf, "n:emit/n:CNPJ")
         serie, nnf = int(_txt(ide, "n:serie") or 0), int(_txt(ide, "n:nNF") or 0)
         ans_cuf = cuf if cuf in route.cufs else self.msg_cuf(route, msg)
-        cstat, detail, n_prot, dig_val = self._authorize_checks(route, nfe, inf, chave, cuf, mod, cnpj, serie, nnf)
-        if cstat in ("100", "301", "302"):
-            assert n_prot is not None
-            return self._prot(chave, ans_cuf, cstat, self.motivo(cstat), n_prot=n_prot, dig_val=dig_val)
+        cstat, detail, prot = self._authorize_checks(route, nfe, inf, chave, cuf, mod, cnpj, serie, nnf)
+        if prot is not None:  # 100, 301 or 302: the stored, signed protocol
+            return prot
         rules = self.state.rules
         if self.consumo_exceeded(
             transmitter, route.service, ("nfe", chave, cstat), rules.same_rejection_nfe, rules.window
@@ -460,23 +459,23 @@ class Sefaz:
         cnpj: str,
         serie: int,
         nnf: int,
-    ) -> tuple[str, str, str | None, str | None]:
+    ) -> tuple[str, str, etree._Element | None]:
         ide = inf.find("n:ide", N)
         if mod != route.modelo:
-            return ("775" if route.modelo == "65" else "450"), "", None, None
+            return ("775" if route.modelo == "65" else "450"), "", None
         if _txt(ide, "n:tpAmb") != "2":
-            return "252", "", None, None  # the simulator is homologação only
+            return "252", "", None  # the simulator is homologação only
         if cuf not in route.cufs:
-            return "226", "", None, None
+            return "226", "", None
         check = verify_enveloped(nfe, inf, trusted=self.trusted, now=self.now())
         if check.cstat:
-            return check.cstat, f" [{check.detail}]", None, None
+            return check.cstat, f" [{check.detail}]", None
         assert check.certificate is not None
         signer_cnpj = cnpj_of(check.certificate)
         if signer_cnpj is None or not cnpj or signer_cnpj[:8] != cnpj[:8]:
-            return "213", "", None, None  # MOC 7.0: CNPJ-base of the emitter vs the signer's certificate
+            return "213", "", None  # MOC 7.0: CNPJ-base of the emitter vs the signer's certificate
         if chave_dv(chave[:43]) != chave[43]:
-            return "236", "", None, None
+            return "236", "", None
         dh_emi = _parse_dt(_txt(ide, "n:dhEmi"))
         expected = (
             cuf
@@ -490,25 +489,25 @@ class Sefaz:
             + _txt(ide, "n:cDV")
         )
         if expected != chave:
-            return "502", "", None, None
+            return "502", "", None
         now = self.now()
         if dh_emi is None or dh_emi > now + self.deadlines.future_tolerance:
-            return "703", "", None, None
+            return "703", "", None
         if mod == "55" and dh_emi < now - self.deadlines.nfe_late:
-            return "228", "", None, None
+            return "228", "", None
         if mod == "65" and _txt(ide, "n:tpEmis") == "1" and dh_emi < now - self.deadlines.nfce_late:
-            return "704", "", None, None
+            return "704", "", None
         dest_id = _txt(inf, "n:dest/n:CNPJ") or _txt(inf, "n:dest/n:CPF")
         with self.state.lock:
             for inut in self.state.inutilizacoes:
                 if (inut.cnpj, inut.modelo, inut.serie) == (cnpj, mod, serie) and inut.ini <= nnf <= inut.fin:
-                    return "206", "", None, None
+                    return "206", "", None
             doc = self.state.documents.get(chave)
             if doc is not None:
                 stamp = self.stamp(cuf, doc.authorized_at)
                 if doc.cstat == "100":
-                    return "204", f" [nProt:{doc.n_prot}][dhAut: {stamp}]", None, None
-                return "205", f" [nProt:{doc.n_prot}][dhDeneg: {stamp}]", None, None
+                    return "204", f" [nProt:{doc.n_prot}][dhAut: {stamp}]", None
+                return "205", f" [nProt:{doc.n_prot}][dhDeneg: {stamp}]", None
             other = self.state.numbers.get((cnpj, mod, serie, nnf))
             if other is not None:
                 first = self.state.documents[other]
@@ -516,14 +515,13 @@ class Sefaz:
                     "539",
                     f" [chNFe:{other}][nProt:{first.n_prot}][dhAut: {self.stamp(cuf, first.authorized_at)}]",
                     None,
-                    None,
                 )
             # Denial (MOC 7.0 item 5.1.1.2): irregular emitter 301, irregular recipient 302; the number is used.
             cstat = "301" if cnpj in self.state.denied else "302" if dest_id and dest_id in self.state.denied else "100"
             n_prot = self.n_prot(cuf)
             dig_val = check.digest_value or ""
-            prot = self._prot(chave, cuf, cstat, self.motivo(cstat), n_prot=n_prot, dig_val=dig_val, when=now)
-            self.state.documents[chave] = Document(
+            # The number is taken now (under the lock); the protocol is signed outside it.
+            doc = Document(
                 chave=chave,
                 modelo=mod,
                 cnpj=cnpj,
@@ -533,13 +531,17 @@ class Sefaz:
                 n_prot=n_prot,
                 authorized_at=now,
                 dig_val=dig_val,
-                prot_xml=etree.tostring(prot),
+                prot_xml=b"",
                 emit_ie=_txt(inf, "n:emit/n:IE") or None,
                 emit_nome=_txt(inf, "n:emit/n:xNome") or None,
                 emit_uf=_txt(inf, "n:emit/n:enderEmit/n:UF") or None,
             )
+            self.state.documents[chave] = doc
             self.state.numbers[(cnpj, mod, serie, nnf)] = chave
-        return cstat, "", n_prot, dig_val
+        prot = self._prot(chave, cuf, cstat, self.motivo(cstat), n_prot=n_prot, dig_val=dig_val, when=now)
+        with self.state.lock:
+            doc.prot_xml = etree.tostring(prot)
+        return cstat, "", prot
 
     def ret_autorizacao(self, route: ServiceRoute, msg: etree._Element, transmitter: str) -> etree._Element:
         n_rec = _txt(msg, "n:nRec")
@@ -591,7 +593,8 @@ class Sefaz:
                 return self._ret_cons_sit(cuf, "217", self.motivo("217"), chave)
             cstat = "101" if doc.cancelled else doc.cstat
             ret = self._ret_cons_sit(chave[:2], cstat, self.motivo(cstat), chave)
-            ret.append(etree.fromstring(doc.prot_xml))
+            if doc.prot_xml:  # empty only while the protocol of a concurrent request is being signed
+                ret.append(etree.fromstring(doc.prot_xml))
             for event in doc.events:
                 proc = _root("procEventoNFe", "1.00")
                 proc.append(etree.fromstring(event.evento_xml))

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import base64
 import copy
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import xmlsec
@@ -136,6 +137,16 @@ class Signer:
 
     key_pem: bytes
     cert_pem: bytes
+    _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
+
+    def _key(self) -> xmlsec.Key:
+        """The parsed key, once per thread (xmlsec keys are not shared between threads)."""
+        key = getattr(self._local, "key", None)
+        if key is None:
+            key = xmlsec.Key.from_memory(self.key_pem, xmlsec.constants.KeyDataFormatPem)
+            key.load_cert_from_memory(self.cert_pem, xmlsec.constants.KeyDataFormatCertPem)
+            self._local.key = key
+        return key
 
     def sign(self, root: etree._Element, target: etree._Element) -> None:
         """Append an enveloped signature of ``target`` (which has ``Id``) to ``root`` (its parent).
@@ -156,7 +167,5 @@ class Signer:
                 node.text = None
         xmlsec.tree.add_ids(root, ["Id"])
         ctx = xmlsec.SignatureContext()
-        key = xmlsec.Key.from_memory(self.key_pem, xmlsec.constants.KeyDataFormatPem)
-        key.load_cert_from_memory(self.cert_pem, xmlsec.constants.KeyDataFormatCertPem)
-        ctx.key = key
+        ctx.key = self._key()
         ctx.sign(sig)
