@@ -388,7 +388,7 @@ class Generator:
         inline_s = node.find(_q("simpleType"))
         type_name = node.get("type")
         if inline_c is not None:
-            if inline_c.find(f".//{_q('any')}") is not None:
+            if _has_any(inline_c):
                 leaf = Leaf(_pyname(name), name, "raw", False, mn, mx, optional)
             else:
                 sub = ClassDef(path=(*cdef.path, name), doc=_doc(node))
@@ -570,6 +570,16 @@ def _integer_allowed(pattern: str) -> bool:
     """Whether a ``TDec`` pattern accepts a nonzero integer (an alternative with no mandatory dot)."""
     for alt in pattern.split("|"):
         if alt.startswith("[1-9]") and ("\\." not in alt or alt.endswith(")?")):
+            return True
+    return False
+
+
+def _has_any(node: etree._Element) -> bool:
+    """Whether the content model of ``node`` itself (not of nested elements) has an ``xs:any``."""
+    for child in _children(node):
+        if child.tag == _q("any"):
+            return True
+        if child.tag in (_q("sequence"), _q("choice")) and _has_any(child):
             return True
     return False
 

@@ -4859,20 +4859,60 @@ class TRetCancNFe(XmlModel):
     )
 
 
+class TEvento_infEvento(ConstrainedXmlModel):
+    """TEvento/infEvento"""
+
+    cOrgao: TCOrgaoIBGE
+    tpAmb: TAmb
+    CNPJ: TCnpjOpc | None = None
+    CPF: TCpf | None = None
+    chNFe: TChNFe
+    dhEvento: TDateTimeUTC
+    tpEvento: Annotated[str, Field(pattern='^(?:[0-9]{6})$')]
+    nSeqEvento: Annotated[str, Field(pattern='^(?:[1-9][0-9]{0,1})$')]
+    verEvento: str
+    detEvento: bytes
+    Id: Annotated[str, Field(pattern='^(?:ID[0-9]{52})$')]
+    __xml_fields__: ClassVar[tuple[XmlField, ...]] = (
+        XmlField('cOrgao', 'cOrgao', TEXT),
+        XmlField('tpAmb', 'tpAmb', TEXT),
+        XmlField('CNPJ', 'CNPJ', TEXT),
+        XmlField('CPF', 'CPF', TEXT),
+        XmlField('chNFe', 'chNFe', TEXT),
+        XmlField('dhEvento', 'dhEvento', TEXT),
+        XmlField('tpEvento', 'tpEvento', TEXT),
+        XmlField('nSeqEvento', 'nSeqEvento', TEXT),
+        XmlField('verEvento', 'verEvento', TEXT),
+        XmlField('detEvento', 'detEvento', RAW),
+        XmlField('Id', 'Id', TEXT, attribute=True),
+    )
+    __xml_choices__: ClassVar[tuple[XmlChoice, ...]] = (
+        XmlChoice((('CNPJ',), ('CPF',)), True),
+    )
+
+    @model_validator(mode="after")
+    def _check_groups(self) -> Self:
+        d = self.__dict__
+        n = (d['CNPJ'] is not None) + (d['CPF'] is not None)
+        if n != 1:
+            choice_error(self, 0, n)
+        return self
+
+
 class TEvento(XmlModel):
     """Tipo Evento (TEvento)"""
 
-    infEvento: bytes
+    infEvento: TEvento_infEvento
     Signature: bytes | None = None
     versao: TVerEvento
     __xml_fields__: ClassVar[tuple[XmlField, ...]] = (
-        XmlField('infEvento', 'infEvento', RAW),
+        XmlField('infEvento', 'infEvento', MODEL, model=TEvento_infEvento),
         XmlField('Signature', 'Signature', RAW, namespace=DSIG_NS),
         XmlField('versao', 'versao', TEXT, attribute=True),
     )
 
 
-class InfEvento(ConstrainedXmlModel):
+class TRetEvento_infEvento(ConstrainedXmlModel):
     """TRetEvento/infEvento"""
 
     tpAmb: TAmb
@@ -4923,11 +4963,11 @@ class InfEvento(ConstrainedXmlModel):
 class TRetEvento(XmlModel):
     """Tipo retorno do Evento (TRetEvento)"""
 
-    infEvento: InfEvento
+    infEvento: TRetEvento_infEvento
     Signature: bytes | None = None
     versao: TRetVerEvento
     __xml_fields__: ClassVar[tuple[XmlField, ...]] = (
-        XmlField('infEvento', 'infEvento', MODEL, model=InfEvento),
+        XmlField('infEvento', 'infEvento', MODEL, model=TRetEvento_infEvento),
         XmlField('Signature', 'Signature', RAW, min_occurs=0, namespace=DSIG_NS),
         XmlField('versao', 'versao', TEXT, attribute=True),
     )

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from engine.errors import XmlError, XmlSecurityError
 from engine.nfe import model, xmlio
 from engine.nfe.model.messages import describe
-from engine.xml.parser import parse_xml_file
+from engine.xml.parser import c14n, parse_xml, parse_xml_file
 from engine.xsd import schema_findings
 
 NFE = "{http://www.portalfiscal.inf.br/nfe}"
@@ -185,3 +185,34 @@ def test_model_errors_are_in_portuguese_with_the_field_path() -> None:
 )
 def test_decimal_text(places: tuple[int, ...], value: str, text: str) -> None:
     assert xmlio._decimal_converter(places)(Decimal(value)) == text
+
+
+# A consultation answer carrying an event: detEvento is xs:any in leiauteConsSitNFe, kept as bytes.
+RET_CONS_SIT = (
+    b'<retConsSitNFe xmlns="http://www.portalfiscal.inf.br/nfe" versao="4.00"><tpAmb>2</tpAmb><verAplic>SP'
+    b'_NFE_PL_010</verAplic><cStat>100</cStat><xMotivo>Autorizado o uso da NF-e</xMotivo><cUF>35</cUF><dhR'
+    b'ecbto>2026-09-05T18:30:00-03:00</dhRecbto><chNFe>35260912345678000195550010000005011834957291</chNFe'
+    b'><protNFe versao="4.00"><infProt><tpAmb>2</tpAmb><verAplic>SP_NFE_PL_010</verAplic><chNFe>3526091234'
+    b'5678000195550010000005011834957291</chNFe><dhRecbto>2026-09-05T18:25:00-03:00</dhRecbto><nProt>13526'
+    b'0000012345</nProt><digVal>q1Zk5wWqJt0H5Yk6Q0x0r9d2Fz8=</digVal><cStat>100</cStat><xMotivo>Autorizado'
+    b' o uso da NF-e</xMotivo></infProt></protNFe><procEventoNFe versao="1.00"><evento versao="1.00"><infE'
+    b'vento Id="ID1101113526091234567800019555001000000501183495729101"><cOrgao>35</cOrgao><tpAmb>2</tpAmb'
+    b'><CNPJ>12345678000195</CNPJ><chNFe>35260912345678000195550010000005011834957291</chNFe><dhEvento>202'
+    b'6-09-05T18:29:00-03:00</dhEvento><tpEvento>110111</tpEvento><nSeqEvento>1</nSeqEvento><verEvento>1.0'
+    b'0</verEvento><detEvento versao="1.00"><descEvento>Cancelamento</descEvento><nProt>135260000012345</n'
+    b'Prot><xJust>Pedido cancelado pelo cliente</xJust></detEvento></infEvento></evento><retEvento versao='
+    b'"1.00"><infEvento><tpAmb>2</tpAmb><verAplic>SP_EVENTOS_PL_100</verAplic><cOrgao>35</cOrgao><cStat>13'
+    b'5</cStat><xMotivo>Evento registrado e vinculado a NF-e</xMotivo><chNFe>35260912345678000195550010000'
+    b'005011834957291</chNFe><tpEvento>110111</tpEvento><xEvento>Cancelamento registrado</xEvento><nSeqEve'
+    b'nto>1</nSeqEvento><dhRegEvento>2026-09-05T18:29:30-03:00</dhRegEvento><nProt>135260000012399</nProt>'
+    b'</infEvento></retEvento></procEventoNFe></retConsSitNFe>'
+)
+
+
+def test_xs_any_content_is_kept_as_exact_bytes() -> None:
+    doc = xmlio.parse(RET_CONS_SIT)
+    assert isinstance(doc, model.RetConsSitNFe)
+    det = doc.procEventoNFe[0].evento.infEvento.detEvento
+    assert det.startswith(b'<detEvento xmlns="http://www.portalfiscal.inf.br/nfe" versao="1.00"><descEvento>')
+    assert c14n(xmlio.render(doc)) == c14n(parse_xml(RET_CONS_SIT))
+    assert c14n(xmlio.render(xmlio.from_json(xmlio.to_json(doc)))) == c14n(parse_xml(RET_CONS_SIT))
