@@ -148,6 +148,7 @@ def usability_errors(a1: A1Certificate, *, now: datetime, emitter_cnpj: str | No
             CertificateError(
                 "CERT_EXPIRADO",
                 f"certificado vencido em {a1.not_after.astimezone(UTC).strftime(fmt)}; renove o certificado A1",
+                cstat="291",  # Certificado Assinatura Data Validade
             )
         )
     if now < a1.not_before:
@@ -155,6 +156,7 @@ def usability_errors(a1: A1Certificate, *, now: datetime, emitter_cnpj: str | No
             CertificateError(
                 "CERT_AINDA_NAO_VALIDO",
                 f"certificado válido somente a partir de {a1.not_before.astimezone(UTC).strftime(fmt)}",
+                cstat="291",
             )
         )
     try:
@@ -177,7 +179,7 @@ def usability_errors(a1: A1Certificate, *, now: datetime, emitter_cnpj: str | No
                 CertificateError(
                     "CERT_SEM_CNPJ",
                     "o certificado não é um e-CNPJ (não traz o CNPJ no campo 2.16.76.1.3.3)",
-                    cstat="213",
+                    cstat="292",  # Certificado Assinatura sem CNPJ
                 )
             )
         elif own[:8] != emitter[:8]:

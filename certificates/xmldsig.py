@@ -189,6 +189,26 @@ class VerifyResult:
     reference_id: str | None = None
     signed_c14n: bytes = field(default=b"", repr=False)
 
+    @property
+    def cstat(self) -> str | None:
+        """The SEFAZ rejection this problem corresponds to, when there is one."""
+        return CSTAT_BY_CODE.get(self.code)
+
+
+# Verification codes -> SEFAZ rejections (reference/cstat.json).
+CSTAT_BY_CODE: dict[str, str] = {
+    "DIGEST_INVALIDO": "297",  # Assinatura difere do calculado
+    "ASSINATURA_INVALIDA": "297",
+    "ALGORITMO_NAO_ACEITO": "298",  # Assinatura difere do padrão do Sistema
+    "ESTRUTURA_INVALIDA": "298",
+    "REFERENCIA_INVALIDA": "298",
+    "ASSINATURA_MULTIPLA": "298",
+    "CERTIFICADO_AUSENTE": "290",  # Certificado Assinatura inválido
+    "CERTIFICADO_ILEGIVEL": "290",
+    "CADEIA_NAO_CONFIAVEL": "293",  # Certificado Assinatura - erro Cadeia de Certificação
+    "CADEIA_FORA_DA_VALIDADE": "291",  # Certificado Assinatura Data Validade
+}
+
 
 class _Invalid(Exception):
     def __init__(self, code: str, reason: str, certificate: x509.Certificate | None = None) -> None:

@@ -136,7 +136,7 @@ def test_expired_and_not_yet_valid(test_ca: TestCA) -> None:
     future = test_ca.issue_ecnpj(cnpj=CNPJ, not_before=NOW + timedelta(days=2), not_after=NOW + timedelta(days=400))
     with pytest.raises(CertificateError) as info:
         load_a1(expired.to_pfx(PASSWORD), PASSWORD, now=NOW)
-    assert _code(info) == "CERT_EXPIRADO" and "vencido" in info.value.mensagem
+    assert _code(info) == "CERT_EXPIRADO" and "vencido" in info.value.mensagem and info.value.cstat == "291"
     with pytest.raises(CertificateError) as info:
         load_a1(future.to_pfx(PASSWORD), PASSWORD, now=NOW)
     assert _code(info) == "CERT_AINDA_NAO_VALIDO"

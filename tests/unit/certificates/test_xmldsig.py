@@ -146,7 +146,7 @@ def test_changed_content_fails_with_digest_error(a1: A1Certificate) -> None:
     assert v_nf is not None
     v_nf.text = "0.01"
     result = verify_signature(root)
-    assert not result.valid and result.code == "DIGEST_INVALIDO"
+    assert not result.valid and result.code == "DIGEST_INVALIDO" and result.cstat == "297"
     assert "infNFe" in result.reason and result.signed_element is None
 
 
