@@ -26,6 +26,10 @@ REPEATED = frozenset(
 )  # fmt: skip
 
 
+# Documents repeated inside a batch message (enviNFe: up to 50 NFe; envEvento: up to 20 evento).
+_BATCHES = frozenset({("NFe", "enviNFe"), ("evento", "envEvento")})
+
+
 def q(tag: str) -> str:
     return f"{{{NFE_NS}}}{tag}"
 
@@ -108,14 +112,11 @@ def locate(el: etree._Element) -> tuple[str, str]:
     for node in chain:
         name = local(node)
         parent = node.getparent()
-        idx = 0
-        if parent is not None and (name in REPEATED or (name == "NFe" and local(parent) == "enviNFe")):
-            idx = list(parent.iterchildren(node.tag)).index(node)
-            xparts.append(f"{name}[{idx + 1}]")
-        else:
-            xparts.append(name)
+        indexed = parent is not None and (name in REPEATED or (name, local(parent)) in _BATCHES)
+        idx = list(parent.iterchildren(node.tag)).index(node) if parent is not None and indexed else 0
+        xparts.append(f"{name}[{idx + 1}]" if indexed else name)
         if started:
-            pparts.append(f"{name}[{idx}]" if name in REPEATED else name)
+            pparts.append(f"{name}[{idx}]" if indexed else name)
         if (nfe_in_chain and name == "NFe") or (not nfe_in_chain and parent is None):
             started = True
     return "/" + "/".join(xparts), ".".join(pparts)

@@ -484,3 +484,14 @@ def test_optional_total_missing_while_items_carry_it() -> None:
     tot = node(root, "//n:ICMSTot")
     tot.remove(node(root, "//n:ICMSTot/n:vICMSUFDest"))
     assert ("NFE_TOTAL_AUSENTE", "799", "infNFe.total.ICMSTot.vICMSUFDest") in keys(run(root))
+
+
+def test_event_findings_locate_the_event_inside_the_batch() -> None:
+    ch = "35180834128745000152550010000474281920007498"
+    env = _evento(ch)
+    second = copy.deepcopy(node(env, "n:evento"))
+    node(second, "n:infEvento").set("Id", "ID110111" + ch + "09")
+    env.append(second)
+    found = event_findings(parse_xml(etree.tostring(env)))
+    assert [(f.code, f.xpath) for f in found] == [("EVENTO_ID", "/envEvento/evento[2]/infEvento")]
+    assert found[0].path == "evento[1].infEvento"
