@@ -146,6 +146,7 @@ class SimulatorApp:
     clock: Clock
     sefaz: Sefaz
     stopping: threading.Event = field(default_factory=threading.Event)
+    errors: list[str] = field(default_factory=list)  # internal errors, for tests to assert there were none
 
     # -- SOAP ----------------------------------------------------------------------------------
 
@@ -178,14 +179,25 @@ class SimulatorApp:
                     "send",
                 )
             elif fault.kind == "malformed":
-                good = self._answer(route, msg, transmitter, None)
+                _status, good = self._safe_answer(route, msg, transmitter, None)
                 return 200, good[: max(1, len(good) // 2)], soap.CONTENT_TYPE, "send"
             elif fault.kind in ("cstat108", "cstat109"):
                 paralisado = fault.kind[-3:]
-        return 200, self._answer(route, msg, transmitter, paralisado), soap.CONTENT_TYPE, "send"
+        status, answer = self._safe_answer(route, msg, transmitter, paralisado)
+        return status, answer, soap.CONTENT_TYPE, "send"
 
     def _answer(self, route: ServiceRoute, msg: Any, transmitter: str, paralisado: str | None) -> bytes:
         return soap.envelope(route.operation, self.sefaz.handle(route, msg, transmitter, paralisado))
+
+    def _safe_answer(
+        self, route: ServiceRoute, msg: Any, transmitter: str, paralisado: str | None
+    ) -> tuple[int, bytes]:
+        """A simulator bug must look like what it is — a server error — never a dropped connection."""
+        try:
+            return 200, self._answer(route, msg, transmitter, paralisado)
+        except Exception as exc:
+            self.errors.append(repr(exc))
+            return 500, soap.fault("Receiver", f"Erro interno do simulador: {exc!r}")
 
     @staticmethod
     def _transmitter(peer_der: bytes | None) -> str:

@@ -34,6 +34,7 @@ def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[simulator.RunningS
         yield running
     finally:
         running.stop()
+    assert running.app.errors == [], "the simulator raised internally (answered SOAP Receiver faults)"
 
 
 def _party(sim: simulator.RunningSimulator, cnpj: str, directory: Path) -> Party:
