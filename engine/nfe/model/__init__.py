@@ -17,286 +17,143 @@ from engine.nfe.model.base import (
     XmlModel,
     XmlSequence,
 )
-from engine.nfe.model.generated import (
-    COFINS_COFINSNT as COFINSNT,
-)
-from engine.nfe.model.generated import (
-    ICMS_ICMS00 as ICMS00,
-)
-from engine.nfe.model.generated import (
-    ICMS_ICMS02 as ICMS02,
-)
-from engine.nfe.model.generated import (
-    ICMS_ICMS10 as ICMS10,
-)
-from engine.nfe.model.generated import (
-    ICMS_ICMS15 as ICMS15,
-)
-from engine.nfe.model.generated import (
-    ICMS_ICMS20 as ICMS20,
-)
-from engine.nfe.model.generated import (
-    ICMS_ICMS30 as ICMS30,
-)
-from engine.nfe.model.generated import (
-    ICMS_ICMS40 as ICMS40,
-)
-from engine.nfe.model.generated import (
-    ICMS_ICMS51 as ICMS51,
-)
-from engine.nfe.model.generated import (
-    ICMS_ICMS53 as ICMS53,
-)
-from engine.nfe.model.generated import (
-    ICMS_ICMS60 as ICMS60,
-)
-from engine.nfe.model.generated import (
-    ICMS_ICMS61 as ICMS61,
-)
-from engine.nfe.model.generated import (
-    ICMS_ICMS70 as ICMS70,
-)
-from engine.nfe.model.generated import (
-    ICMS_ICMS90 as ICMS90,
-)
-from engine.nfe.model.generated import (
-    ICMS_ICMSSN101 as ICMSSN101,
-)
-from engine.nfe.model.generated import (
-    ICMS_ICMSSN102 as ICMSSN102,
-)
-from engine.nfe.model.generated import (
-    ICMS_ICMSSN201 as ICMSSN201,
-)
-from engine.nfe.model.generated import (
-    ICMS_ICMSSN202 as ICMSSN202,
-)
-from engine.nfe.model.generated import (
-    ICMS_ICMSSN500 as ICMSSN500,
-)
-from engine.nfe.model.generated import (
-    ICMS_ICMSSN900 as ICMSSN900,
-)
-from engine.nfe.model.generated import (
-    ICMS_ICMSST as ICMSST,
-)
-from engine.nfe.model.generated import (
-    PIS_PISNT as PISNT,
-)
+from engine.nfe.model.generated import ROOTS
 
-# Document groups, by their layout name (friendly aliases of the generated classes).
+# Document groups by their layout name (aliases of the generated classes, whose names follow the
+# path of nested groups and may change with a new PL).
+Adi = generated.Adi
+Agropecuario = generated.Agropecuario
+Arma = generated.Arma
+AutXML = generated.AutXML
+Avulsa = generated.Avulsa
+Cana = generated.Cana
+Card = generated.Card
+Cobr = generated.Cobr
+COFINS = generated.Imposto_COFINS
+COFINSAliq = generated.COFINS_COFINSAliq
+COFINSNT = generated.COFINS_COFINSNT
+COFINSOutr = generated.COFINS_COFINSOutr
+COFINSQtde = generated.COFINS_COFINSQtde
+COFINSST = generated.Imposto_COFINSST
+Comb = generated.Comb
+Compra = generated.Compra
+ConsReciNFe = generated.TConsReciNFe
+ConsSitNFe = generated.TConsSitNFe
+ConsStatServ = generated.TConsStatServ
+Dest = generated.Dest
+Det = generated.Det
+DetExport = generated.DetExport
+DetPag = generated.DetPag
+DI = generated.Prod_DI
+Dup = generated.Dup
+Emit = generated.Emit
+Endereco = generated.TEndereco
+EnderEmi = generated.TEnderEmi
+EnviNFe = generated.TEnviNFe
+Evento = generated.TEvento
+Exporta = generated.Exporta
+Fat = generated.Fat
+GCompraGov = generated.TCompraGov
+GIBSCBS = generated.TCIBS_NFe
+IBSCBS = generated.TTribNFe
+IBSCBSTot = generated.TIBSCBSMonoTot
+ICMS = generated.Imposto_ICMS
+ICMS00 = generated.ICMS_ICMS00
+ICMS02 = generated.ICMS_ICMS02
+ICMS10 = generated.ICMS_ICMS10
+ICMS15 = generated.ICMS_ICMS15
+ICMS20 = generated.ICMS_ICMS20
+ICMS30 = generated.ICMS_ICMS30
+ICMS40 = generated.ICMS_ICMS40
+ICMS51 = generated.ICMS_ICMS51
+ICMS53 = generated.ICMS_ICMS53
+ICMS60 = generated.ICMS_ICMS60
+ICMS61 = generated.ICMS_ICMS61
+ICMS70 = generated.ICMS_ICMS70
+ICMS90 = generated.ICMS_ICMS90
+ICMSPart = generated.ICMS_ICMSPart
+ICMSSN101 = generated.ICMS_ICMSSN101
+ICMSSN102 = generated.ICMS_ICMSSN102
+ICMSSN201 = generated.ICMS_ICMSSN201
+ICMSSN202 = generated.ICMS_ICMSSN202
+ICMSSN500 = generated.ICMS_ICMSSN500
+ICMSSN900 = generated.ICMS_ICMSSN900
+ICMSST = generated.ICMS_ICMSST
+ICMSTot = generated.Total_ICMSTot
+ICMSUFDest = generated.Imposto_ICMSUFDest
+Ide = generated.Ide
+II = generated.Imposto_II
+Imposto = generated.Imposto
+ImpostoDevol = generated.ImpostoDevol
+InfAdic = generated.InfAdic
+InfIntermed = generated.InfIntermed
+InfInut = generated.TInutNFe_infInut
+InfNFe = generated.InfNFe
+InfNFeSupl = generated.InfNFeSupl
+InfProt = generated.TProtNFe_infProt
+InfRespTec = generated.TInfRespTec
+InutNFe = generated.TInutNFe
+IPI = generated.TIpi
+IPINT = generated.TIpi_IPINT
+IPITrib = generated.TIpi_IPITrib
+IS = generated.TIS
+ISSQN = generated.Imposto_ISSQN
+ISSQNtot = generated.Total_ISSQNtot
+ISTot = generated.TISTot
+Local = generated.TLocal
+Med = generated.Med
+NFe = generated.TNFe
+NfeProc = generated.TNfeProc
+NFref = generated.Ide_NFref
+ObsCont = generated.InfAdic_obsCont
+ObsFisco = generated.InfAdic_obsFisco
+ObsItem = generated.ObsItem
+Pag = generated.Pag
+PIS = generated.Imposto_PIS
+PISAliq = generated.PIS_PISAliq
+PISNT = generated.PIS_PISNT
+PISOutr = generated.PIS_PISOutr
+PISQtde = generated.PIS_PISQtde
+PISST = generated.Imposto_PISST
+ProcEventoNFe = generated.TProcEvento
+ProcInutNFe = generated.TProcInutNFe
+ProcRef = generated.ProcRef
+Prod = generated.Prod
+ProtNFe = generated.TProtNFe
+Rastro = generated.Rastro
+RefECF = generated.RefECF
+RefNF = generated.RefNF
+RefNFP = generated.RefNFP
+RetConsReciNFe = generated.TRetConsReciNFe
+RetConsSitNFe = generated.TRetConsSitNFe
+RetConsStatServ = generated.TRetConsStatServ
+RetEnviNFe = generated.TRetEnviNFe
+RetEvento = generated.TRetEvento
+RetInutNFe = generated.TRetInutNFe
+RetTransp = generated.RetTransp
+RetTrib = generated.RetTrib
+Total = generated.Total
+Transp = generated.Transp
+Transporta = generated.Transporta
+VeicProd = generated.VeicProd
+Veiculo = generated.TVeiculo
+Vol = generated.Vol
+
 # Coded fields: StrEnum whose values are the wire codes.
-from engine.nfe.model.generated import (
-    ROOTS,
-    Adi,
-    Agropecuario,
-    Arma,
-    AutXML,
-    Avulsa,
-    Cana,
-    Card,
-    Cobr,
-    Comb,
-    Compra,
-    Dest,
-    Det,
-    DetExport,
-    DetPag,
-    Dup,
-    Emit,
-    Exporta,
-    Fat,
-    IdDest,
-    Ide,
-    Imposto,
-    ImpostoDevol,
-    IndFinal,
-    IndPag,
-    IndPres,
-    InfAdic,
-    InfIntermed,
-    InfNFe,
-    InfNFeSupl,
-    Med,
-    ModFrete,
-    ObsItem,
-    Pag,
-    ProcRef,
-    Prod,
-    Rastro,
-    RefECF,
-    RefNF,
-    RefNFP,
-    RetTransp,
-    RetTrib,
-    TAmb,
-    TFinNFe,
-    TMod,
-    Torig,
-    Total,
-    TpEmis,
-    TpImp,
-    TpNF,
-    TProcEmi,
-    Transp,
-    Transporta,
-    TUf,
-    VeicProd,
-    Vol,
-)
-from engine.nfe.model.generated import (
-    TIS as IS,
-)
-from engine.nfe.model.generated import (
-    COFINS_COFINSAliq as COFINSAliq,
-)
-from engine.nfe.model.generated import (
-    COFINS_COFINSOutr as COFINSOutr,
-)
-from engine.nfe.model.generated import (
-    COFINS_COFINSQtde as COFINSQtde,
-)
-from engine.nfe.model.generated import (
-    ICMS_ICMSPart as ICMSPart,
-)
-from engine.nfe.model.generated import (
-    Ide_NFref as NFref,
-)
-from engine.nfe.model.generated import (
-    Imposto_COFINS as COFINS,
-)
-from engine.nfe.model.generated import (
-    Imposto_COFINSST as COFINSST,
-)
-from engine.nfe.model.generated import (
-    Imposto_ICMS as ICMS,
-)
-from engine.nfe.model.generated import (
-    Imposto_ICMSUFDest as ICMSUFDest,
-)
-from engine.nfe.model.generated import (
-    Imposto_II as II,
-)
-from engine.nfe.model.generated import (
-    Imposto_ISSQN as ISSQN,
-)
-from engine.nfe.model.generated import (
-    Imposto_PIS as PIS,
-)
-from engine.nfe.model.generated import (
-    Imposto_PISST as PISST,
-)
-from engine.nfe.model.generated import (
-    InfAdic_obsCont as ObsCont,
-)
-from engine.nfe.model.generated import (
-    InfAdic_obsFisco as ObsFisco,
-)
-from engine.nfe.model.generated import (
-    PIS_PISAliq as PISAliq,
-)
-from engine.nfe.model.generated import (
-    PIS_PISOutr as PISOutr,
-)
-from engine.nfe.model.generated import (
-    PIS_PISQtde as PISQtde,
-)
-from engine.nfe.model.generated import (
-    Prod_DI as DI,
-)
-from engine.nfe.model.generated import (
-    TCIBS_NFe as GIBSCBS,
-)
-from engine.nfe.model.generated import (
-    TCompraGov as GCompraGov,
-)
-from engine.nfe.model.generated import (
-    TConsReciNFe as ConsReciNFe,
-)
-from engine.nfe.model.generated import (
-    TConsSitNFe as ConsSitNFe,
-)
-from engine.nfe.model.generated import (
-    TConsStatServ as ConsStatServ,
-)
-from engine.nfe.model.generated import (
-    TEndereco as Endereco,
-)
-from engine.nfe.model.generated import (
-    TEnderEmi as EnderEmi,
-)
-from engine.nfe.model.generated import (
-    TEnviNFe as EnviNFe,
-)
-from engine.nfe.model.generated import (
-    TIBSCBSMonoTot as IBSCBSTot,
-)
-from engine.nfe.model.generated import (
-    TInfRespTec as InfRespTec,
-)
-from engine.nfe.model.generated import (
-    TInutNFe as InutNFe,
-)
-from engine.nfe.model.generated import (
-    TInutNFe_infInut as InfInut,
-)
-from engine.nfe.model.generated import (
-    TIpi as IPI,
-)
-from engine.nfe.model.generated import (
-    TIpi_IPINT as IPINT,
-)
-from engine.nfe.model.generated import (
-    TIpi_IPITrib as IPITrib,
-)
-from engine.nfe.model.generated import (
-    TISTot as ISTot,
-)
-from engine.nfe.model.generated import (
-    TLocal as Local,
-)
-from engine.nfe.model.generated import (
-    TNFe as NFe,
-)
-from engine.nfe.model.generated import (
-    TNfeProc as NfeProc,
-)
-from engine.nfe.model.generated import (
-    Total_ICMSTot as ICMSTot,
-)
-from engine.nfe.model.generated import (
-    Total_ISSQNtot as ISSQNtot,
-)
-from engine.nfe.model.generated import (
-    TProcInutNFe as ProcInutNFe,
-)
-from engine.nfe.model.generated import (
-    TProtNFe as ProtNFe,
-)
-from engine.nfe.model.generated import (
-    TProtNFe_infProt as InfProt,
-)
-from engine.nfe.model.generated import (
-    TRetConsReciNFe as RetConsReciNFe,
-)
-from engine.nfe.model.generated import (
-    TRetConsSitNFe as RetConsSitNFe,
-)
-from engine.nfe.model.generated import (
-    TRetConsStatServ as RetConsStatServ,
-)
-from engine.nfe.model.generated import (
-    TRetEnviNFe as RetEnviNFe,
-)
-from engine.nfe.model.generated import (
-    TRetInutNFe as RetInutNFe,
-)
-from engine.nfe.model.generated import (
-    TTribNFe as IBSCBS,
-)
-from engine.nfe.model.generated import (
-    TVeiculo as Veiculo,
-)
+IdDest = generated.IdDest
+IndFinal = generated.IndFinal
+IndPag = generated.IndPag
+IndPres = generated.IndPres
+ModFrete = generated.ModFrete
+TAmb = generated.TAmb
+TFinNFe = generated.TFinNFe
+TMod = generated.TMod
+Torig = generated.Torig
+TpEmis = generated.TpEmis
+TpImp = generated.TpImp
+TpNF = generated.TpNF
+TProcEmi = generated.TProcEmi
+TUf = generated.TUf
 
 __all__ = [
     "COFINS",
@@ -363,6 +220,7 @@ __all__ = [
     "EnderEmi",
     "Endereco",
     "EnviNFe",
+    "Evento",
     "Exporta",
     "Fat",
     "GCompraGov",
@@ -401,6 +259,7 @@ __all__ = [
     "PISOutr",
     "PISQtde",
     "Pag",
+    "ProcEventoNFe",
     "ProcInutNFe",
     "ProcRef",
     "Prod",
@@ -413,6 +272,7 @@ __all__ = [
     "RetConsSitNFe",
     "RetConsStatServ",
     "RetEnviNFe",
+    "RetEvento",
     "RetInutNFe",
     "RetTransp",
     "RetTrib",

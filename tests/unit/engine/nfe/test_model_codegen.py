@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from engine.nfe import model
 from engine.nfe.model import codegen, generated
-from engine.nfe.model.base import DECIMAL, GROUP, MODEL, RAW, XmlModel
+from engine.nfe.model.base import DECIMAL, GROUP, MODEL, RAW, XmlField, XmlModel
 
 
 def test_committed_generated_py_equals_a_fresh_generation(tmp_path: Path) -> None:
@@ -37,7 +37,7 @@ def test_every_root_message_of_the_package_is_generated() -> None:
         assert cls.__xml_name__ == name
 
 
-def _field(cls: type[XmlModel], name: str) -> generated.XmlField:
+def _field(cls: type[XmlModel], name: str) -> XmlField:
     return next(f for f in cls.__xml_fields__ if f.name == name)
 
 
@@ -112,7 +112,7 @@ def test_optional_sequence_is_all_or_nothing() -> None:
 
 def test_strings_are_checked_against_the_schema_facets() -> None:
     with pytest.raises(ValidationError, match="pattern"):
-        model.Emit(CNPJ="123", xNome="X", enderEmit=None, IE="ISENTO", CRT="1")  # type: ignore[arg-type]
+        model.Emit(CNPJ="123", xNome="X", enderEmit=None, IE="ISENTO", CRT="1")
     with pytest.raises(ValidationError, match="at most 60"):
         model.Endereco(xLgr="R" * 61, nro="1", xBairro="Centro", cMun="3550308", xMun="São Paulo", UF="SP")
 

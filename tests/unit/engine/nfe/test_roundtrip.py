@@ -81,8 +81,9 @@ def _canonical(el: etree._Element, fixed_decimals: frozenset[str] = frozenset())
             node.text = None
         if node.tail is not None and not node.tail.strip():
             node.tail = None
-        if isinstance(node.tag, str) and node.tag.removeprefix(NFE) in fixed_decimals and node.text.isdigit():
-            node.text = format(Decimal(node.text).quantize(Decimal("0.01")), "f")
+        text = node.text
+        if isinstance(node.tag, str) and node.tag.removeprefix(NFE) in fixed_decimals and text and text.isdigit():
+            node.text = format(Decimal(text).quantize(Decimal("0.01")), "f")
     return c14n(parse_xml(etree.tostring(copy)))
 
 
