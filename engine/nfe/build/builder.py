@@ -293,6 +293,7 @@ def build_nfe(venda: Venda, emitente: Emitente, *, now: datetime, rng: random.Ra
     inf: dict[str, Any] = {
         "versao": "4.00", "Id": f"NFe{chave}", "ide": ide, "emit": emit,
         "dest": _dest(cliente, venda, emitente) if cliente is not None else None,
+        "autXML": [{"CPF": d} if len(d) == 11 else {"CNPJ": d} for d in emitente.autorizados_xml],
         "det": [_det(n, item, c, venda, emitente) for n, (item, c) in enumerate(zip(venda.itens, calc.itens,
                                                                                       strict=True), start=1)],
         "total": _total(totais),

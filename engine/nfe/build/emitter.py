@@ -14,9 +14,18 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from engine.documentos import cnpj_valido
+from engine.documentos import cnpj_valido, cpf_valido
 from engine.errors import Finding
-from engine.nfe.build.input import LATIN1, Aliquota, Endereco, TributacaoIBSCBS, TributacaoICMS, TributacaoPisCofins
+from engine.nfe.build.input import (
+    DIGITOS,
+    DOCUMENTO,
+    LATIN1,
+    Aliquota,
+    Endereco,
+    TributacaoIBSCBS,
+    TributacaoICMS,
+    TributacaoPisCofins,
+)
 from engine.nfe.build.messages import EntradaInvalida, findings_from_validation
 
 
@@ -42,10 +51,10 @@ class CSRT(_Base):
 class ResponsavelTecnico(_Base):
     """infRespTec."""
 
-    cnpj: Annotated[str, Field(pattern=r"^[0-9A-Z]{12}[0-9]{2}$")]
+    cnpj: Annotated[str, DOCUMENTO, Field(pattern=r"^[0-9A-Z]{12}[0-9]{2}$")]
     contato: Annotated[str, LATIN1, Field(min_length=2, max_length=60)] = Field(description="xContato")
     email: Annotated[str, LATIN1, Field(min_length=6, max_length=60, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-    fone: Annotated[str, Field(pattern=r"^[0-9]{6,14}$")]
+    fone: Annotated[str, DIGITOS, Field(pattern=r"^[0-9]{6,14}$")]
     csrt: CSRT | None = None
 
     @field_validator("cnpj")
@@ -88,8 +97,8 @@ class PerfilTributario(_Base):
 class Emitente(_Base):
     """The emitter configuration file."""
 
-    cnpj: Annotated[str, Field(pattern=r"^[0-9A-Z]{12}[0-9]{2}$")]
-    ie: Annotated[str, Field(pattern=r"^([0-9]{2,14}|ISENTO)$")] = Field(description="IE")
+    cnpj: Annotated[str, DOCUMENTO, Field(pattern=r"^[0-9A-Z]{12}[0-9]{2}$")]
+    ie: Annotated[str, DIGITOS, Field(pattern=r"^([0-9]{2,14}|ISENTO)$")] = Field(description="IE")
     im: Annotated[str, LATIN1, Field(min_length=1, max_length=15)] | None = Field(default=None, description="IM")
     cnae: Annotated[str, Field(pattern=r"^[0-9]{7}$")] | None = Field(default=None, description="CNAE (com IM)")
     crt: Literal[1, 2, 3, 4] = Field(description="CRT: 1 Simples, 2 excesso sublimite, 3 regime normal, 4 MEI")
@@ -103,6 +112,9 @@ class Emitente(_Base):
     csc: CSC | None = Field(default=None, description="obrigatório para NFC-e com QR-Code versão 2")
     qrcode_versao: Literal[2, 3] = Field(default=3, description="versão do QR-Code da NFC-e (NT 2025.001)")
     responsavel_tecnico: ResponsavelTecnico | None = None
+    autorizados_xml: Annotated[
+        list[Annotated[str, DOCUMENTO, Field(pattern=r"^([0-9]{11}|[0-9A-Z]{12}[0-9]{2})$")]], Field(max_length=10)
+    ] = Field(default_factory=list, description="autXML: CPF/CNPJ autorizados a baixar o XML (ex.: o contador)")
     perfil_tributario: PerfilTributario
 
     @field_validator("cnpj")
@@ -110,6 +122,14 @@ class Emitente(_Base):
     def _cnpj(cls, v: str) -> str:
         if not cnpj_valido(v):
             raise ValueError("CNPJ do emitente com dígitos verificadores inválidos")
+        return v
+
+    @field_validator("autorizados_xml")
+    @classmethod
+    def _autorizados(cls, v: list[str]) -> list[str]:
+        for doc in v:
+            if not (cpf_valido(doc) if len(doc) == 11 else cnpj_valido(doc)):
+                raise ValueError(f"CPF/CNPJ autorizado '{doc}' com dígitos verificadores inválidos")
         return v
 
     @model_validator(mode="after")

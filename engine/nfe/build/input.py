@@ -13,12 +13,22 @@ involve several fields and the emitter (NFC-e restrictions, payments >= total, .
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from engine.documentos import cnpj_valido, cpf_valido
+from engine.documentos import cnpj_valido, cpf_valido, normalizar
 from engine.nfe.build.messages import EntradaInvalida, findings_from_validation
 
 UFS = frozenset(
@@ -46,6 +56,19 @@ def _latin1(value: str) -> str:
 
 
 LATIN1 = AfterValidator(_latin1)
+
+
+def _documento(value: object) -> object:
+    return normalizar(value) if isinstance(value, str) else value
+
+
+def _digitos(value: object) -> object:
+    return re.sub(r"[\s.()/-]", "", value) if isinstance(value, str) else value
+
+
+# PDVs often send "529.982.247-25", "01310-100" or "(11) 3333-4444": punctuation is dropped first.
+DOCUMENTO = BeforeValidator(_documento)
+DIGITOS = BeforeValidator(_digitos)
 Texto60 = Annotated[str, LATIN1, Field(min_length=1, max_length=60)]
 Dinheiro = Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=2)]
 Aliquota = Annotated[Decimal, Field(ge=0, le=100, decimal_places=4)]
@@ -65,8 +88,8 @@ class Endereco(_Base):
     codigo_municipio: Annotated[str, Field(pattern=r"^[0-9]{7}$")] = Field(description="cMun (código IBGE, 7 dígitos)")
     municipio: Annotated[str, LATIN1, Field(min_length=2, max_length=60)] = Field(description="xMun")
     uf: str = Field(description="UF (sigla)")
-    cep: Annotated[str, Field(pattern=r"^[0-9]{8}$")] | None = Field(default=None, description="CEP (8 dígitos)")
-    fone: Annotated[str, Field(pattern=r"^[0-9]{6,14}$")] | None = Field(default=None, description="fone")
+    cep: Annotated[str, DIGITOS, Field(pattern=r"^[0-9]{8}$")] | None = Field(default=None, description="CEP")
+    fone: Annotated[str, DIGITOS, Field(pattern=r"^[0-9]{6,14}$")] | None = Field(default=None, description="fone")
 
     @field_validator("uf")
     @classmethod
@@ -79,8 +102,10 @@ class Endereco(_Base):
 class Cliente(_Base):
     """dest: the customer (patient or company). Optional on NFC-e, required on NF-e."""
 
-    cpf: Annotated[str, Field(pattern=r"^[0-9]{11}$")] | None = Field(default=None, description="dest/CPF")
-    cnpj: Annotated[str, Field(pattern=r"^[0-9A-Z]{12}[0-9]{2}$")] | None = Field(default=None, description="dest/CNPJ")
+    cpf: Annotated[str, DOCUMENTO, Field(pattern=r"^[0-9]{11}$")] | None = Field(default=None, description="dest/CPF")
+    cnpj: Annotated[str, DOCUMENTO, Field(pattern=r"^[0-9A-Z]{12}[0-9]{2}$")] | None = Field(
+        default=None, description="dest/CNPJ"
+    )
     nome: Annotated[str, LATIN1, Field(min_length=2, max_length=60)] | None = Field(default=None, description="xNome")
     endereco: Endereco | None = Field(default=None, description="enderDest")
     email: Annotated[str, LATIN1, Field(min_length=1, max_length=60, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = (
@@ -235,7 +260,7 @@ class Cartao(_Base):
     """card: operação com cartão (tpIntegra, CNPJ da credenciadora, tBand, cAut)."""
 
     integracao: Literal[1, 2] = Field(description="tpIntegra: 1 TEF/POS integrado, 2 POS não integrado")
-    cnpj_credenciadora: Annotated[str, Field(pattern=r"^[0-9A-Z]{12}[0-9]{2}$")] | None = Field(
+    cnpj_credenciadora: Annotated[str, DOCUMENTO, Field(pattern=r"^[0-9A-Z]{12}[0-9]{2}$")] | None = Field(
         default=None, description="CNPJ da credenciadora"
     )
     bandeira: Annotated[str, Field(pattern=r"^[0-9]{2}$")] | None = Field(default=None, description="tBand")
@@ -288,7 +313,7 @@ class Frete(_Base):
 class Intermediador(_Base):
     """infIntermed: marketplace or intermediary platform."""
 
-    cnpj: Annotated[str, Field(pattern=r"^[0-9A-Z]{12}[0-9]{2}$")]
+    cnpj: Annotated[str, DOCUMENTO, Field(pattern=r"^[0-9A-Z]{12}[0-9]{2}$")]
     identificador: Annotated[str, LATIN1, Field(min_length=2, max_length=60)] = Field(description="idCadIntTran")
 
     @field_validator("cnpj")

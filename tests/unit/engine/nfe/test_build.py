@@ -206,6 +206,13 @@ def test_nfe_without_payments_uses_tpag_90() -> None:
     assert _text(root, "n:infNFe/n:pag/n:detPag/n:vPag") == "0.00"
 
 
+def test_accountant_authorised_to_download_the_xml() -> None:
+    emitente = _emitente("emitente-normal").model_copy(update={"autorizados_xml": ["11444777000161", "52998224725"]})
+    root = _build("nfe-venda", emitente)
+    assert [el.text for el in root.findall("n:infNFe/n:autXML/*", NS)] == ["11444777000161", "52998224725"]
+    assert len(schema_findings(root)) == 1
+
+
 def test_numero_argument_overrides_the_input() -> None:
     root = _build("nfce-venda", "emitente-sn", numero=77)
     assert _text(root, "n:infNFe/n:ide/n:nNF") == "77"

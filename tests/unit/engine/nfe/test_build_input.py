@@ -100,6 +100,18 @@ def test_text_outside_latin1_or_with_line_breaks_is_refused_with_its_path() -> N
     assert parse_venda({"modelo": 65, "itens": [_item(descricao="Pasta dental ação clínica ½")]}).itens
 
 
+def test_punctuated_documents_cep_and_phone_are_normalised() -> None:
+    venda = parse_venda({"modelo": 55, "itens": [_item()], "cliente": {
+        "cpf": "529.982.247-25", "nome": "Ana",
+        "endereco": {"logradouro": "Rua A", "numero": "1", "bairro": "Centro", "codigo_municipio": "3550308",
+                     "municipio": "Sao Paulo", "uf": "SP", "cep": "01310-100", "fone": "(11) 3333-4444"}}})
+    assert venda.cliente is not None and venda.cliente.cpf == "52998224725"
+    assert venda.cliente.endereco is not None
+    assert (venda.cliente.endereco.cep, venda.cliente.endereco.fone) == ("01310100", "1133334444")
+    venda = parse_venda({"modelo": 55, "itens": [_item()], "cliente": {"cnpj": "12.abc.345/01de-35", "nome": "Lab"}})
+    assert venda.cliente is not None and venda.cliente.cnpj == "12ABC34501DE35"
+
+
 def test_gtin_check_digit() -> None:
     assert parse_venda({"modelo": 65, "itens": [_item(gtin="7891234567895")]}).itens[0].gtin == "7891234567895"
     errs = _errors({"modelo": 65, "itens": [_item(gtin="7891234567891")]})
@@ -133,6 +145,14 @@ def test_emitter_profile_must_fit_the_crt() -> None:
     with pytest.raises(EntradaInvalida) as exc:
         parse_emitente(data)
     assert "rejeição 796" in exc.value.findings[0].mensagem
+
+
+def test_authorised_downloaders_are_check_digit_validated() -> None:
+    data = json.loads((EXAMPLES / "emitente-normal.json").read_text())
+    data["autorizados_xml"] = ["98765432000199"]
+    with pytest.raises(EntradaInvalida) as exc:
+        parse_emitente(data)
+    assert exc.value.findings[0].path == "emitente.autorizados_xml"
 
 
 def test_json_path_notation() -> None:
