@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -83,6 +83,7 @@ class Autorizacao:
     protocolo: ProtocoloNFe | None = None
     nfe_proc: bytes | None = None
     via_consulta: bool = False  # resolved by consulta after a timeout or a 204
+    avisos: tuple[str, ...] = ()  # e.g. SEFAZ's protNFe failed the schema: no nfeProc assembled
 
     @property
     def cstat(self) -> str:
@@ -202,7 +203,8 @@ class SefazClient:
                 ret = answer(response.body, status=response.status)
             except TransportError as exc:
                 self.breaker.failure(key)
-                if attempt >= self.policy.retries or (exc.delivered and not retry_delivered):
+                # A TLS failure (untrusted server, refused certificate) does not heal by retrying.
+                if attempt >= self.policy.retries or exc.kind == "tls" or (exc.delivered and not retry_delivered):
                     raise
             except RespostaInvalida:
                 self.breaker.failure(key)
@@ -308,10 +310,12 @@ class SefazClient:
         if prot.cstat == cs.DUPLICIDADE_NFE:
             found = self._resolve(nfe, info)
             if found is not None:
-                return Autorizacao(lote, found.protocolo, found.nfe_proc, via_consulta=True)
+                return Autorizacao(lote, found.protocolo, found.nfe_proc, via_consulta=True, avisos=found.avisos)
         self._note_outcome(digest, info.chave, prot.cstat, prot.xmotivo)
-        proc = nfe_proc(nfe, prot.xml) if prot.autorizado or prot.denegado else None
-        return Autorizacao(lote, prot, proc)
+        if not (prot.autorizado or prot.denegado):
+            return Autorizacao(lote, prot)
+        proc, avisos = _assemble(lambda: nfe_proc(nfe, prot.xml))
+        return Autorizacao(lote, prot, proc, avisos=avisos)
 
     def _resolve(self, nfe: bytes, info: _NFeInfo) -> Autorizacao | None:
         """The protocol SEFAZ already has for these bytes (digVal = our DigestValue), if any."""
@@ -322,7 +326,8 @@ class SefazClient:
         if not (prot.autorizado or prot.denegado):
             return None
         lote = RetornoLote(cstat=consulta.cstat, xmotivo=consulta.xmotivo, protocolos=(prot,))
-        return Autorizacao(lote, prot, nfe_proc(nfe, prot.xml), via_consulta=True)
+        proc, avisos = _assemble(lambda: nfe_proc(nfe, prot.xml))
+        return Autorizacao(lote, prot, proc, via_consulta=True, avisos=avisos)
 
     def authorize_batch(self, nfes: Sequence[bytes], *, id_lote: str | None = None) -> AutorizacaoLote:
         """NFeAutorizacao4 asynchronous (indSinc 0): up to 50 NFe of one UF/model/environment, then
@@ -369,14 +374,17 @@ class SefazClient:
         ret = self._call(ep, message, cnpj=self._cnpj(chave[6:20]), retry_delivered=True)
         result = parse_env_evento(ret)
         procs: list[bytes] = []
+        avisos: list[str] = []
         for ev in result.eventos:
             if ev.registrado:
-                procs.append(proc_evento(evento, ev.xml))
+                proc, problems = _assemble(lambda ev=ev: proc_evento(evento, ev.xml))  # type: ignore[misc]
+                procs.extend([proc] if proc is not None else [])
+                avisos.extend(problems)
             else:
                 self._note_outcome(digest, chave, ev.cstat, ev.xmotivo)
         if not result.eventos:
             self._note_outcome(digest, chave, result.cstat, result.xmotivo)
-        return ResultadoEvento(result.cstat, result.xmotivo, result.eventos, tuple(procs))
+        return ResultadoEvento(result.cstat, result.xmotivo, result.eventos, tuple(procs), tuple(avisos))
 
     def _event_endpoint(self, chave: str, ambiente: str) -> Endpoint:
         return self.endpoint(chave[0:2], chave[20:22], ambiente, "NFeRecepcaoEvento4")
@@ -427,8 +435,9 @@ class SefazClient:
         # Re-sending identical inutilização bytes cannot consume another range (563/256 at worst).
         result = parse_inut(self._call(ep, inut, cnpj=cnpj, retry_delivered=True))
         if result.homologada:
+            proc, avisos = _assemble(lambda: proc_inut(inut, result.xml))
             return Inutilizacao(result.cstat, result.xmotivo, result.n_prot, result.dh_recbto, result.xml,
-                                proc_inut(inut, result.xml))
+                                proc or b"", avisos)
         self._note_outcome(digest, documento, result.cstat, result.xmotivo)
         return result
 
@@ -440,6 +449,18 @@ class SefazClient:
         ret = self._call(ep, msg.cons_cad(ep, cnpj=cnpj, ie=ie, cpf=cpf), cnpj=self._cnpj(cnpj or ""),
                          retry_delivered=True)
         return parse_cadastro(ret)
+
+
+def _assemble(make: Callable[[], bytes]) -> tuple[bytes | None, tuple[str, ...]]:
+    """A distribution document, or why it could not be assembled. The SEFAZ result stands either way
+    (the document IS authorised / the event IS registered); the caller stores the answer and the notice."""
+    try:
+        return make(), ()
+    except ValidationFailed as exc:
+        return None, tuple(
+            f"documento de distribuição não montado: a resposta da SEFAZ não passa no schema ({f.mensagem})"
+            for f in exc.findings[:3]
+        )
 
 
 def _first_cstat(ret: etree._Element) -> str:

@@ -161,6 +161,7 @@ class ResultadoEvento(Resultado):
 
     eventos: tuple[RetornoEvento, ...] = ()
     proc: tuple[bytes, ...] = ()
+    avisos: tuple[str, ...] = ()  # why a registered event has no proc (its answer failed the schema)
 
     @property
     def evento(self) -> RetornoEvento | None:
@@ -204,6 +205,7 @@ class Inutilizacao(Resultado):
     dh_recbto: str = ""
     xml: bytes = b""
     proc: bytes = b""
+    avisos: tuple[str, ...] = ()
 
     @property
     def homologada(self) -> bool:
