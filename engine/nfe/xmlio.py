@@ -147,14 +147,17 @@ def _plan(cls: type[XmlModel]) -> _Plan:
 # Render
 
 
-def _fill(el: etree._Element, obj: XmlModel, plan: _Plan) -> None:
+def _fill(el: etree._Element, obj: XmlModel, plan: _Plan) -> bool:
+    """Write ``obj`` into ``el``; returns whether anything was written (an attribute or a child)."""
     # The hot loop of rendering: plain tuples unpacked, no attribute lookups besides the values.
     values = obj.__dict__
     sub = _SubElement
+    wrote = False
     for name, tag, _op, convert in plan.render_attributes:
         value = values[name]
         if value is not None:
             el.set(tag, convert(value) if convert is not None else value)
+            wrote = True
     for name, tag, op, convert in plan.render_elements:
         value = values[name]
         if value is None:
@@ -167,27 +170,36 @@ def _fill(el: etree._Element, obj: XmlModel, plan: _Plan) -> None:
             sub(el, tag).text = convert(value)  # type: ignore[misc]
         elif op == _OP_MODEL:
             child = sub(el, tag)
-            _fill(child, value, value.__xml_plan__)
-            if not len(child) and not child.attrib:
+            if not _fill(child, value, value.__xml_plan__):
                 el.remove(child)  # never an empty optional group
+                continue
         elif op == _OP_MODELS:
+            if not value:
+                continue
             for item in value:
                 child = sub(el, tag)
-                _fill(child, item, item.__xml_plan__)
-                if not len(child) and not child.attrib:
+                if not _fill(child, item, item.__xml_plan__):
                     el.remove(child)
         elif op == _OP_TEXTS:
+            if not value:
+                continue
             for item in value:
                 sub(el, tag).text = item
         elif op == _OP_DECS:
+            if not value:
+                continue
             for item in value:
                 sub(el, tag).text = convert(item)  # type: ignore[misc]
         elif op == _OP_GROUP:
+            if not value:
+                continue
             for item in value:
                 _fill(el, item, item.__xml_plan__)
         else:  # RAW: the exact bytes kept at parse time (ds:Signature, xs:any)
             for item in value if isinstance(value, list) else (value,):
                 el.append(parse_xml(item))
+        wrote = True
+    return wrote
 
 
 def render(model: XmlModel, tag: str | None = None) -> etree._Element:
