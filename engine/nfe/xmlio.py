@@ -57,6 +57,7 @@ class _Plan(NamedTuple):
     elements: tuple[_Step, ...]
     render_attributes: tuple[_RenderStep, ...]
     render_elements: tuple[_RenderStep, ...]
+    parse_elements: Mapping[str, tuple[str, int, type[XmlModel] | None, bool]]  # tag -> name, op, class, many
     by_tag: Mapping[str, _Step]
     by_attr: Mapping[str, _Step]
     groups: Mapping[str, _Step]  # child tag -> GROUP step it belongs to
@@ -131,6 +132,7 @@ def _plan(cls: type[XmlModel]) -> _Plan:
         tuple(elements),
         tuple((st.name, st.tag, st.op, st.convert) for st in attributes),
         tuple((st.name, st.tag, st.op, st.convert) for st in elements),
+        {st.tag: (st.name, st.op, st.model, st.many) for st in elements},
         {s.tag: s for s in elements},
         {s.tag: s for s in attributes},
         groups,
@@ -238,12 +240,13 @@ def _collect(el: etree._Element, plan: _Plan, path: str) -> dict[str, Any]:
         data[attr.name] = str(raw_value)
     group_step: _Step | None = None
     group_item: dict[str, Any] | None = None
+    parse_map = plan.parse_elements
     for child in el:
         tag = child.tag
         if not isinstance(tag, str):
             continue  # comments and processing instructions carry no data
-        step = plan.by_tag.get(tag)
-        if step is None:
+        entry = parse_map.get(tag)
+        if entry is None:
             gstep = plan.groups.get(tag)
             if gstep is None or gstep.model is None:
                 raise XmlError(f"{path}: elemento '{_local(tag)}' não existe no leiaute", code="XML_ELEMENTO")
@@ -254,20 +257,29 @@ def _collect(el: etree._Element, plan: _Plan, path: str) -> dict[str, Any]:
                 data.setdefault(gstep.name, []).append(group_item)
             group_item[member.name] = child.text if member.kind != RAW else etree.tostring(child, with_tail=False)
             continue
-        kind = step.kind
-        if kind == TEXT or kind == DECIMAL:
-            value: Any = child.text if child.text is not None else ""
-        elif kind == MODEL:
-            assert step.model is not None
-            value = _collect(child, _plan(step.model), f"{path}/{_local(tag)}")
+        name, op, cls, many = entry
+        if op == _OP_TEXT or op == _OP_DEC:
+            if name in data:
+                raise XmlError(f"{path}: elemento '{_local(tag)}' repetido", code="XML_ELEMENTO")
+            text = child.text
+            data[name] = text if text is not None else ""
+        elif op == _OP_MODEL or op == _OP_MODELS:
+            value = _collect(child, cls.__xml_plan__, path + "/" + _local(tag))  # type: ignore[union-attr]
+            if op == _OP_MODELS:
+                data.setdefault(name, []).append(value)
+            elif name in data:
+                raise XmlError(f"{path}: elemento '{_local(tag)}' repetido", code="XML_ELEMENTO")
+            else:
+                data[name] = value
+        elif op == _OP_TEXTS or op == _OP_DECS:
+            text = child.text
+            data.setdefault(name, []).append(text if text is not None else "")
         else:  # RAW: exact bytes of the element, never re-serialised differently
-            value = etree.tostring(child, with_tail=False)
-        if step.many:
-            data.setdefault(step.name, []).append(value)
-        elif step.name in data:
-            raise XmlError(f"{path}: elemento '{_local(tag)}' repetido", code="XML_ELEMENTO")
-        else:
-            data[step.name] = value
+            raw = etree.tostring(child, with_tail=False)
+            if many:
+                data.setdefault(name, []).append(raw)
+            else:
+                data[name] = raw
     return data
 
 
