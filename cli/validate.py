@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 from typing import Any
 
@@ -26,6 +27,11 @@ def register(sub: Any) -> None:
         "apenas uma nota). Saída: 0 todos válidos, 1 algum inválido, 2 arquivo ilegível ou de tipo desconhecido.",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="arquivos XML")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="saída em JSON (uma lista com o resultado de cada arquivo) em vez de uma linha por problema",
+    )
     p.set_defaults(handler=_validate)
 
 
@@ -40,24 +46,27 @@ def _validate(args: argparse.Namespace) -> int:
     # The CLI is the composition root: the clock is read here and passed to the engine.
     now = dt.datetime.now(dt.UTC)
     status = 0
+    results: list[dict[str, object]] = []
     for file in args.files:
         try:
             root = parse_xml_file(file)
             report = validate_document(root, now=now)
-        except XmlError as exc:
+        except (XmlError, SchemaError) as exc:
             line = getattr(exc, "line", None) or 0
             print(f"{file}:{line}: -: {exc.mensagem} [{exc.code}]", file=sys.stderr)
+            results.append({"arquivo": file, "erro": {"code": exc.code, "mensagem": exc.mensagem}})
             status = 2
             continue
-        except SchemaError as exc:
-            print(f"{file}:0: -: {exc.mensagem} [{exc.code}]", file=sys.stderr)
-            status = 2
-            continue
-        for f in report.findings:
-            print(_line(file, f))
+        if args.json:
+            results.append({"arquivo": file, **report.as_dict()})
+        else:
+            for f in report.findings:
+                print(_line(file, f))
         if report.valid:
             print(f"{file}: válido ({report.descricao})", file=sys.stderr)
         else:
             print(f"{file}: inválido ({report.descricao}, {len(report.errors)} erro(s))", file=sys.stderr)
             status = max(status, 1)
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
     return status

@@ -60,6 +60,18 @@ class Report:
     def notes(self) -> list[Finding]:
         return [f for f in self.findings if f.severity != "error"]
 
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready summary (for the API and ``validate --json``)."""
+        return {
+            "documento": self.descricao,
+            "raiz": self.kind,
+            "schema": self.schema,
+            "valido": self.valid,
+            "assinado": self.signed,
+            "erros": [f.as_dict() for f in self.errors],
+            "notas": [f.as_dict() for f in self.notes],
+        }
+
 
 def _named(root: etree._Element, f: Finding) -> Finding:
     """Replace libxml2's positional XPath (``/*/*[1]``) by the named one and the model path."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -94,3 +95,15 @@ def test_build_validate_sign_validate(tmp_path: Path) -> None:
     r = run("validate", str(tampered))
     assert r.returncode == 1
     assert "ASSINATURA_INVALIDA" in r.stdout and "cStat 297" in r.stdout
+
+
+def test_json_output(tmp_path: Path) -> None:
+    other = tmp_path / "other.xml"
+    other.write_text("<nota/>", encoding="utf-8")
+    r = run("validate", "--json", str(MADE[0]), str(other))
+    assert r.returncode == 2
+    data = json.loads(r.stdout)
+    assert [d["arquivo"] for d in data] == [str(MADE[0]), str(other)]
+    assert data[0]["valido"] is True and data[0]["erros"] == []
+    assert [n["code"] for n in data[0]["notas"]] == ["ASSINATURA_AUSENTE"]
+    assert data[1]["erro"]["code"] == "SCHEMA_DESCONHECIDO"
