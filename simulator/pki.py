@@ -132,3 +132,21 @@ class SimulatorPKI:
                 cached = (self.issue_client(cnpj).to_pfx(password), password)
                 self._clients[cnpj] = cached
             return cached
+
+
+DEMO_CNPJ = "11222333000181"  # the demo emitter of the CLI (a valid test CNPJ)
+DEMO_PASSWORD_ENV = "ORTHO_SIMULATOR_PFX_PASSWORD"  # noqa: S105 - the name of a variable, not a password
+
+
+def demo_client(pki: SimulatorPKI, data_dir: Path) -> tuple[Path, str]:
+    """A ready-made client A1 for the demo emitter in ``data_dir`` (created once, then reused):
+    ``(pfx_path, password)``. The password also sits beside it in ``demo-client.password`` (0600)."""
+    pfx_path = data_dir / "demo-client.pfx"
+    password_path = data_dir / "demo-client.password"
+    if pfx_path.exists() and password_path.exists():
+        return pfx_path, password_path.read_text("utf-8").strip()
+    password = secrets.token_urlsafe(12)
+    issued = pki.issue_client(DEMO_CNPJ)
+    _write(password_path, password.encode("utf-8"))
+    _write(pfx_path, issued.to_pfx(password))
+    return pfx_path, password

@@ -23,7 +23,7 @@ import states
 from simulator import soap
 from simulator.pki import SimulatorPKI
 from simulator.routes import RouteTable, ServiceRoute
-from simulator.sefaz import Deadlines, Sefaz
+from simulator.sefaz import MESSAGES, Deadlines, Sefaz
 from simulator.state import FAULT_KINDS, Clock, ConsumoRules, Fault, State
 from simulator.xmlsig import Signer, cnpj_of
 
@@ -61,6 +61,7 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are separate writes: avoid the Nagle/delayed-ACK stall
     server: _Server
     server_version = "Microsoft-IIS/10.0"  # what the SEFAZ front-ends announce
     sys_version = ""
@@ -154,6 +155,10 @@ class SimulatorApp:
         route = self.routes.resolve(path)
         if route is None:
             return 404, b"", "text/html", "send"
+        if route.service not in MESSAGES:
+            # Registry services outside the simulator's scope (NFeDistribuicaoDFe, CscNFCe, ...): say so.
+            reason = f"Serviço {route.service} não é simulado (ver docs/simulator.md)"
+            return 501, soap.fault("Receiver", reason), soap.CONTENT_TYPE, "send"
         content_type = (headers.get("Content-Type") or "").lower()
         if not content_type.startswith("application/soap+xml"):
             # IIS/ASMX answers a SOAP 1.1 or non-SOAP call to a 1.2 binding with 415.

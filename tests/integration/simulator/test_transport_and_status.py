@@ -115,3 +115,10 @@ def test_contingency_svc_routes_answer_for_their_ufs(sim, emitter) -> None:
     assert resp.cstat() == "107"
     resp = emitter.client.call("PR", "55", "NFeStatusServico4", cons_stat("41"), base=sim.url, contingency=True)
     assert resp.cstat() == "107"
+
+
+def test_registry_service_outside_the_simulation_is_a_501_fault_not_a_crash(sim, emitter) -> None:
+    msg = root("distDFeInt", "1.01")
+    resp = emitter.client.call("SP", "55", "NFeDistribuicaoDFe", msg, base=sim.url)
+    assert resp.status == 501
+    assert "não é simulado" in resp.body.decode()
