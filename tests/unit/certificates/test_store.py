@@ -190,3 +190,17 @@ def test_sqlite_file_holds_no_plaintext(tmp_path: Path, issued: IssuedCertificat
         assert needle not in raw, f"{what} found in clear in the database"
     for chunk in (original[100:132], stored_pfx[200:232], key_der[40:72]):
         assert chunk not in raw
+
+
+def test_no_secret_in_reprs_or_logs(
+    store: CertificateStore, issued: IssuedCertificate, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    record = store.put("clinica-1", issued.to_pfx(PASSWORD), PASSWORD, now=NOW)
+    store.load_active("clinica-1")
+    store.check_expiry(NOW)
+    text = repr(record) + repr(store.load_active("clinica-1")) + caplog.text
+    assert PASSWORD not in text
+    assert "ciphertext=" not in repr(record) and "wrapped_key=" not in repr(record)

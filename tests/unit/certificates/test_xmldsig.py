@@ -333,3 +333,38 @@ def test_garbage_certificate_is_a_result_not_an_exception(a1: A1Certificate) -> 
     cert_el.text = base64.b64encode(b"not a certificate").decode()
     result = verify_signature(root)
     assert not result.valid and result.code == "CERTIFICADO_ILEGIVEL"
+
+
+def _cancel_event() -> etree._Element:
+    """A cancellation event (tpEvento 110111) built with lxml, as the events area will build it."""
+    chave = "35261211222333000181550010000000011000000019"
+    evento = etree.Element(NF + "evento", nsmap={None: NFE_NS}, versao="1.00")
+    inf = etree.SubElement(evento, NF + "infEvento", Id=f"ID110111{chave}01")
+    for name, value in (
+        ("cOrgao", "35"),
+        ("tpAmb", "2"),
+        ("CNPJ", "11222333000181"),
+        ("chNFe", chave),
+        ("dhEvento", "2026-12-04T09:00:00-03:00"),
+        ("tpEvento", "110111"),
+        ("nSeqEvento", "1"),
+        ("verEvento", "1.00"),
+    ):
+        etree.SubElement(inf, NF + name).text = value
+    det = etree.SubElement(inf, NF + "detEvento", versao="1.00")
+    etree.SubElement(det, NF + "descEvento").text = "Cancelamento"
+    etree.SubElement(det, NF + "nProt").text = "135260000000001"
+    etree.SubElement(det, NF + "xJust").text = "Cancelamento por erro de digitacao no valor"
+    return evento
+
+
+def test_cancellation_event_signed_validates_against_its_specific_schema(a1: A1Certificate) -> None:
+    signed = etree.fromstring(sign_document(_cancel_event(), a1))
+    assert schema_findings(signed) == []  # evento_cancel_v1.00/eventoCancNFe_v1.00.xsd
+    result = verify_signature(signed)
+    assert result.valid and result.reference_id == signed[0].get("Id")
+
+
+def test_unsigned_event_fails_its_schema() -> None:
+    """The schema requires the Signature: the check above is not vacuous."""
+    assert schema_findings(_cancel_event()) != []
