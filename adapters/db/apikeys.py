@@ -1,0 +1,164 @@
+"""API keys: roles, permissions, issuing and verification.
+
+A key is ``ofk_<id>_<secret>``: ``id`` is 12 hex characters (public, stored, shown in the audit
+trail as the actor), ``secret`` is 32 random bytes in base64url. Only SHA-256(secret) is stored;
+the full key is shown once, when created. A 256-bit random secret needs no slow password hash
+(nothing to brute-force), and the digest is compared in constant time (``hmac.compare_digest``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Connection, select, update
+
+from adapters.db.schema import api_key, tenant
+
+KEY_PREFIX = "ofk"
+_KEY = re.compile(r"^ofk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    PDV = "pdv"
+    ACCOUNTANT = "accountant"
+    AUDITOR = "auditor"
+
+
+class Permission(StrEnum):
+    EMITTER_READ = "emitter:read"
+    EMITTER_WRITE = "emitter:write"  # configuration, series, CSC, environment
+    CERTIFICATE_WRITE = "certificate:write"
+    INTEGRATION_WRITE = "integration:write"  # webhooks, PSP (later issues)
+    DOCUMENT_EMIT = "document:emit"
+    DOCUMENT_CANCEL = "document:cancel"
+    DOCUMENT_CORRECT = "document:correct"  # carta de correção, re-send of a rejected document
+    DOCUMENT_READ_OWN = "document:read-own"  # documents this key created
+    DOCUMENT_READ = "document:read"  # every document of the tenant
+    DOCUMENT_EXPORT = "document:export"  # XML/PDF downloads in bulk, SPED
+    HISTORY_READ = "history:read"  # state changes and events of documents
+    AUDIT_READ = "audit:read"  # the audit trail
+
+
+# Issue 5, point 5: admin (configuration, certificates, integrations), pdv (emit, cancel, correct,
+# read own), accountant (read, export), auditor (read-only, history, audit trail). The admin also
+# reads the audit trail (it must see who changed its configuration).
+PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(
+        {
+            Permission.EMITTER_READ,
+            Permission.EMITTER_WRITE,
+            Permission.CERTIFICATE_WRITE,
+            Permission.INTEGRATION_WRITE,
+            Permission.AUDIT_READ,
+        }
+    ),
+    Role.PDV: frozenset(
+        {
+            Permission.EMITTER_READ,
+            Permission.DOCUMENT_EMIT,
+            Permission.DOCUMENT_CANCEL,
+            Permission.DOCUMENT_CORRECT,
+            Permission.DOCUMENT_READ_OWN,
+        }
+    ),
+    Role.ACCOUNTANT: frozenset(
+        {Permission.EMITTER_READ, Permission.DOCUMENT_READ, Permission.DOCUMENT_READ_OWN, Permission.DOCUMENT_EXPORT}
+    ),
+    Role.AUDITOR: frozenset(
+        {
+            Permission.EMITTER_READ,
+            Permission.DOCUMENT_READ,
+            Permission.DOCUMENT_READ_OWN,
+            Permission.HISTORY_READ,
+            Permission.AUDIT_READ,
+        }
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: the key id, its tenant and role."""
+
+    key_id: str
+    tenant_id: str
+    role: Role
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        return PERMISSIONS[self.role]
+
+    def can(self, permission: Permission) -> bool:
+        return permission in PERMISSIONS[self.role]
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedKey:
+    key: str  # the full key: shown once, never stored
+    key_id: str
+    tenant_id: str
+    role: Role
+
+
+class UnknownTenant(LookupError):
+    code = "TENANT_NAO_ENCONTRADO"
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("ascii")).hexdigest()
+
+
+def tenant_exists(conn: Connection, tenant_id: str) -> bool:
+    return conn.execute(select(tenant.c.id).where(tenant.c.id == tenant_id)).first() is not None
+
+
+def create_tenant(conn: Connection, tenant_id: str, name: str, *, now: datetime) -> None:
+    conn.execute(tenant.insert().values(id=tenant_id, name=name, created_at=now))
+
+
+def issue_key(conn: Connection, tenant_id: str, role: Role, *, now: datetime, label: str | None = None) -> IssuedKey:
+    """A new key for an existing tenant (inside the caller's write transaction)."""
+    if not tenant_exists(conn, tenant_id):
+        raise UnknownTenant(f"tenant '{tenant_id}' não existe")
+    key_id = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    conn.execute(
+        api_key.insert().values(
+            id=key_id, tenant_id=tenant_id, role=role.value, secret_sha256=_digest(secret), label=label, created_at=now
+        )
+    )
+    return IssuedKey(key=f"{KEY_PREFIX}_{key_id}_{secret}", key_id=key_id, tenant_id=tenant_id, role=role)
+
+
+def authenticate(conn: Connection, presented: str) -> Principal | None:
+    """The principal of a presented key, or None (malformed, unknown, revoked or wrong secret)."""
+    match = _KEY.match(presented.strip())
+    if match is None:
+        return None
+    key_id, secret = match.groups()
+    row = conn.execute(
+        select(api_key.c.tenant_id, api_key.c.role, api_key.c.secret_sha256, api_key.c.revoked_at).where(
+            api_key.c.id == key_id
+        )
+    ).first()
+    if row is None:
+        # Compare anyway so that an unknown id and a wrong secret take the same time.
+        hmac.compare_digest(_digest(secret), "0" * 64)
+        return None
+    if not hmac.compare_digest(_digest(secret), row.secret_sha256) or row.revoked_at is not None:
+        return None
+    return Principal(key_id=key_id, tenant_id=row.tenant_id, role=Role(row.role))
+
+
+def revoke_key(conn: Connection, key_id: str, *, now: datetime) -> bool:
+    result = conn.execute(
+        update(api_key).where(api_key.c.id == key_id, api_key.c.revoked_at.is_(None)).values(revoked_at=now)
+    )
+    return result.rowcount == 1

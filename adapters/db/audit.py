@@ -1,0 +1,227 @@
+"""The audit trail: append-only and hash-chained.
+
+Every request that changed something and every state change appends one entry, in the same
+transaction as the change. Entry ``seq`` (1, 2, 3, ...) carries
+
+    entry_hash = SHA-256( prev_hash || "\\n" || canonical JSON of
+                          {occurred_at, tenant_id, actor, request_id, action, target, details} )
+
+where ``prev_hash`` is the previous entry's hash (64 zeros before the first) and the canonical JSON
+has sorted keys, no blanks and UTF-8 text. ``audit_head`` (one row, created by the migration) holds
+the last seq and hash: appends lock it (``SELECT ... FOR UPDATE``; BEGIN IMMEDIATE on SQLite), so the
+chain is linear under concurrent writers, and removing the newest entries is detected too.
+
+``verify`` reports, per entry: ``ALTERADA`` (its content no longer matches its hash),
+``REMOVIDA`` (an entry is missing: seq gap, chain link to an entry that no longer exists, or a
+truncated tail), ``FORA_DE_ORDEM`` (it links to an entry that exists elsewhere in the sequence) and
+``ENCADEAMENTO_QUEBRADO`` (its link matches nothing although no seq is missing: the previous entry
+was rewritten together with its hash).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, select, update
+
+from adapters.db.schema import audit_head, audit_log
+
+GENESIS = "0" * 64
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    seq: int
+    occurred_at: datetime
+    tenant_id: str | None
+    actor: str
+    request_id: str | None
+    action: str
+    target: str | None
+    details: Mapping[str, Any]
+    prev_hash: str
+    entry_hash: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "occurred_at": self.occurred_at.isoformat(),
+            "tenant_id": self.tenant_id,
+            "actor": self.actor,
+            "request_id": self.request_id,
+            "action": self.action,
+            "target": self.target,
+            "details": dict(self.details),
+            "prev_hash": self.prev_hash,
+            "entry_hash": self.entry_hash,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFinding:
+    seq: int
+    kind: str
+    mensagem: str
+
+
+def _hash(prev_hash: str, occurred_at: datetime, tenant_id: str | None, actor: str, request_id: str | None,
+          action: str, target: str | None, details_json: str) -> str:
+    content = canonical_json(
+        {
+            "occurred_at": occurred_at.isoformat(),
+            "tenant_id": tenant_id,
+            "actor": actor,
+            "request_id": request_id,
+            "action": action,
+            "target": target,
+            "details": json.loads(details_json),
+        }
+    )
+    return hashlib.sha256(f"{prev_hash}\n{content}".encode()).hexdigest()
+
+
+def append(
+    conn: Connection,
+    *,
+    now: datetime,
+    actor: str,
+    action: str,
+    tenant_id: str | None = None,
+    target: str | None = None,
+    details: Mapping[str, Any] | None = None,
+    request_id: str | None = None,
+) -> AuditEntry:
+    """Append one entry inside the caller's write transaction."""
+    head = conn.execute(select(audit_head.c.last_seq, audit_head.c.last_hash).where(audit_head.c.id == 1)
+                        .with_for_update()).one()
+    seq = int(head.last_seq) + 1
+    details_json = canonical_json(dict(details or {}))
+    # Round-trip through the canonical JSON so the stored and hashed forms are the same values.
+    details_value = json.loads(details_json)
+    entry_hash = _hash(head.last_hash, now, tenant_id, actor, request_id, action, target, details_json)
+    conn.execute(
+        audit_log.insert().values(
+            seq=seq, occurred_at=now, tenant_id=tenant_id, actor=actor, request_id=request_id, action=action,
+            target=target, details=details_json, prev_hash=head.last_hash, entry_hash=entry_hash,
+        )
+    )
+    conn.execute(update(audit_head).where(audit_head.c.id == 1).values(last_seq=seq, last_hash=entry_hash))
+    return AuditEntry(seq, now, tenant_id, actor, request_id, action, target, details_value, head.last_hash,
+                      entry_hash)
+
+
+def _entry(row: Row[Any]) -> AuditEntry:
+    m = row._mapping
+    return AuditEntry(
+        seq=int(m["seq"]), occurred_at=m["occurred_at"], tenant_id=m["tenant_id"], actor=m["actor"],
+        request_id=m["request_id"], action=m["action"], target=m["target"], details=json.loads(m["details"]),
+        prev_hash=m["prev_hash"], entry_hash=m["entry_hash"],
+    )
+
+
+def encode_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"audit:{seq}".encode()).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    """The seq after which the next page starts; ValueError for a cursor we did not issue."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise ValueError("cursor inválido") from exc
+    kind, _, number = raw.partition(":")
+    if kind != "audit" or not number.isdigit():
+        raise ValueError("cursor inválido")
+    return int(number)
+
+
+def query(
+    conn: Connection,
+    *,
+    tenant_id: str,
+    after_seq: int = 0,
+    limit: int = 50,
+    action: str | None = None,
+    actor: str | None = None,
+    target: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> tuple[list[AuditEntry], str | None]:
+    """One page of the tenant's entries in seq order, and the cursor of the next page (or None)."""
+    stmt = select(audit_log).where(audit_log.c.tenant_id == tenant_id, audit_log.c.seq > after_seq)
+    if action:
+        stmt = stmt.where(audit_log.c.action == action)
+    if actor:
+        stmt = stmt.where(audit_log.c.actor == actor)
+    if target:
+        stmt = stmt.where(audit_log.c.target == target)
+    if since:
+        stmt = stmt.where(audit_log.c.occurred_at >= since)
+    if until:
+        stmt = stmt.where(audit_log.c.occurred_at < until)
+    rows = conn.execute(stmt.order_by(audit_log.c.seq).limit(limit + 1)).all()
+    entries = [_entry(r) for r in rows[:limit]]
+    next_cursor = encode_cursor(entries[-1].seq) if len(rows) > limit else None
+    return entries, next_cursor
+
+
+def _rows(conn: Connection, batch: int = 1000) -> Iterator[Row[Any]]:
+    last = 0
+    while True:
+        stmt = select(audit_log).where(audit_log.c.seq > last).order_by(audit_log.c.seq).limit(batch)
+        rows = conn.execute(stmt).all()
+        if not rows:
+            return
+        yield from rows
+        last = int(rows[-1].seq)
+
+
+def verify(conn: Connection) -> tuple[int, list[AuditFinding]]:
+    """Check the whole chain; returns (entries checked, findings in seq order; empty = intact)."""
+    findings: list[AuditFinding] = []
+    expected_prev, expected_seq, checked = GENESIS, 1, 0
+    for row in _rows(conn):
+        checked += 1
+        seq = int(row.seq)
+        recomputed = _hash(row.prev_hash, row.occurred_at, row.tenant_id, row.actor, row.request_id, row.action,
+                           row.target, row.details)
+        if recomputed != row.entry_hash:
+            mensagem = f"a entrada {seq} foi alterada: o hash do conteúdo não confere"
+            findings.append(AuditFinding(seq, "ALTERADA", mensagem))
+        elif row.prev_hash != expected_prev:
+            linked = conn.execute(select(audit_log.c.seq).where(audit_log.c.entry_hash == row.prev_hash)).scalar()
+            if linked is not None and int(linked) != seq:
+                findings.append(AuditFinding(
+                    seq, "FORA_DE_ORDEM", f"a entrada {seq} está fora de ordem: ela encadeia com a entrada {linked}"))
+            elif seq > expected_seq or (row.prev_hash == GENESIS and expected_seq > 1):
+                first_missing = expected_seq if seq > expected_seq else 1
+                findings.append(AuditFinding(
+                    first_missing, "REMOVIDA", f"a entrada {first_missing} foi removida (a entrada {seq} não encadeia "
+                    "com a anterior)"))
+            else:
+                findings.append(AuditFinding(
+                    seq, "ENCADEAMENTO_QUEBRADO",
+                    f"a entrada {seq} não encadeia com a entrada {seq - 1}: a anterior foi reescrita com novo hash"))
+        elif seq != expected_seq:
+            findings.append(AuditFinding(seq, "SEQUENCIA", f"a entrada {seq} deveria ter o número {expected_seq}"))
+        expected_prev, expected_seq = row.entry_hash, seq + 1
+    head = conn.execute(select(audit_head.c.last_seq, audit_head.c.last_hash).where(audit_head.c.id == 1)).one()
+    if int(head.last_seq) >= expected_seq:
+        findings.append(AuditFinding(
+            expected_seq, "REMOVIDA", f"a entrada {expected_seq} foi removida: o registro termina na entrada "
+            f"{expected_seq - 1}, mas a última gravada foi a {head.last_seq}"))
+    elif int(head.last_seq) == expected_seq - 1 and head.last_hash != expected_prev and checked:
+        findings.append(AuditFinding(
+            expected_seq - 1, "ALTERADA", f"a entrada {expected_seq - 1} não é a última gravada (hash final diverge)"))
+    return checked, findings

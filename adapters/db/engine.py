@@ -1,0 +1,119 @@
+"""Database handle: one SQLAlchemy engine per process, SQLite (WAL) or PostgreSQL (psycopg 3).
+
+``Database(url)`` is created by the composition root (api.app / the CLI) and passed down; nothing
+here is module-level state.
+
+Transactions:
+
+* ``db.write()`` yields a Connection inside a write transaction. On SQLite it starts with
+  ``BEGIN IMMEDIATE``: the write lock is taken at the start, so two writers never both read the same
+  row and then collide on upgrade (SQLite would answer "database is locked" to one of them in the
+  middle of its work). On PostgreSQL a plain transaction; the code that needs a row lock says so
+  with ``SELECT ... FOR UPDATE`` (numbering, audit chain head).
+* ``db.read()`` yields a Connection inside a deferred (read) transaction: on SQLite in WAL mode
+  readers never block the writer and see one consistent snapshot.
+
+pysqlite's own transaction handling is turned off (``isolation_level=None``) and BEGIN is emitted
+by the ``begin`` event, as SQLAlchemy's documentation recommends for SQLite locking control.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+_IMMEDIATE = "ortho_immediate"
+SQLITE_FILE_NAME = "ortho-fiscal.sqlite3"
+
+
+def sqlite_url_for(data_dir: str | Path) -> str:
+    """The embedded default: a SQLite file under the data dir."""
+    return f"sqlite+pysqlite:///{Path(data_dir).resolve() / SQLITE_FILE_NAME}"
+
+
+def normalise_url(url: str) -> str:
+    """``postgresql://`` and ``postgres://`` mean psycopg 3 here (SQLAlchemy's default would be psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    if url.startswith("sqlite:///") or url == "sqlite://":
+        return "sqlite+pysqlite" + url[len("sqlite") :]
+    return url
+
+
+class Database:
+    """The engine plus the transaction helpers. ``url``: SQLAlchemy URL (``sqlite:///path`` or
+    ``postgresql://user@host:port/db``)."""
+
+    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
+        self.url = normalise_url(url)
+        parsed = make_url(self.url)
+        self.dialect = parsed.get_backend_name()
+        kwargs: dict[str, Any] = {"echo": echo, "future": True}
+        if self.dialect == "sqlite":
+            database = parsed.database or ""
+            if database and database != ":memory:":
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            # 30 s busy timeout: a writer waits for the lock instead of failing under load.
+            kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        elif self.dialect == "postgresql":
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+        else:
+            raise ValueError(f"banco de dados não suportado: {self.dialect} (use sqlite ou postgresql)")
+        self.engine: Engine = create_engine(self.url, **kwargs)
+        if self.dialect == "sqlite":
+            _install_sqlite_hooks(self.engine)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction (BEGIN IMMEDIATE on SQLite); commits on success, rolls back on error."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(**{_IMMEDIATE: True})
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction (one consistent snapshot); always rolled back."""
+        with self.engine.connect() as conn:
+            with conn.begin() as tx:
+                yield conn
+                tx.rollback()
+
+    def upgrade(self) -> None:
+        """Run the Alembic migrations up to head."""
+        from adapters.db.migrate import upgrade
+
+        upgrade(self)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        # FULL: a committed transaction survives a power loss too (NORMAL would only survive a crash
+        # of the process); a document once numbered or authorized must never be lost.
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get(_IMMEDIATE):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")

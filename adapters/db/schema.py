@@ -1,0 +1,241 @@
+"""The service's tables (SQLAlchemy Core). Migrations in adapters/db/migrations create exactly this
+(``tests/integration/db/test_migrations.py`` compares them with Alembic's autogenerate).
+
+Times are stored as timezone-aware timestamps on PostgreSQL and as ISO-8601 text with offset on
+SQLite (``UtcDateTime``), always in UTC; the local time of a document comes from ``states``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on both databases (naive values are refused)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database (pass an aware datetime)")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        if value.tzinfo is None:  # SQLite drops the offset of a DateTime: values are written in UTC
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+tenant = Table(
+    "tenant",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# One row per emitter (CNPJ) of a tenant. The searchable facts are columns; the full validated
+# configuration (engine.nfe.build.emitter.Emitente without its secrets) is the JSON ``config``. The
+# CSC and CSRT tokens are only stored encrypted (AES-256-GCM under the master keyring).
+emitter = Table(
+    "emitter",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("tenant_id", String(64), ForeignKey("tenant.id"), nullable=False, index=True),
+    Column("cnpj", String(14), nullable=False, unique=True),
+    Column("ie", String(14), nullable=False),
+    Column("crt", Integer, nullable=False),
+    Column("razao_social", String(60), nullable=False),
+    Column("uf", String(2), nullable=False),
+    Column("c_mun", String(7), nullable=False),
+    Column("ambiente", Integer, nullable=False),  # tpAmb: 1 produção, 2 homologação
+    Column("serie_nfe", Integer, nullable=False),
+    Column("serie_nfce", Integer, nullable=False),
+    Column("config", JSON, nullable=False),
+    Column("csc_id", String(6)),
+    Column("secrets_key_id", String(64)),  # master key id that sealed ``secrets_ciphertext``
+    Column("secrets_ciphertext", LargeBinary),  # {"csc": {...}, "csrt": {...}} sealed (AES-256-GCM)
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False, server_default=text("1")),
+)
+
+# Layout carried over from adapters/certificate_repository.py (certificates/store.py records).
+certificate = Table(
+    "certificate",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("emitter_id", String(32), nullable=False, index=True),
+    Column("cnpj", String(14)),
+    Column("subject", Text, nullable=False),
+    Column("fingerprint_sha256", String(64), nullable=False),
+    Column("not_before", UtcDateTime(), nullable=False),
+    Column("not_after", UtcDateTime(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("active", Boolean, nullable=False, server_default=text("false")),
+    Column("key_id", String(64), nullable=False),
+    Column("wrapped_key", LargeBinary, nullable=False),
+    Column("pfx_ciphertext", LargeBinary, nullable=False),
+    Column("password_ciphertext", LargeBinary, nullable=False),
+    Column("warned_days", Integer),
+    # At most one active certificate per emitter, even under concurrent writers.
+    Index(
+        "uq_certificate_one_active",
+        "emitter_id",
+        unique=True,
+        sqlite_where=text("active"),
+        postgresql_where=text("active"),
+    ),
+)
+
+api_key = Table(
+    "api_key",
+    metadata,
+    Column("id", String(16), primary_key=True),  # the public key id (prefix of the key)
+    Column("tenant_id", String(64), ForeignKey("tenant.id"), nullable=False, index=True),
+    Column("role", String(16), nullable=False),
+    Column("secret_sha256", String(64), nullable=False),
+    Column("label", String(120)),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime()),
+)
+
+# Append-only, hash-chained (adapters/db/audit.py). ``seq`` is gap-free per chain because it is
+# taken from ``audit_head`` under its row lock.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False),
+    Column("occurred_at", UtcDateTime(), nullable=False),
+    Column("tenant_id", String(64), index=True),
+    Column("actor", String(64), nullable=False),
+    Column("request_id", String(64)),
+    Column("action", String(64), nullable=False),
+    Column("target", String(200)),
+    Column("details", Text, nullable=False),  # canonical JSON
+    Column("prev_hash", String(64), nullable=False),
+    Column("entry_hash", String(64), nullable=False),
+)
+
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # always 1
+    Column("last_seq", BigInteger().with_variant(Integer, "sqlite"), nullable=False),
+    Column("last_hash", String(64), nullable=False),
+)
+
+# Documents: the emission pipeline's state machine (received -> numbered -> signed -> sent ->
+# authorized | rejected | denied | contingency -> cancelled). The signed XML is stored before it is
+# sent and never re-serialised (design.md §6).
+document = Table(
+    "document",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("tenant_id", String(64), ForeignKey("tenant.id"), nullable=False),
+    Column("emitter_id", String(32), ForeignKey("emitter.id"), nullable=False),
+    Column("ref", String(64), nullable=False),
+    Column("model", Integer, nullable=False),  # 55 NF-e, 65 NFC-e
+    Column("series", Integer, nullable=False),
+    Column("number", Integer),
+    Column("chave", String(44), unique=True),
+    Column("tp_emis", Integer, nullable=False, server_default=text("1")),
+    Column("status", String(16), nullable=False),
+    Column("request_json", Text),
+    Column("signed_xml", LargeBinary),
+    Column("protocol", String(20)),  # nProt
+    Column("protocol_xml", LargeBinary),
+    Column("cstat", Integer),
+    Column("xmotivo", Text),
+    Column("created_by", String(16)),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("signed_at", UtcDateTime()),
+    Column("sent_at", UtcDateTime()),
+    Column("authorized_at", UtcDateTime()),
+    Column("version", Integer, nullable=False, server_default=text("1")),
+    UniqueConstraint("tenant_id", "ref"),
+    UniqueConstraint("emitter_id", "model", "series", "number"),
+    Index("ix_document_emitter_status", "emitter_id", "status"),
+    Index("ix_document_emitter_created", "emitter_id", "created_at"),
+)
+
+document_event = Table(
+    "document_event",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("document_id", String(32), ForeignKey("document.id"), nullable=False, index=True),
+    Column("occurred_at", UtcDateTime(), nullable=False),
+    Column("from_status", String(16)),
+    Column("to_status", String(16), nullable=False),
+    Column("cstat", Integer),
+    Column("detail", Text),
+    Column("request_id", String(64)),
+)
+
+# Gap-free numbers per (CNPJ, model, series): adapters/db/numbering.py.
+numbering = Table(
+    "numbering",
+    metadata,
+    Column("cnpj", String(14), nullable=False),
+    Column("model", Integer, nullable=False),
+    Column("series", Integer, nullable=False),
+    Column("next_number", BigInteger().with_variant(Integer, "sqlite"), nullable=False),
+    PrimaryKeyConstraint("cnpj", "model", "series"),
+)
+
+# Transactional outbox: written in the same transaction as the state change it announces.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("tenant_id", String(64)),
+    Column("topic", String(64), nullable=False),
+    Column("idempotency_key", String(200), nullable=False, unique=True),
+    Column("payload", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("available_at", UtcDateTime(), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("dispatched_at", UtcDateTime()),
+    Column("last_error", Text),
+    Index("ix_outbox_pending", "dispatched_at", "available_at"),
+)
