@@ -216,3 +216,17 @@ def test_xs_any_content_is_kept_as_exact_bytes() -> None:
     assert det.startswith(b'<detEvento xmlns="http://www.portalfiscal.inf.br/nfe" versao="1.00"><descEvento>')
     assert c14n(xmlio.render(doc)) == c14n(parse_xml(RET_CONS_SIT))
     assert c14n(xmlio.render(xmlio.from_json(xmlio.to_json(doc)))) == c14n(parse_xml(RET_CONS_SIT))
+
+
+def test_parse_refuses_a_repeated_single_element_and_skips_comments() -> None:
+    twice = (
+        b'<consStatServ xmlns="http://www.portalfiscal.inf.br/nfe" versao="4.00">'
+        b"<tpAmb>2</tpAmb><tpAmb>2</tpAmb><cUF>35</cUF><xServ>STATUS</xServ></consStatServ>"
+    )
+    with pytest.raises(XmlError, match="'tpAmb' repetido"):
+        xmlio.parse(twice)
+    commented = (
+        b'<consStatServ xmlns="http://www.portalfiscal.inf.br/nfe" versao="4.00"><!-- x -->'
+        b"<tpAmb>2</tpAmb><cUF>35</cUF><xServ>STATUS</xServ></consStatServ>"
+    )
+    assert xmlio.parse(commented) == model.ConsStatServ(tpAmb="2", cUF="35")
