@@ -75,9 +75,24 @@ def rule_uf(doc: Doc) -> Iterator[Finding]:
 
 
 def rule_nfce(doc: Doc) -> Iterator[Finding]:
-    """Restrictions of the NFC-e (mod 65), MOC 7.0 / NT 2012.004 (cStat 7xx)."""
+    """Restrictions of the NFC-e (mod 65), MOC 7.0 / NT 2012.004 (cStat 7xx), and the group
+    infNFeSupl (QR-Code, NT 2015.002): required in the NFC-e (394), refused in the NF-e (393)."""
+    supl = find(doc.nfe, "infNFeSupl")
+    if doc.mod == "55" and supl is not None:
+        yield finding(
+            "NFE_INFNFESUPL", "NF-e (modelo 55) não pode ter o grupo infNFeSupl (QR-Code da NFC-e)", supl, "393"
+        )
     if doc.mod != "65":
         return
+    if supl is None:
+        yield finding(
+            "NFCE_SEM_QRCODE",
+            "NFC-e sem o grupo infNFeSupl com o QR-Code",
+            None,
+            "394",
+            fallback=doc.nfe,
+            suffix="infNFeSupl",
+        )
     ide, inf = doc.ide, doc.inf
     checks = (
         ("idDest", {"1"}, "707", "NFC-e só é permitida em operação interna (idDest = 1)"),

@@ -346,7 +346,8 @@ def test_nfce_restrictions() -> None:
         parent = extra.getparent()
         assert parent is not None
         parent.remove(extra)
-    assert not [f for f in run(root) if f.code.startswith("NFCE")]
+    # what is left is the QR-Code group a real NFC-e carries (the base document is an NF-e)
+    assert [f.code for f in run(root) if f.code.startswith("NFCE")] == ["NFCE_SEM_QRCODE"]
     ie = etree.SubElement(node(root, "//n:dest"), q("IE"))
     ie.text = "123456789"
     assert ("NFCE_GRUPO_PROIBIDO", "729", "infNFe.dest.IE") in keys(run(root))
@@ -495,3 +496,14 @@ def test_event_findings_locate_the_event_inside_the_batch() -> None:
     found = event_findings(parse_xml(etree.tostring(env)))
     assert [(f.code, f.xpath) for f in found] == [("EVENTO_ID", "/envEvento/evento[2]/infEvento")]
     assert found[0].path == "evento[1].infEvento"
+
+
+def test_infnfesupl_required_in_nfce_and_refused_in_nfe() -> None:
+    root = parse_xml_file(MADE / "nfce65_sp_pagamentos_multiplos.xml")
+    assert run(root) == []
+    supl = node(root, "//n:infNFeSupl")
+    root.remove(supl)
+    assert keys(run(root)) == {("NFCE_SEM_QRCODE", "394", "infNFeSupl")}
+    nfe = load()
+    node(nfe, "//n:NFe").insert(1, supl)
+    assert keys(run(nfe)) == {("NFE_INFNFESUPL", "393", "infNFeSupl")}
