@@ -29,6 +29,7 @@ class Sim:
     password: str
     a1: A1Certificate
     control_cert: tuple[str, str]
+    data_dir: Path  # the simulator's data directory layout: <data_dir>/pki/ca.pem (what the CLI reads)
 
     def control(self, method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
         response = requests.request(method, self.url + path, json=payload, cert=self.control_cert,
@@ -47,7 +48,8 @@ class Sim:
 
 @pytest.fixture(scope="session")
 def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sim]:
-    pki_dir = tmp_path_factory.mktemp("sim-pki")
+    data_dir = tmp_path_factory.mktemp("sim")
+    pki_dir = data_dir / "pki"
     running = simulator.start(pki_dir=pki_dir)
     try:
         pfx, password = running.client_pfx(CNPJ)
@@ -56,7 +58,7 @@ def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sim]:
         cert_file.write_bytes(issued.cert_pem(with_chain=True))
         key_file.write_bytes(issued.key_pem())
         yield Sim(running.url, Path(running.ca_pem_path), pfx, password, load_pkcs12(pfx, password),
-                  (str(cert_file), str(key_file)))
+                  (str(cert_file), str(key_file)), data_dir)
     finally:
         running.stop()
 

@@ -12,7 +12,7 @@ from certificates.xmldsig import sign_document
 from engine.nfe.build.builder import build_nfe
 from engine.nfe.build.emitter import Emitente, load_json_decimal, parse_emitente
 from engine.nfe.build.input import Venda, parse_venda
-from engine.nfe.xmlio import render
+from engine.nfe.xmlio import render, render_bytes
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 # IBGE code of each capital (the emitter's cMunFG must belong to its UF: cStat 272).
@@ -46,6 +46,11 @@ def venda(uf: str, modelo: int, numero: int) -> Venda:
         endereco["uf"] = uf
         endereco["codigo_municipio"] = CAPITAL[uf]
     return parse_venda(data)
+
+
+def unsigned(uf: str, modelo: int, numero: int, *, now: datetime, cnpj: str) -> bytes:
+    model = build_nfe(venda(uf, modelo, numero), emitente(uf, cnpj), now=now, rng=random.Random(numero))
+    return render_bytes(model)
 
 
 def signed(uf: str, modelo: int, numero: int, *, now: datetime, a1: A1Certificate, cnpj: str,

@@ -178,3 +178,24 @@ def test_server_outside_the_trust_store_is_refused(sim: Sim, tmp_path) -> None: 
     with pytest.raises(TransportError) as info:
         SefazClient(transport, SystemClock(), base_override=sim.url).status("SP", 55, "homologacao")
     assert info.value.kind == "tls" and not info.value.delivered
+
+
+def test_transport_refuses_plain_http(sim: Sim) -> None:
+    from engine.errors import ConfigurationError
+    from engine.ports import TransportRequest
+
+    with pytest.raises(ConfigurationError, match="HTTPS"):
+        sim.transport().post(TransportRequest("http://127.0.0.1:1/x", b"<a/>", "urn:x"))
+
+
+def test_transport_writes_no_key_file(sim: Sim, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The A1 goes to OpenSSL through an anonymous memory file: no temporary file is ever created."""
+    import tempfile
+
+    def forbidden(*_a: object, **_k: object) -> None:
+        raise AssertionError("arquivo temporário criado com a chave do A1")
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", forbidden)
+    monkeypatch.setattr(tempfile, "mkstemp", forbidden)
+    client = sim.client(transport=sim.transport())
+    assert client.status("TO", 65, "homologacao").cstat == "107"
