@@ -35,7 +35,16 @@ typecheck: install
 unit: install
 	$(BIN)/pytest
 
+# The storage tests run on SQLite and PostgreSQL: a throw-away PostgreSQL cluster is started
+# (scripts/postgres-test.sh installs it from the Debian packages when absent) unless
+# ORTHO_TEST_POSTGRES_URL is already set. Without PostgreSQL its variants fail under CI=true and
+# are skipped, with the reason, elsewhere.
 test: install system-deps lint arch typecheck
+	@if [ -n "$$ORTHO_TEST_POSTGRES_URL" ]; then exec $(BIN)/pytest; fi; \
+	pg="$$(scripts/postgres-test.sh start)" || pg=""; \
+	if [ -n "$$pg" ]; then \
+	  export ORTHO_TEST_POSTGRES_URL="$${pg%% *}"; trap 'scripts/postgres-test.sh stop "$${pg#* }"' EXIT; \
+	else echo "PostgreSQL indisponível para os testes" >&2; fi; \
 	$(BIN)/pytest
 
 bench: install
