@@ -5,6 +5,7 @@ RSA-SHA1 signatures with SHA-1 digests, C14N 1.0 and the enveloped-signature tra
 disabled by default in signxml (and rightly so); this module opts in, for this profile only:
 
 * ``digest`` / ``rsa_sign`` / ``rsa_verify``: the primitives our own signer and verifier use;
+* ``legacy_pkcs12_encryption``: the 3DES/SHA-1-MAC PKCS#12 of old CA software, for the test PKI;
 * ``Sha1XMLSigner`` / ``Sha1XMLVerifier`` / ``signxml_verify_config``: signxml configured for the same
   profile, used as an independent signer/verifier in the tests and the benchmark.
 
@@ -18,8 +19,9 @@ import hashlib
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
 from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
 from signxml.signer import XMLSigner
 from signxml.verifier import SignatureConfiguration, XMLVerifier
@@ -32,6 +34,18 @@ ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 
 SIGNXML_VERSION_CHECKED = "5.2.0"
 """The signxml release whose SHA-1 handling this module was written against."""
+
+
+def legacy_pkcs12_encryption(password: bytes) -> serialization.KeySerializationEncryption:
+    """PKCS#12 protection as older Brazilian CA software writes it (3DES, SHA-1 MAC): only for the
+    test PKI, to prove such files load (``A1Certificate.to_pkcs12`` always writes modern ones)."""
+    return (
+        serialization.PrivateFormat.PKCS12.encryption_builder()
+        .kdf_rounds(2048)
+        .key_cert_algorithm(pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC)
+        .hmac_hash(hashes.SHA1())  # noqa: S303 - reproduces legacy files on purpose
+        .build(password)
+    )
 
 
 def digest(data: bytes) -> bytes:

@@ -33,6 +33,7 @@ from certificates.identity import (
     is_valid_cnpj,
     normalize_cnpj,
 )
+from certificates.sha1_profile import legacy_pkcs12_encryption
 
 
 def _octet_string(text: str) -> bytes:
@@ -118,13 +119,7 @@ class IssuedCertificate:
         """PKCS#12 with modern encryption, or with ``legacy=True`` the 3DES + SHA-1 MAC scheme of
         older CA software (``openssl pkcs12 -export -legacy`` adds RC2-40; the tests cover it too)."""
         if legacy:
-            encryption = (
-                serialization.PrivateFormat.PKCS12.encryption_builder()
-                .kdf_rounds(2048)
-                .key_cert_algorithm(pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC)
-                .hmac_hash(hashes.SHA1())  # noqa: S303 - reproduces legacy files on purpose
-                .build(password.encode("utf-8"))
-            )
+            encryption = legacy_pkcs12_encryption(password.encode("utf-8"))
         else:
             encryption = serialization.BestAvailableEncryption(password.encode("utf-8"))
         return pkcs12.serialize_key_and_certificates(
