@@ -12,6 +12,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from certificates.c14n import c14n10
 from engine.errors import XmlError, XmlSecurityError
 
 MAX_XML_BYTES = 10 * 1024 * 1024
@@ -72,5 +73,12 @@ def parse_xml_file(path: str | Path, *, max_bytes: int = MAX_XML_BYTES) -> etree
 
 
 def c14n(element: etree._Element, *, exclusive: bool = False, with_comments: bool = False) -> bytes:
-    """Canonical XML 1.0 (REC-xml-c14n-20010315) of ``element``, as the NF-e signature uses."""
+    """Canonical XML 1.0 (REC-xml-c14n-20010315) of ``element``, as the NF-e signature uses.
+
+    Inclusive C14N without comments goes through ``certificates.c14n.c14n10``, which works around
+    libxml2 2.14's spurious ``xmlns=""`` on sub-element canonicalisation (see its docstring): one
+    implementation for signing, verifying and comparing documents.
+    """
+    if not exclusive and not with_comments:
+        return c14n10(element)
     return etree.tostring(element, method="c14n", exclusive=exclusive, with_comments=with_comments)

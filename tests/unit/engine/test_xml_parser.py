@@ -55,3 +55,14 @@ def test_unreadable_file_is_a_clean_error(tmp_path: Path) -> None:
     with pytest.raises(XmlError) as info:
         parse_xml_file(tmp_path / "missing.xml")
     assert info.value.code == "ARQUIVO_ILEGIVEL"
+
+
+def test_c14n_of_a_sub_element_has_no_spurious_empty_default_namespace() -> None:
+    from engine.xml import c14n
+
+    root = parse_xml(
+        b'<NFe xmlns="http://www.portalfiscal.inf.br/nfe"><infNFe Id="x"><emit><CNPJ>1</CNPJ></emit></infNFe></NFe>'
+    )
+    assert c14n(root[0]) == (
+        b'<infNFe xmlns="http://www.portalfiscal.inf.br/nfe" Id="x"><emit><CNPJ>1</CNPJ></emit></infNFe>'
+    )
