@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "cli.audit",
     "cli.db",
     "cli.pix",
+    "cli.sped",
 )
 
 
