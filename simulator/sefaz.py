@@ -43,6 +43,13 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
     "CadConsultaCadastro4": ("ConsCad", "conscad_v2.00/consCad_v2.00.xsd", "2.00", "215"),
 }
 
+# Query services, where a burst from one certificate is "consumo indevido" by itself; documents and
+# events are limited by their repeated rejections instead (a big emitter legitimately sends thousands).
+QUERY_SERVICES = frozenset(
+    {"NFeStatusServico4", "EPECStatusServico", "NFeConsultaProtocolo4", "NFeRetAutorizacao4", "CadConsultaCadastro4"}
+)
+MAX_MESSAGE_BYTES = 500 * 1024  # MOC 7.0 item 3.2.1: 500 KB per message, else 214
+
 # Event-specific schemas of the evento element (MOC 7.0 item 6; 493 when they fail).
 EVENT_SCHEMAS = {
     "110111": "evento_cancel_v1.00/eventoCancNFe_v1.00.xsd",
@@ -127,7 +134,7 @@ class Sefaz:
         self.deadlines = deadlines or Deadlines()
         data = json.loads((Path(__file__).parent / "data" / "cstat.json").read_text("utf-8"))
         self.texts: dict[str, str] = data["codigos"]
-        self._schemas: dict[str, etree.XMLSchema] = {}
+        self._schemas: dict[str, list[etree.XMLSchema]] = {}  # free compiled schemas per XSD
         self._schema_lock = threading.Lock()
 
     # ------------------------------------------------------------------------------------------
@@ -141,13 +148,23 @@ class Sefaz:
     def motivo(self, cstat: str, suffix: str = "") -> str:
         return (self.texts[cstat] + suffix)[:255]
 
-    def schema(self, relpath: str) -> etree.XMLSchema:
+    def validate(self, relpath: str, element: etree._Element) -> str | None:
+        """None when ``element`` (validated as a document of its own) conforms to the XSD, else the
+        first error. A compiled XMLSchema keeps its error log on the object, so concurrent requests
+        each borrow one from a small pool (compiled on demand, once per level of concurrency)."""
         with self._schema_lock:
-            compiled = self._schemas.get(relpath)
-            if compiled is None:
-                compiled = etree.XMLSchema(etree.parse(str(XSD_DIR / relpath)))
-                self._schemas[relpath] = compiled
-            return compiled
+            free = self._schemas.setdefault(relpath, [])
+            schema = free.pop() if free else None
+        if schema is None:
+            schema = etree.XMLSchema(etree.parse(str(XSD_DIR / relpath)))
+        try:
+            if schema.validate(etree.ElementTree(copy.deepcopy(element))):
+                return None
+            error = schema.error_log.last_error
+            return error.message if error is not None else "documento não conforme ao schema"
+        finally:
+            with self._schema_lock:
+                self._schemas[relpath].append(schema)
 
     @staticmethod
     def zone(cuf: str) -> ZoneInfo:
@@ -178,33 +195,29 @@ class Sefaz:
     # ------------------------------------------------------------------------------------------
     # entry point
 
-    def handle(
-        self, route: ServiceRoute, msg: etree._Element, transmitter: str, paralisado: str | None
-    ) -> etree._Element:
+    def handle(self, route: ServiceRoute, msg: etree._Element, transmitter: str, forced: str | None) -> etree._Element:
         service = route.service
         root_name, xsd, versao, schema_cstat = MESSAGES[service]
+        if forced:  # 108/109 service stopped (injected fault) or 214 message too big: nothing else is read
+            return self.msg_reject(route, msg, forced)
         if msg.tag != f"{{{NFE}}}{root_name}":
             return self.msg_reject(route, msg, "516")
         if not msg.get("versao"):
             return self.msg_reject(route, msg, "517")
         if msg.get("versao") != versao:
             return self.msg_reject(route, msg, "239")
-        if paralisado:
-            return self.msg_reject(route, msg, paralisado)
         rules = self.state.rules
         now = self.now()
         with self.state.lock:
             if self.state.consumo.blocked(transmitter, service, now):
                 return self.msg_reject(route, msg, "656")
-        if self.consumo_exceeded(
+        if service in QUERY_SERVICES and self.consumo_exceeded(
             transmitter, service, ("burst", transmitter, service), rules.burst_requests, rules.burst_window
         ):
             return self.msg_reject(route, msg, "656")
-        schema = self.schema(xsd)
-        if not schema.validate(etree.ElementTree(copy.deepcopy(msg))):
-            error = schema.error_log.last_error
-            detail = f" [{error.message[:180]}]" if error is not None else ""
-            return self.msg_reject(route, msg, schema_cstat, detail)
+        error = self.validate(xsd, msg)
+        if error is not None:
+            return self.msg_reject(route, msg, schema_cstat, f" [{error[:180]}]")
         handler = {
             "NFeStatusServico4": self.status,
             "EPECStatusServico": self.status,
@@ -787,10 +800,9 @@ class Sefaz:
             return "491", ""
         schema_rel = EVENT_SCHEMAS.get(tp)
         if schema_rel is not None:
-            schema = self.schema(schema_rel)
-            if not schema.validate(etree.ElementTree(copy.deepcopy(evento))):
-                error = schema.error_log.last_error
-                return "493", f" [{error.message[:160]}]" if error is not None else ""
+            error = self.validate(schema_rel, evento)
+            if error is not None:
+                return "493", f" [{error[:160]}]"
         elif tp == "110112":
             # Cancelamento por substituição (NT 2018.001 NFC-e): chNFeRef, nProt and xJust 15-255.
             ref, just = _txt(inf, "n:detEvento/n:chNFeRef"), _txt(inf, "n:detEvento/n:xJust")

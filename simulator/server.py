@@ -23,11 +23,11 @@ import states
 from simulator import soap
 from simulator.pki import SimulatorPKI
 from simulator.routes import RouteTable, ServiceRoute
-from simulator.sefaz import MESSAGES, Deadlines, Sefaz
+from simulator.sefaz import MAX_MESSAGE_BYTES, MESSAGES, Deadlines, Sefaz
 from simulator.state import FAULT_KINDS, Clock, ConsumoRules, Fault, State
 from simulator.xmlsig import Signer, cnpj_of
 
-MAX_BODY = 5 * 1024 * 1024  # far above SEFAZ's 500 KB message limit; bigger bodies are refused (HTTP 413)
+MAX_BODY = 5 * 1024 * 1024  # bodies up to this are read and answered 214 past 500 KB; bigger ones get HTTP 413
 TIMEOUT_DEFAULT_S = 60.0
 
 
@@ -169,7 +169,7 @@ class SimulatorApp:
             return 500, soap.fault(exc.code, exc.reason), soap.CONTENT_TYPE, "send"
         transmitter = self._transmitter(peer_der)
         fault = self.state.take_fault(self._ufs_of(route, msg), route.modelo, route.service)
-        paralisado = None
+        forced = "214" if len(body) > MAX_MESSAGE_BYTES else None
         if fault is not None:
             if fault.kind == "timeout":
                 self.stopping.wait(fault.delay_s or TIMEOUT_DEFAULT_S)
@@ -187,19 +187,17 @@ class SimulatorApp:
                 _status, good = self._safe_answer(route, msg, transmitter, None)
                 return 200, good[: max(1, len(good) // 2)], soap.CONTENT_TYPE, "send"
             elif fault.kind in ("cstat108", "cstat109"):
-                paralisado = fault.kind[-3:]
-        status, answer = self._safe_answer(route, msg, transmitter, paralisado)
+                forced = fault.kind[-3:]
+        status, answer = self._safe_answer(route, msg, transmitter, forced)
         return status, answer, soap.CONTENT_TYPE, "send"
 
-    def _answer(self, route: ServiceRoute, msg: Any, transmitter: str, paralisado: str | None) -> bytes:
-        return soap.envelope(route.operation, self.sefaz.handle(route, msg, transmitter, paralisado))
+    def _answer(self, route: ServiceRoute, msg: Any, transmitter: str, forced: str | None) -> bytes:
+        return soap.envelope(route.operation, self.sefaz.handle(route, msg, transmitter, forced))
 
-    def _safe_answer(
-        self, route: ServiceRoute, msg: Any, transmitter: str, paralisado: str | None
-    ) -> tuple[int, bytes]:
+    def _safe_answer(self, route: ServiceRoute, msg: Any, transmitter: str, forced: str | None) -> tuple[int, bytes]:
         """A simulator bug must look like what it is — a server error — never a dropped connection."""
         try:
-            return 200, self._answer(route, msg, transmitter, paralisado)
+            return 200, self._answer(route, msg, transmitter, forced)
         except Exception as exc:
             self.errors.append(repr(exc))
             return 500, soap.fault("Receiver", f"Erro interno do simulador: {exc!r}")

@@ -12,6 +12,8 @@ SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
 WSDL_BASE = "http://www.portalfiscal.inf.br/nfe/wsdl/"
 NFE = "http://www.portalfiscal.inf.br/nfe"
 CONTENT_TYPE = "application/soap+xml; charset=utf-8"
+# The declaration exactly as the SEFAZ (.NET/ASMX) front-ends write it (lxml would use single quotes).
+_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>'
 
 
 class SoapError(Exception):
@@ -60,7 +62,7 @@ def envelope(operation: str, message: etree._Element) -> bytes:
     body = etree.SubElement(env, f"{{{SOAP12}}}Body")
     result = etree.SubElement(body, f"{{{WSDL_BASE}{operation}}}nfeResultMsg", nsmap={None: WSDL_BASE + operation})
     result.append(message)
-    return etree.tostring(env, xml_declaration=True, encoding="utf-8")
+    return _DECLARATION + etree.tostring(env, encoding="utf-8")
 
 
 def fault(code: str, reason: str) -> bytes:
@@ -73,4 +75,4 @@ def fault(code: str, reason: str) -> bytes:
     text = etree.SubElement(reason_el, f"{{{SOAP12}}}Text")
     text.set("{http://www.w3.org/XML/1998/namespace}lang", "pt-BR")
     text.text = reason
-    return etree.tostring(env, xml_declaration=True, encoding="utf-8")
+    return _DECLARATION + etree.tostring(env, encoding="utf-8")

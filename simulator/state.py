@@ -118,9 +118,11 @@ class ConsumoRules:
     """Limits of the "Consumo Indevido" control (cStat 656), defaults of NT 2018.002 as the UFs
     publish them: the same NF-e rejected with the same cStat more than 30 times, an event rejected
     the same way more than 20 times, the same chave consulted more than 10 times or the same recibo
-    more than 40 times within an hour; any service called more than 600 times in 5 minutes by one
-    transmitter certificate. The offender is then answered 656 on that web service for one hour
-    (NT 2018.002, "Observação 1": the block is renewed if the behaviour repeats)."""
+    more than 40 times within an hour; a query service (status, consulta, recibo, cadastro) called
+    more than 600 times in 5 minutes by one transmitter certificate (the limit the UFs quote for
+    queries). The offender, identified by the CNPJ of its TLS certificate (NT 2018.002 "Observação
+    2"), is then answered 656 on that web service for one hour ("Observação 1": renewed if the
+    behaviour repeats)."""
 
     same_rejection_nfe: int = 30
     same_rejection_event: int = 20

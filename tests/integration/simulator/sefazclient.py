@@ -28,7 +28,8 @@ SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
 WSDL = "http://www.portalfiscal.inf.br/nfe/wsdl/"
 N = {"n": NFE}
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "nfe" / "made"
-NFE_TEMPLATE = FIXTURES / "nfe55_sp_icms00_10_20_transp_cobr.xml"
+NFE_TEMPLATE = FIXTURES / "nfe55_sp_exportacao.xml"  # small: 50 signed fit in 500 KB
+NFE_DEST_TEMPLATE = FIXTURES / "nfe55_sp_icms00_10_20_transp_cobr.xml"  # recipient with a CNPJ
 NFCE_TEMPLATE = FIXTURES / "nfce65_sp_online_qrv2_dinheiro_cartao_troco.xml"
 
 
@@ -102,7 +103,7 @@ def make_nfe(
     uf: str = "SP",
 ) -> etree._Element:
     """An unsigned, schema-valid NFe with a consistent chave (from the fixture corpus)."""
-    template = NFE_TEMPLATE if model == "55" else NFCE_TEMPLATE
+    template = (NFE_DEST_TEMPLATE if dest_cnpj else NFE_TEMPLATE) if model == "55" else NFCE_TEMPLATE
     parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
     nfe = etree.parse(str(template), parser).getroot()
     inf = nfe.find("n:infNFe", N)

@@ -122,3 +122,14 @@ def test_registry_service_outside_the_simulation_is_a_501_fault_not_a_crash(sim,
     resp = emitter.client.call("SP", "55", "NFeDistribuicaoDFe", msg, base=sim.url)
     assert resp.status == 501
     assert "não é simulado" in resp.body.decode()
+
+
+def test_message_over_500_kb_is_214(sim, emitter) -> None:
+    msg = cons_stat("35")
+    msg.append(etree.Comment("x" * (501 * 1024)))
+    assert emitter.client.call("SP", "55", "NFeStatusServico4", msg, base=sim.url).cstat() == "214"
+
+
+def test_answer_declares_xml_as_the_sefaz_front_ends_do(sim, emitter) -> None:
+    body = emitter.client.call("SP", "55", "NFeStatusServico4", cons_stat("35"), base=sim.url).body
+    assert body.startswith(b'<?xml version="1.0" encoding="utf-8"?>')
