@@ -1,0 +1,32 @@
+"""Pix: BR Code (static and dynamic "Pix Copia e Cola") encode/decode and QR images.
+
+Public API:
+
+    encode(*, nome, cidade, chave=None, url=None, valor=None, txid=None, descricao=None,
+           mcc="0000", cep=None, ponto_iniciacao=None, url_rec=None, tipo_chave=None) -> str
+    decode(payload) -> BRCode           (crc_ok, valido, every field, avisos)
+    qr_png(payload) -> bytes; qr_svg(payload) -> bytes; qr_matrix(payload)
+    normalizar_chave(chave, tipo=None) -> (chave, TipoChave)
+    crc16(text) -> str
+"""
+
+from engine.pix.brcode import GUI_PIX, BRCode, PontoIniciacao, decode, encode, normalizar_texto
+from engine.pix.chave import TipoChave, normalizar_chave, tipo_da_chave
+from engine.pix.errors import BRCodeError
+from engine.pix.tlv import Campo, crc16, parse_tlv
+
+__all__ = [
+    "GUI_PIX",
+    "BRCode",
+    "BRCodeError",
+    "Campo",
+    "PontoIniciacao",
+    "TipoChave",
+    "crc16",
+    "decode",
+    "encode",
+    "normalizar_chave",
+    "normalizar_texto",
+    "parse_tlv",
+    "tipo_da_chave",
+]
