@@ -565,8 +565,12 @@ class Sefaz:
             return self.msg_reject(route, msg, "656")
         with self.state.lock:
             batch = self.state.batches.get(n_rec)
-        if batch is None or batch.cuf not in route.cufs:
+        if batch is None:
             return self.msg_reject(route, msg, "106")
+        if batch.cuf not in route.cufs:
+            return self.msg_reject(route, msg, "248")  # the recibo belongs to another authorizer
+        if batch.transmitter != transmitter:
+            return self.msg_reject(route, msg, "223")  # MOC 7.0: only the lote's transmitter may fetch it
         ret = _root("retConsReciNFe", "4.00")
         ready = self.now() >= batch.ready_at
         cstat = "104" if ready else "105"

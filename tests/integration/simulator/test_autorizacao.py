@@ -158,6 +158,13 @@ def test_async_batch_of_50_gives_a_recibo_then_104_with_every_protocol(sim, emit
     assert unknown.cstat() == "106"
 
 
+def test_recibo_is_only_for_the_transmitter_of_the_batch_223_and_its_authorizer_248(sim, emitter, other, nnf):
+    nfe = signed_nfe(emitter.signer, model="55", cnpj=emitter.cnpj, nnf=nnf, dh_emi=datetime.now(UTC))
+    n_rec = _send(sim, emitter, [nfe], ind_sinc="0").findtext("n:infRec/n:nRec", namespaces=N)
+    assert other.client.call("SP", "55", "NFeRetAutorizacao4", cons_reci(n_rec), base=sim.url).cstat() == "223"
+    assert emitter.client.call("RS", "55", "NFeRetAutorizacao4", cons_reci(n_rec), base=sim.url).cstat() == "248"
+
+
 def test_async_batch_is_105_until_processed(sim, emitter, nnf):
     slow = simulator.start(pki_dir=sim.pki.directory, batch_delay_s=0.6)
     client = emitter.client.for_url(slow.url)
@@ -198,3 +205,22 @@ def test_documents_control_endpoint_lists_what_was_authorized(sim, emitter, nnf)
     assert doc["chNFe"] == chave_of(nfe) and doc["cStat"] == "100" and doc["nNF"] == nnf
     digest = base64.b64decode(doc["digVal"])
     assert len(digest) == hashlib.sha1().digest_size
+
+
+def test_concurrent_sends_of_one_number_authorize_exactly_once(sim, emitter, nnf):
+    """8 callers race with 8 different chaves for the same number: one 100, the others 539."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    now = datetime.now(UTC)
+    docs = [
+        signed_nfe(emitter.signer, model="65", cnpj=emitter.cnpj, nnf=nnf, dh_emi=now, cnf=f"{i + 1:08d}")
+        for i in range(8)
+    ]
+
+    def send(doc):
+        ret = emitter.client.call("SP", "65", "NFeAutorizacao4", envi_nfe([doc]), base=sim.url).ret()
+        return _prot(ret).findtext("n:cStat", namespaces=N)
+
+    with ThreadPoolExecutor(8) as pool:
+        results = sorted(pool.map(send, docs))
+    assert results == ["100"] + ["539"] * 7
