@@ -69,11 +69,8 @@ DOCUMENTS = _documents()
 
 
 def _canonical(el: etree._Element, fixed_decimals: frozenset[str] = frozenset()) -> bytes:
-    """C14N of ``el`` as a standalone document, ignoring the source's pretty-printing whitespace.
-
-    The subtree is re-parsed first: libxml2's C14N of a subtree whose ancestor redeclares the
-    default namespace (``<nfeProc xmlns=..><NFe xmlns=..>``, as every real nfeProc has) wrongly
-    emits ``xmlns=""`` on grandchildren.
+    """C14N of a copy of ``el``, without the source's pretty-printing whitespace between tags
+    (and, for the documents of NONCANONICAL_DECIMALS, with fixed 2-place values written canonically).
     """
     copy = parse_xml(etree.tostring(el))
     for node in copy.iter():
@@ -84,7 +81,7 @@ def _canonical(el: etree._Element, fixed_decimals: frozenset[str] = frozenset())
         text = node.text
         if isinstance(node.tag, str) and node.tag.removeprefix(NFE) in fixed_decimals and text and text.isdigit():
             node.text = format(Decimal(text).quantize(Decimal("0.01")), "f")
-    return c14n(parse_xml(etree.tostring(copy)))
+    return c14n(copy)
 
 
 def _document_part(root: etree._Element) -> etree._Element:
