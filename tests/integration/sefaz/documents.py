@@ -7,13 +7,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
+
 from certificates.a1 import A1Certificate
 from certificates.xmldsig import sign_document
 from engine.nfe.build.builder import build_nfe
 from engine.nfe.build.emitter import Emitente, load_json_decimal, parse_emitente
 from engine.nfe.build.input import Venda, parse_venda
+from engine.nfe.chave import dv_chave
 from engine.nfe.xmlio import render, render_bytes
+from engine.xml.parser import parse_xml
 
+N = "{http://www.portalfiscal.inf.br/nfe}"
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 # IBGE code of each capital (the emitter's cMunFG must belong to its UF: cStat 272).
 CAPITAL = {
@@ -57,3 +62,26 @@ def signed(uf: str, modelo: int, numero: int, *, now: datetime, a1: A1Certificat
            seed: int | None = None) -> bytes:
     model = build_nfe(venda(uf, modelo, numero), emitente(uf, cnpj), now=now, rng=random.Random(seed or numero))
     return sign_document(render(model), a1)
+
+
+def signed_epec(uf: str, numero: int, *, now: datetime, a1: A1Certificate, cnpj: str) -> bytes:
+    """An NF-e issued in EPEC contingency: tpEmis 4 (MOC B22) in ide and in the chave (position 35),
+    with dhCont/xJust (B28/B29), signed."""
+    root = parse_xml(unsigned(uf, 55, numero, now=now, cnpj=cnpj))
+    inf = root.find(N + "infNFe")
+    assert inf is not None
+    ide = inf.find(N + "ide")
+    assert ide is not None
+    ide.find(N + "tpEmis").text = "4"  # type: ignore[union-attr]
+    chave43 = str(inf.get("Id"))[3:37] + "4" + str(inf.get("Id"))[38:46]
+    chave = chave43 + dv_chave(chave43)
+    inf.set("Id", "NFe" + chave)
+    ide.find(N + "cDV").text = chave[43]  # type: ignore[union-attr]
+    position = list(ide).index(ide.find(N + "verProc")) + 1  # type: ignore[arg-type]
+    dh_cont = etree.Element(N + "dhCont")
+    dh_cont.text = ide.findtext(N + "dhEmi")
+    x_just = etree.Element(N + "xJust")
+    x_just.text = "SEFAZ autorizadora fora do ar no momento da venda"
+    ide.insert(position, dh_cont)
+    ide.insert(position + 1, x_just)
+    return sign_document(root, a1)
