@@ -7,8 +7,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import cast
 from pathlib import Path
+from typing import cast
 
 from lxml import etree
 
@@ -32,7 +32,7 @@ _ROOTS: dict[str, str] = {
     "retConsStatServ": f"{_NFE_PKG}/retConsStatServ_v4.00.xsd",
     "inutNFe": f"{_NFE_PKG}/inutNFe_v4.00.xsd",
     "retInutNFe": f"{_NFE_PKG}/retInutNFe_v4.00.xsd",
-    "procInutNFe": f"{_NFE_PKG}/procInutNFe_v4.00.xsd",
+    "ProcInutNFe": f"{_NFE_PKG}/procInutNFe_v4.00.xsd",  # the root is capitalised in the official XSD
     "retEnvEvento": "evento_generico_v1.00/retEnvEvento_v1.00.xsd",
     # Consulta cadastro (PL_ConsCad_v2.00): the request root is "ConsCad", capital C, as the XSD declares.
     "ConsCad": "conscad_v2.00/consCad_v2.00.xsd",

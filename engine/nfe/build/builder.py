@@ -40,8 +40,9 @@ HOMOLOGACAO_DEST = "NF-E EMITIDA EM AMBIENTE DE HOMOLOGACAO - SEM VALOR FISCAL"
 HOMOLOGACAO_ITEM = "NOTA FISCAL EMITIDA EM AMBIENTE DE HOMOLOGACAO - SEM VALOR FISCAL"
 
 
+@functools.cache
 def ver_proc() -> str:
-    """ide/verProc: the application and its version."""
+    """ide/verProc: the application and its version (read once per process: metadata lookups cost ~1 ms)."""
     try:
         version = metadata.version("ortho-fiscal")
     except metadata.PackageNotFoundError:  # running from a source tree that was not installed
