@@ -800,6 +800,8 @@ class Sefaz:
         if inf.get("Id") != f"ID{tp}{chave}{int(n_seq or 0):02d}":
             return "572", ""
         epec_route = route.service == "RecepcaoEvento_EPEC"
+        if route.autorizador == "AN" and not epec_route:
+            return "491", ""  # the AN's NFeRecepcaoEvento4 takes manifestação events, not simulated
         if (tp == "110140") != epec_route or tp not in X_EVENTO:
             return "491", ""
         schema_rel = EVENT_SCHEMAS.get(tp)
