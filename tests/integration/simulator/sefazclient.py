@@ -118,6 +118,7 @@ def make_nfe(
         if el is not None:
             ide.remove(el)
     inf.find("n:emit/n:CNPJ", N).text = cnpj
+    inf.find("n:emit/n:enderEmit/n:UF", N).text = uf
     if dest_cnpj is not None:
         dest_el = inf.find("n:dest/n:CNPJ", N)
         assert dest_el is not None
