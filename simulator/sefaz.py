@@ -100,7 +100,7 @@ def _sub(parent: etree._Element, name: str, text: str | None = None) -> etree._E
 
 
 def _root(name: str, versao: str) -> etree._Element:
-    root = etree.Element(f"{{{NFE}}}{name}", nsmap={None: NFE})
+    root = etree.Element(f"{{{NFE}}}{name}", nsmap={None: NFE})  # type: ignore[dict-item]  # lxml-stubs: default ns
     root.set("versao", versao)
     return root
 
@@ -160,8 +160,8 @@ class Sefaz:
         try:
             if schema.validate(etree.ElementTree(copy.deepcopy(element))):
                 return None
-            error = schema.error_log.last_error
-            return error.message if error is not None else "documento não conforme ao schema"
+            error = schema.error_log.last_error  # type: ignore[attr-defined]  # missing from lxml-stubs
+            return str(error.message) if error is not None else "documento não conforme ao schema"
         finally:
             with self._schema_lock:
                 self._schemas[relpath].append(schema)
@@ -862,8 +862,8 @@ class Sefaz:
             if tp == "110112":
                 if doc.modelo != "65":
                     return "775", ""
-                ref = self.state.documents.get(_txt(inf, "n:detEvento/n:chNFeRef"))
-                if ref is None or ref.chave == chave or ref.cstat != "100" or ref.cancelled:
+                ref_doc = self.state.documents.get(_txt(inf, "n:detEvento/n:chNFeRef"))
+                if ref_doc is None or ref_doc.chave == chave or ref_doc.cstat != "100" or ref_doc.cancelled:
                     return "217", " [chNFeRef]"
             window = self.deadlines.cancel_nfce if doc.modelo == "65" else self.deadlines.cancel_nfe
             if self.now() > doc.authorized_at + window:

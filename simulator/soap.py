@@ -60,7 +60,8 @@ def parse_request(body: bytes, operation: str) -> etree._Element:
 def envelope(operation: str, message: etree._Element) -> bytes:
     env = etree.Element(f"{{{SOAP12}}}Envelope", nsmap={"soap": SOAP12})
     body = etree.SubElement(env, f"{{{SOAP12}}}Body")
-    result = etree.SubElement(body, f"{{{WSDL_BASE}{operation}}}nfeResultMsg", nsmap={None: WSDL_BASE + operation})
+    nsmap = {None: WSDL_BASE + operation}
+    result = etree.SubElement(body, f"{{{WSDL_BASE}{operation}}}nfeResultMsg", nsmap=nsmap)  # type: ignore[arg-type]
     result.append(message)
     return _DECLARATION + etree.tostring(env, encoding="utf-8")
 

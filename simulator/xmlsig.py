@@ -119,6 +119,7 @@ def verify_enveloped(
     # the subtree carries only the namespaces it uses, as an XmlNode taken out of the envelope does).
     doc = copy.deepcopy(parent)
     doc_sig = doc.find(f"{{{DS}}}Signature")
+    assert doc_sig is not None  # a copy of the element found above
     xmlsec.tree.add_ids(doc, ["Id"])
     ctx = xmlsec.SignatureContext()
     ctx.key = xmlsec.Key.from_memory(
