@@ -36,3 +36,36 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     out.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     out += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in cells]
     return "\n".join(out)
+
+
+def compare(
+    candidates: dict[str, Callable[[], object]], *, rounds: int = 15, min_time: float = 0.1
+) -> dict[str, float]:
+    """Calls/s of each single-threaded candidate, measured in interleaved rounds (best round wins).
+
+    CPU time of this process (``time.process_time``) is used, not wall time, and the candidates
+    alternate round by round, so that load from other processes on a shared machine shifts neither
+    the figures nor, above all, their ratio.
+    """
+    loops: dict[str, int] = {}
+    for name, fn in candidates.items():
+        fn()  # warm-up
+        n = 1
+        while True:
+            start = time.process_time()
+            for _ in range(n):
+                fn()
+            elapsed = time.process_time() - start
+            if elapsed >= min_time / 4:
+                break
+            n *= 2
+        loops[name] = max(1, int(n * (min_time / max(elapsed, 1e-9))))
+    best = dict.fromkeys(candidates, float("inf"))
+    for _ in range(rounds):
+        for name, fn in candidates.items():
+            n = loops[name]
+            start = time.process_time()
+            for _ in range(n):
+                fn()
+            best[name] = min(best[name], (time.process_time() - start) / n)
+    return {name: 1.0 / t for name, t in best.items()}
