@@ -67,9 +67,10 @@ X_EVENTO = {
 @dataclass(frozen=True, slots=True)
 class Deadlines:
     """Windows of the business rules. NF-e cancelation: 24 h after the authorization (Ajuste SINIEF
-    07/05, cl. 12ª; 501 after it). NFC-e cancelation: 30 min, the window most UFs apply (NT 2013.005
-    NFC-e and the UFs' regulations). dhEmi: up to 5 min in the future (703), NF-e not older than
-    30 days (228), online NFC-e (tpEmis 1) not older than 5 min (704)."""
+    07/05; 501 after it). NFC-e cancelation: 30 min (Ajuste SINIEF 19/16 cl. 15ª as amended by Ajuste
+    SINIEF 07/18; rule 2P12-18 of NT 2018.004). dhEmi and dhEvento: up to 5 min ahead of the
+    reception (703 / 578); NF-e not older than 30 days (228); online NFC-e (tpEmis 1) not older than
+    5 min (704)."""
 
     cancel_nfe: timedelta = timedelta(hours=24)
     cancel_nfce: timedelta = timedelta(minutes=30)
@@ -545,6 +546,7 @@ class Sefaz:
                 authorized_at=now,
                 dig_val=dig_val,
                 prot_xml=b"",
+                dh_emi=dh_emi,
                 emit_ie=_txt(inf, "n:emit/n:IE") or None,
                 emit_nome=_txt(inf, "n:emit/n:xNome") or None,
                 emit_uf=_txt(inf, "n:emit/n:enderEmit/n:UF") or None,
@@ -839,12 +841,17 @@ class Sefaz:
                 if chave in self.state.epec:
                     return "573", ""
             return "136", ""  # EPEC at the AN: registered, not linked to an NF-e yet (NT 2013.004)
+        dh_evento = _parse_dt(_txt(inf, "n:dhEvento"))
+        if dh_evento is None or dh_evento > self.now() + self.deadlines.future_tolerance:
+            return "578", ""
         with self.state.lock:
             doc = self.state.documents.get(chave)
             if doc is None:
                 return "217", ""
             if author != doc.cnpj:
                 return "574", ""
+            if doc.dh_emi is not None and dh_evento < doc.dh_emi:
+                return "577", ""
             if doc.cstat != "100":
                 return "205", ""
             if tp == "110110":

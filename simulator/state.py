@@ -57,6 +57,7 @@ class Document:
     authorized_at: datetime
     dig_val: str
     prot_xml: bytes
+    dh_emi: datetime | None = None
     emit_ie: str | None = None
     emit_nome: str | None = None
     emit_uf: str | None = None

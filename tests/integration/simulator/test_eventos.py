@@ -263,3 +263,29 @@ def test_cadastro_knows_authorized_emitters_111_and_not_others_259(sim, emitter,
     assert ret.findtext("n:infCons/n:infCad/n:IE", namespaces=N) == "110042490114"
     unknown = emitter.client.call("SP", "55", "CadConsultaCadastro4", _cons_cad("SP", other.cnpj), base=sim.url)
     assert unknown.cstat() == "259"
+
+
+def test_event_dated_in_the_future_is_578_and_before_the_emission_is_577(sim, emitter, nnf):
+    from datetime import timedelta
+
+    chave, n_prot = _authorize(sim, emitter, nnf)
+    future = evento(
+        emitter.signer,
+        chave=chave,
+        cnpj=emitter.cnpj,
+        tp="110111",
+        seq=1,
+        dh=datetime.now(UTC) + timedelta(hours=2),
+        n_prot=n_prot,
+    )
+    assert _cstat(_event(sim, emitter, future)) == "578"
+    before = evento(
+        emitter.signer,
+        chave=chave,
+        cnpj=emitter.cnpj,
+        tp="110111",
+        seq=1,
+        dh=datetime.now(UTC) - timedelta(hours=2),
+        n_prot=n_prot,
+    )
+    assert _cstat(_event(sim, emitter, before)) == "577"
