@@ -4,7 +4,9 @@
 * YA09 (cStat 869): vTroco, when there is change, must be sum of vPag - vNF.
 * NFC-e (cStat 767): the payments must cover the total (sum of vPag >= vNF); the same check is
   applied to the NF-e unless the payment is "90 - sem pagamento" (devolução, ajuste, remessa),
-  where SEFAZ has no rejection for it (no cStat then).
+  where SEFAZ has no rejection for it (no cStat then), or "91 - pagamento posterior" (Informe
+  Técnico 2024.002 v1.10, in production since 03/11/2025: the payment happens after the sale, with
+  vPag 0), where the sum is not compared with vNF at all.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ def rule_pagamento(doc: Doc) -> Iterator[Finding]:
     soma = sum((dec(d, "vPag") or Decimal(0) for d in det_pags), Decimal(0))
     troco_el = find(pag, "vTroco")
     troco = dec(troco_el)
-    sem_pagamento = any(text(d, "tPag") == "90" for d in det_pags)
+    # tPag 90 (sem pagamento) and 91 (pagamento posterior) carry no payment to compare with vNF.
+    sem_pagamento = any(text(d, "tPag") in ("90", "91") for d in det_pags)
     if soma > vnf and troco is None:
         yield finding(
             "NFE_PAG_SEM_TROCO",

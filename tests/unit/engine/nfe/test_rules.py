@@ -387,6 +387,16 @@ def test_sem_pagamento_with_zero_troco_is_accepted() -> None:
     assert run(root) == []
 
 
+def test_pagamento_posterior_91_is_not_compared_with_vnf() -> None:
+    # Informe Técnico 2024.002: tPag 91 "pagamento posterior" carries vPag 0.00.
+    root = load()
+    set_text(root, "//n:pag/n:detPag/n:tPag", "91")
+    set_text(root, "//n:pag/n:detPag/n:vPag", "0.00")
+    assert run(root) == []
+    _as_nfce(root)
+    assert not [f for f in run(root) if f.code == "NFE_PAG_INSUFICIENTE"]
+
+
 # ------------------------------------------------------------------------------------------ events
 
 
