@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "cli.db",
     "cli.pix",
     "cli.sped",
+    "cli.danfe",
 )
 
 
