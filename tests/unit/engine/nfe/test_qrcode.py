@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from lxml import etree
 
+from certificates.a1 import A1Certificate
 from certificates.testpki import make_test_a1
 from engine.errors import ConfigurationError, InputError
 from engine.nfe.build.qrcode import qrcode_v2, qrcode_v3
@@ -62,8 +63,14 @@ def _shape(qr: str) -> list[str]:
 
 
 @cache
-def _a1():  # type: ignore[no-untyped-def]
+def _a1() -> A1Certificate:
     return make_test_a1(cnpj="11222333000181", now=NOW)[1].to_a1()
+
+
+def _public_key() -> rsa.RSAPublicKey:
+    key = _a1().certificate.public_key()
+    assert isinstance(key, rsa.RSAPublicKey)
+    return key
 
 
 def test_v3_online_is_chave_version_and_environment_only() -> None:
@@ -104,9 +111,9 @@ def test_v3_offline_signature_is_rsa_sha1_of_parameters_1_to_7_and_verifies_with
     assert qr.startswith(f"{URL}?p={signed_text}|")
     signature = base64.b64decode(qr.rsplit("|", 1)[1], validate=True)
     # independent check with cryptography; PKCS#1 v1.5 is deterministic, so the bytes are known too
-    a1.certificate.public_key().verify(signature, signed_text.encode(), padding.PKCS1v15(), hashes.SHA1())
+    _public_key().verify(signature, signed_text.encode(), padding.PKCS1v15(), hashes.SHA1())
     assert signature == a1.private_key.sign(signed_text.encode(), padding.PKCS1v15(), hashes.SHA1())
-    assert verify_offline_v3(qr, a1.certificate.public_key())
+    assert verify_offline_v3(qr, _public_key())
     assert _shape(qr) == ["QRCODE V3 OFFLINE"]
 
 
@@ -117,11 +124,11 @@ def test_v3_offline_tampered_value_fails_verification() -> None:
         v_nf=Decimal("10.00"), signer=rsa_sha1_signer(a1),
     )
     forged = qr.replace("|10.00|", "|1.00|")
-    assert verify_offline_v3(qr, a1.certificate.public_key())
-    assert not verify_offline_v3(forged, a1.certificate.public_key())
+    assert verify_offline_v3(qr, _public_key())
+    assert not verify_offline_v3(forged, _public_key())
     with pytest.raises(InvalidSignature):
         partes = forged.split("?p=")[1].split("|")
-        a1.certificate.public_key().verify(
+        _public_key().verify(
             base64.b64decode(partes[7]), "|".join(partes[:7]).encode(), padding.PKCS1v15(), hashes.SHA1()
         )
 
