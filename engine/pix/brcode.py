@@ -17,6 +17,7 @@ and reports each field with findings instead of failing, except when the TLV its
 
 from __future__ import annotations
 
+import binascii
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ _MCC = re.compile(r"\d{4}")
 _CEP = re.compile(r"\d{8}")
 _URL = re.compile(r"[!-~]+")  # printable ASCII, no blanks
 _NO_TXID = "***"
+_POI = frozenset({"11", "12"})
 _CENTAVO = Decimal("0.01")
 # "00".."99": the LEN of a data object, precomputed (formatting is a visible share of encode()).
 _LEN = tuple(f"{i:02d}" for i in range(100))
@@ -261,15 +263,14 @@ def encode(
 
     dinamico = url is not None
     if ponto_iniciacao is None:
-        poi = PontoIniciacao.UNICO.value if dinamico else None
+        poi = "010212" if dinamico else ""
+    elif ponto_iniciacao in _POI:
+        poi = "0102" + str(ponto_iniciacao)
     else:
-        try:
-            poi = PontoIniciacao(ponto_iniciacao).value
-        except ValueError:
-            raise BRCodeError(
-                f"ponto_iniciacao {ponto_iniciacao!r} inválido: use 11 (reutilizável) ou 12 (uso único)",
-                campo="ponto_iniciacao",
-            ) from None
+        raise BRCodeError(
+            f"ponto_iniciacao {ponto_iniciacao!r} inválido: use 11 (reutilizável) ou 12 (uso único)",
+            campo="ponto_iniciacao",
+        )
 
     if txid is None or txid == _NO_TXID:
         ref = _NO_TXID
@@ -288,39 +289,45 @@ def encode(
             )
         ref = txid
 
-    if not _MCC.fullmatch(mcc):
+    if mcc != "0000" and not _MCC.fullmatch(mcc):
         raise BRCodeError(f"mcc {mcc!r} inválido: 4 dígitos (ISO 18245; 0000 quando não informado)", campo="mcc")
     valor_txt = _valor(valor)
     nome_txt = normalizar_texto(nome, "nome", NOME_MAX)
     cidade_txt = normalizar_texto(cidade, "cidade", CIDADE_MAX)
 
-    partes = ["000201"]
-    if poi is not None:
-        partes.append("0102" + poi)
-    partes.append("26" + _LEN[len(conta)] + conta)
-    partes.append("5204" + mcc + "5303986")
-    if valor_txt is not None:
-        partes.append("54" + _LEN[len(valor_txt)] + valor_txt)
-    partes.append("5802BR")
-    partes.append("59" + _LEN[len(nome_txt)] + nome_txt)
-    partes.append("60" + _LEN[len(cidade_txt)] + cidade_txt)
+    cep_tlv = ""
     if cep is not None:
         cep_txt = cep.replace("-", "").replace(".", "").strip()
         if not _CEP.fullmatch(cep_txt):
             raise BRCodeError(f"cep {cep!r} inválido: 8 dígitos", campo="cep")
-        partes.append("6108" + cep_txt)
-    partes.append("62" + _LEN[len(ref) + 4] + "05" + _LEN[len(ref)] + ref)  # txid <= 35 characters
+        cep_tlv = "6108" + cep_txt
+    rec_tlv = ""
     if url_rec is not None:
         rec = _GUI_TLV + tlv("25", _url_sem_esquema(url_rec, "url_rec"))
         if len(rec) > 99:
             raise BRCodeError(f"url_rec longa demais: o campo 80 teria {len(rec)} caracteres (máximo 99)",
                               campo="url_rec")  # fmt: skip
-        partes.append("80" + _LEN[len(rec)] + rec)
-    partes.append("6304")
-    corpo = "".join(partes)
+        rec_tlv = "80" + _LEN[len(rec)] + rec
+
+    # Root order as in every published example: ascending ids, 00 first, 63 last.
+    corpo = (
+        "000201"
+        + poi
+        + "26" + _LEN[len(conta)] + conta
+        + "5204" + mcc + "5303986"
+        + ("54" + _LEN[len(valor_txt)] + valor_txt if valor_txt is not None else "")
+        + "5802BR"
+        + "59" + _LEN[len(nome_txt)] + nome_txt
+        + "60" + _LEN[len(cidade_txt)] + cidade_txt
+        + cep_tlv
+        + "62" + _LEN[len(ref) + 4] + "05" + _LEN[len(ref)] + ref  # txid <= 35 characters
+        + rec_tlv
+        + "6304"
+    )  # fmt: skip
     if len(corpo) + 4 > PAYLOAD_MAX:
         raise BRCodeError(f"BR Code com {len(corpo) + 4} caracteres: o máximo é {PAYLOAD_MAX}", campo="payload")
-    return corpo + crc16(corpo)
+    # Everything above is ASCII (normalised texts, checked keys and URLs): bytes = characters.
+    return corpo + f"{binascii.crc_hqx(corpo.encode(), 0xFFFF):04X}"
 
 
 # --------------------------------------------------------------------------------------------
