@@ -46,6 +46,8 @@ class _Server(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], app: SimulatorApp) -> None:
         self.app = app
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6  # e.g. --host ::1
         super().__init__(address, _Handler)
 
     def get_request(self) -> tuple[socket.socket, Any]:

@@ -156,7 +156,18 @@ class Consumo:
         hits.append(now)
         while hits and hits[0] <= now - window:
             hits.popleft()
+        if len(self._hits) > self.SWEEP_AT:
+            self._sweep(now)
         return len(hits)
+
+    SWEEP_AT = 50_000  # keys (chaves, recibos...) before a sweep: a long-running simulator stays bounded
+
+    def _sweep(self, now: datetime) -> None:
+        horizon = max(self.rules.window, self.rules.burst_window)
+        for key in [k for k, v in self._hits.items() if not v or v[-1] <= now - horizon]:
+            del self._hits[key]
+        for key in [k for k, until in self._blocked.items() if until <= now]:
+            del self._blocked[key]
 
     def clear(self) -> None:
         self._hits.clear()
