@@ -345,6 +345,11 @@ _OBRIGATORIOS = {
 _CONHECIDOS = frozenset({"00", "01", "52", "53", "54", "58", "59", "60", "61", "62", "63"})
 
 
+def _de_bytes(campo: Campo) -> Campo:
+    valor = campo.valor.encode("latin-1").decode("utf-8", errors="replace")
+    return Campo(campo.id, valor, campo.posicao, tuple(_de_bytes(f) for f in campo.filhos))
+
+
 def decode(payload: str) -> BRCode:
     """Read a BR Code: every field, the CRC check and the findings.
 
@@ -355,7 +360,19 @@ def decode(payload: str) -> BRCode:
     texto = payload.strip()
     if not texto:
         raise BRCodeError("BR Code vazio", posicao=1)
-    campos = parse_tlv(texto)
+    em_bytes = False
+    try:
+        campos = parse_tlv(texto)
+    except BRCodeError as exc:
+        # Generators that allow accents disagree on LEN: characters (EMV's wording) or UTF-8
+        # bytes. Read such a code too, by bytes, and say so in a note.
+        if texto.isascii():
+            raise
+        try:
+            campos = tuple(_de_bytes(c) for c in parse_tlv(texto.encode().decode("latin-1")))
+        except BRCodeError:
+            raise exc from None
+        em_bytes = True
     if campos[0].id != "00":
         raise BRCodeError(
             f"o BR Code deve começar pelo campo 00 (Payload Format Indicator); começa por {campos[0].id}", posicao=1
@@ -373,13 +390,19 @@ def decode(payload: str) -> BRCode:
             campo="63",
             posicao=ultimo.posicao + 1,
         )
-    crc_calc = crc16(texto[: ultimo.posicao + 4])
+    if em_bytes:
+        crc_calc = f"{binascii.crc_hqx(texto.encode()[: ultimo.posicao + 4], 0xFFFF):04X}"
+    else:
+        crc_calc = crc16(texto[: ultimo.posicao + 4])
 
     avisos: list[Finding] = []
 
     def erro(code: str, campo: str, mensagem: str, severity: str = "error") -> None:
         avisos.append(Finding(code=code, mensagem=mensagem, path=campo, severity=severity))
 
+    if em_bytes:
+        mensagem = "tamanhos contados em bytes UTF-8 (há caracteres acentuados); posições em bytes"
+        erro("PIX_TAMANHO_EM_BYTES", "", mensagem, "note")
     if ultimo.valor.upper() != ultimo.valor:
         erro("PIX_CRC_MINUSCULO", "63", "CRC em minúsculas: o Manual pede 4 dígitos hexadecimais maiúsculos", "note")
     if ultimo.valor.upper() != crc_calc:
@@ -466,6 +489,9 @@ def decode(payload: str) -> BRCode:
     cidade = valor_de("60")
     if cidade is not None and not 1 <= len(cidade) <= CIDADE_MAX:
         erro("PIX_CIDADE", "60", f"cidade com {len(cidade)} caracteres: deve ter de 1 a {CIDADE_MAX}")
+    for ident, texto_campo in (("59", nome), ("60", cidade)):
+        if texto_campo is not None and not (texto_campo.isascii() and texto_campo.isprintable()):
+            erro("PIX_CARACTERES", ident, f"campo {ident} com caracteres fora do ASCII visível (acentos?)", "note")
     cep = valor_de("61")
 
     txid: str | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import binascii
+
 import pytest
 
 from engine.pix import BRCodeError, crc16, decode, encode, parse_tlv
@@ -146,3 +148,14 @@ def test_as_dict_reports_every_field() -> None:
     campos = d["campos"]
     assert isinstance(campos, list) and [c["id"] for c in campos] == ["00", "26", "52", "53", "54", "58", "59", "60",
                                                                      "62", "63"]  # fmt: skip
+
+
+@pytest.mark.parametrize("tamanho", ["09", "10"])  # "São Paulo": 9 characters, 10 UTF-8 bytes
+def test_accented_city_reads_whether_lengths_count_characters_or_bytes(tamanho: str) -> None:
+    corpo = "000201" + t("26", t("00", "br.gov.bcb.pix") + t("01", EVP)) + "5204000053039865802BR5901X60" + tamanho
+    corpo += "São Paulo62070503***6304"
+    b = decode(corpo + f"{binascii.crc_hqx(corpo.encode(), 0xFFFF):04X}")
+    assert b.crc_ok and b.valido and b.cidade == "São Paulo" and b.chave == EVP
+    codes = {a.code for a in b.avisos}
+    assert "PIX_CARACTERES" in codes
+    assert ("PIX_TAMANHO_EM_BYTES" in codes) == (tamanho == "10")
