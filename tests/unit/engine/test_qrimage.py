@@ -30,7 +30,7 @@ PAYLOADS = [
 
 
 def _decode(img: Image.Image) -> list[zxingcpp.Barcode]:
-    return list(zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode))
+    return [b for b in zxingcpp.read_barcodes(img) if b.format == zxingcpp.BarcodeFormat.QRCode]
 
 
 def _image_of(matrix: list[list[bool]], scale: int = 4) -> Image.Image:
