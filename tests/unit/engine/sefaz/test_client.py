@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+import states
 from certificates.a1 import A1Certificate
 from engine.errors import ValidationFailed
 from engine.ports import TransportError, TransportRequest
@@ -29,11 +30,9 @@ def test_status_returns_cstat_and_motivo_as_a_result(a1: A1Certificate) -> None:
     fake = FakeSefaz()
     result = client(fake, a1).status("SP", 65, "homologacao")
     assert (result.cstat, result.em_operacao, result.categoria, result.c_uf) == ("107", True, "sucesso", "35")
-    assert (
-        'action="http://www.portalfiscal.inf.br/nfe/wsdl/NFeStatusServico4/nfeStatusServicoNF"'
-        not in fake.requests[0].soap_action
-    )
-    assert fake.requests[0].soap_action.startswith("http://www.portalfiscal.inf.br/nfe/wsdl/NFeStatusServico4/")
+    ep = states.endpoint("SP", 65, "homologacao", "NFeStatusServico4")
+    assert (fake.requests[0].url, fake.requests[0].soap_action) == (ep.url, ep.soap_action)
+    assert fake.requests[0].tls_min_version == ep.tls_min_version
 
 
 def test_sync_authorization_sends_the_signed_bytes_and_builds_a_valid_nfe_proc(
