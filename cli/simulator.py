@@ -47,8 +47,9 @@ def _run(args: argparse.Namespace) -> int:
     data_dir.mkdir(parents=True, exist_ok=True)
     try:
         running = simulator.start(args.host, args.port, pki_dir=data_dir / "pki")
-    except OSError as exc:
-        print(f"erro: não foi possível escutar em {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+    except (OSError, OverflowError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        print(f"erro: não foi possível escutar em {args.host}:{args.port}: {reason}", file=sys.stderr)
         return 2
     pfx_path, password = demo_client(running.pki, data_dir)
     stop = threading.Event()

@@ -50,3 +50,21 @@ def test_cli_starts_prints_the_demo_credentials_and_serves(tmp_path) -> None:
         assert proc.wait(timeout=10) == 0
         proc.stdout.close()
         proc.stderr.close()
+
+
+def test_cli_exits_2_when_the_port_is_taken(tmp_path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "cli.main", "simulator", "--port", str(port), "--data-dir", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=Path(__file__).resolve().parents[3],
+        )
+    assert result.returncode == 2
+    assert "não foi possível escutar" in result.stderr
