@@ -48,9 +48,9 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
 QUERY_SERVICES = frozenset(
     {"NFeStatusServico4", "EPECStatusServico", "NFeConsultaProtocolo4", "NFeRetAutorizacao4", "CadConsultaCadastro4"}
 )
-MAX_MESSAGE_BYTES = 500 * 1024  # MOC 7.0 item 3.2.1: 500 KB per message, else 214
+MAX_MESSAGE_BYTES = 500 * 1024  # MOC 7.0 (Padrão de Comunicação): 500 KB per message, else 214
 
-# Event-specific schemas of the evento element (MOC 7.0 item 6; 493 when they fail).
+# Event-specific schemas of the evento element (493 when they fail).
 EVENT_SCHEMAS = {
     "110111": "evento_cancel_v1.00/eventoCancNFe_v1.00.xsd",
     "110110": "evento_cce_v1.00/CCe_v1.00.xsd",
@@ -68,19 +68,21 @@ X_EVENTO = {
 class Deadlines:
     """Windows of the business rules. NF-e cancelation: 24 h after the authorization (Ajuste SINIEF
     07/05; 501 after it). NFC-e cancelation: 30 min (Ajuste SINIEF 19/16 cl. 15ª as amended by Ajuste
-    SINIEF 07/18; rule 2P12-18 of NT 2018.004). dhEmi and dhEvento: up to 5 min ahead of the
+    SINIEF 07/18; rule 2P12-18 of NT 2018.004). Cancelamento por substituição of an NFC-e issued twice
+    (one online, its substitute in contingency): 168 h (NT 2018.004). dhEmi and dhEvento: up to 5 min ahead of the
     reception (703 / 578); NF-e not older than 30 days (228); online NFC-e (tpEmis 1) not older than
     5 min (704)."""
 
     cancel_nfe: timedelta = timedelta(hours=24)
     cancel_nfce: timedelta = timedelta(minutes=30)
+    cancel_substituicao: timedelta = timedelta(hours=168)
     future_tolerance: timedelta = timedelta(minutes=5)
     nfe_late: timedelta = timedelta(days=30)
     nfce_late: timedelta = timedelta(minutes=5)
 
 
 def chave_dv(first43: str) -> str:
-    """Módulo 11 with weights 2..9 from the right (MOC 7.0 item 2.2.6); characters count as
+    """Módulo 11 with weights 2..9 from the right (MOC 7.0, chave de acesso); characters count as
     ``ord(c) - 48`` so the alphanumeric CNPJ of NT 2025.001 is covered too."""
     total = sum((ord(c) - 48) * (2 + i % 8) for i, c in enumerate(reversed(first43)))
     rest = total % 11
@@ -176,12 +178,12 @@ class Sefaz:
         return (when or self.now()).astimezone(self.zone(cuf)).isoformat(timespec="seconds")
 
     def n_prot(self, cuf: str) -> str:
-        # MOC 7.0 item 5.6: 1 digit type of authorizer, cUF, 2 digits of the year, 10-digit sequence.
+        # nProt (TProt, 15 digits): 1 digit type of authorizer, cUF, 2 digits of the year, a 10-digit sequence.
         prefix = "8" if cuf == AN_CODE else "1"
         return f"{prefix}{cuf}{self.now():%y}{self.state.next_seq():010d}"
 
     def n_rec(self, cuf: str) -> str:
-        # MOC 7.0 item 4.1.8: cUF, type of authorizer, 12-digit sequence.
+        # nRec (TRec, 15 digits): cUF, type of authorizer, a 12-digit sequence.
         return f"{cuf}1{self.state.next_seq():012d}"
 
     def consumo_exceeded(self, who: str, service: str, key: tuple[str, ...], limit: int, window: timedelta) -> bool:
@@ -329,7 +331,7 @@ class Sefaz:
         ):
             _sub(ret, name, value)
         if cstat == "107":
-            _sub(ret, "tMed", "1")  # average processing time, seconds (MOC 7.0 item 5.7.2, FR11)
+            _sub(ret, "tMed", "1")  # average processing time in seconds (retConsStatServ tMed)
         return ret
 
     def _ret_cons_sit(self, cuf: str, cstat: str, xmotivo: str, chave: str) -> etree._Element:
@@ -364,7 +366,7 @@ class Sefaz:
         nfes = msg.findall("n:NFe", N)
         ind_sinc = _txt(msg, "n:indSinc")
         if ind_sinc == "1" and len(nfes) > 1:
-            return self.msg_reject(route, msg, "764")  # MOC 7.0 item 4.1.9.1 (resposta síncrona: 1 NF-e)
+            return self.msg_reject(route, msg, "764")  # resposta síncrona only for a single NF-e
         models = {_txt(nfe, "n:infNFe/n:ide/n:mod") for nfe in nfes}
         if len(models) > 1:
             return self.msg_reject(route, msg, "765")
@@ -530,7 +532,7 @@ class Sefaz:
                     f" [chNFe:{other}][nProt:{first.n_prot}][dhAut: {self.stamp(cuf, first.authorized_at)}]",
                     None,
                 )
-            # Denial (MOC 7.0 item 5.1.1.2): irregular emitter 301, irregular recipient 302; the number is used.
+            # Denial: irregular emitter 301, irregular recipient 302; the number is used (MOC 7.0 cStat table).
             cstat = "301" if cnpj in self.state.denied else "302" if dest_id and dest_id in self.state.denied else "100"
             n_prot = self.n_prot(cuf)
             dig_val = check.digest_value or ""
@@ -812,7 +814,7 @@ class Sefaz:
             if error is not None:
                 return "493", f" [{error[:160]}]"
         elif tp == "110112":
-            # Cancelamento por substituição (NT 2018.001 NFC-e): chNFeRef, nProt and xJust 15-255.
+            # Cancelamento por substituição (NT 2018.004, NFC-e): chNFeRef, nProt and xJust 15-255.
             ref, just = _txt(inf, "n:detEvento/n:chNFeRef"), _txt(inf, "n:detEvento/n:xJust")
             if (
                 len(ref) != 44
@@ -840,7 +842,7 @@ class Sefaz:
             with self.state.lock:
                 if chave in self.state.epec:
                     return "573", ""
-            return "136", ""  # EPEC at the AN: registered, not linked to an NF-e yet (NT 2013.004)
+            return "136", ""  # EPEC at the AN: registered, not linked to an NF-e yet (NT 2012.004, EPEC)
         dh_evento = _parse_dt(_txt(inf, "n:dhEvento"))
         if dh_evento is None or dh_evento > self.now() + self.deadlines.future_tolerance:
             return "578", ""
@@ -872,7 +874,10 @@ class Sefaz:
                 ref_doc = self.state.documents.get(_txt(inf, "n:detEvento/n:chNFeRef"))
                 if ref_doc is None or ref_doc.chave == chave or ref_doc.cstat != "100" or ref_doc.cancelled:
                     return "217", " [chNFeRef]"
-            window = self.deadlines.cancel_nfce if doc.modelo == "65" else self.deadlines.cancel_nfe
+            if tp == "110112":
+                window = self.deadlines.cancel_substituicao
+            else:
+                window = self.deadlines.cancel_nfce if doc.modelo == "65" else self.deadlines.cancel_nfe
             if self.now() > doc.authorized_at + window:
                 return "501", ""
         return "135", ""

@@ -1,6 +1,6 @@
 """XMLDSig as SEFAZ checks and applies it, with python-xmlsec (an implementation independent of ours).
 
-Verification follows the MOC 7.0 "Padrão de Assinatura Digital" (item 4.4 / Anexo I): enveloped
+Verification follows the MOC 7.0 "Padrão de Assinatura Digital": enveloped
 signature of the element carrying ``Id`` referenced as ``#Id``, C14N 2001-03-15, RSA-SHA1 and
 SHA-1 digests, the signer's X.509 certificate in KeyInfo. Deviations from that shape give 298, a
 digest or signature value that does not verify gives 297, an unreadable certificate 290, a

@@ -160,8 +160,27 @@ def test_cancel_por_substituicao_of_an_nfce(sim, emitter, nnf):
         n_prot=n_prot,
         ch_ref=substitute,
     )
+    # Allowed past the 30 min of a plain NFC-e cancel: the substitution window is 168 h (NT 2018.004).
+    emitter.client.control("POST", "/_control/clock", {"offset_seconds": 3 * 3600})
     assert _cstat(_event(sim, emitter, ev, model="65")) == "135"
     assert _cstat(_event(sim, emitter, ev, model="65")) == "218"
+
+
+def test_cancel_por_substituicao_after_168_hours_is_501(sim, emitter, nnf):
+    original, n_prot = _authorize(sim, emitter, nnf, model="65")
+    substitute, _ = _authorize(sim, emitter, nnf + 1, model="65")
+    emitter.client.control("POST", "/_control/clock", {"offset_seconds": 169 * 3600})
+    ev = evento(
+        emitter.signer,
+        chave=original,
+        cnpj=emitter.cnpj,
+        tp="110112",
+        seq=1,
+        dh=datetime.now(UTC),
+        n_prot=n_prot,
+        ch_ref=substitute,
+    )
+    assert _cstat(_event(sim, emitter, ev, model="65")) == "501"
 
 
 def test_epec_is_registered_at_the_an(sim, emitter, nnf):
