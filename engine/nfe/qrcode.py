@@ -42,12 +42,14 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
+from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 from lxml import etree
 
+import states
 from certificates import sha1_profile
 from certificates.a1 import A1Certificate
-from engine.errors import ConfigurationError, InputError
+from engine.errors import ConfigurationError, Finding, InputError
 
 __all__ = [
     "DSIG_NS",
@@ -55,6 +57,7 @@ __all__ = [
     "Destinatario",
     "QrSigner",
     "VersaoQrCode",
+    "check_qrcode",
     "compose_online",
     "dig_val_hex",
     "hash_csrt",
@@ -370,3 +373,110 @@ def hash_csrt(csrt: str, chave: str) -> str:
     """infRespTec/hashCSRT (NT 2018.005): Base64 of SHA-1 over the CSRT followed by the chave."""
     digest = hashlib.sha1((csrt + chave).encode("utf-8"), usedforsecurity=False).digest()
     return base64.b64encode(digest).decode("ascii")
+
+
+# ------------------------------------------------------------------------------------------ checking
+
+_SHAPES: dict[tuple[str, bool], int] = {("2", False): 5, ("2", True): 8, ("3", False): 3, ("3", True): 8}
+
+
+def _signer_key(nfe: etree._Element) -> rsa.RSAPublicKey | None:
+    """The RSA key of the certificate in the document's own Signature (the emitter's), if any."""
+    text = nfe.findtext(f"{_DS}Signature/{_DS}KeyInfo/{_DS}X509Data/{_DS}X509Certificate")
+    if not text:
+        return None
+    try:
+        key = x509.load_der_x509_certificate(base64.b64decode("".join(text.split()))).public_key()
+    except (ValueError, binascii.Error):
+        return None
+    return key if isinstance(key, rsa.RSAPublicKey) else None
+
+
+def check_qrcode(
+    nfe: etree._Element,
+    *,
+    csc: str | None = None,
+    public_key: rsa.RSAPublicKey | None = None,
+) -> list[Finding]:
+    """Every disagreement between an NFC-e and its infNFeSupl/qrCode, as SEFAZ checks it (cStat 394-399,
+    464), as Findings (empty list = consistent).
+
+    The v2 hash is checked when ``csc`` (the token) is given; the v3 off-line signature with
+    ``public_key``, by default the key of the certificate in the document's Signature. The base URL must
+    be the UF's for the tpAmb (``states``) or one of the alternatives the registry records.
+    """
+    xpath, path = "/NFe/infNFeSupl/qrCode", "infNFeSupl.qrCode"
+    out: list[Finding] = []
+
+    def add(code: str, mensagem: str, cstat: str | None) -> None:
+        out.append(Finding(code=code, mensagem=mensagem, path=path, xpath=xpath, cstat=cstat))
+
+    inf = nfe.find(_N + "infNFe")
+    qr = nfe.findtext(f"{_N}infNFeSupl/{_N}qrCode")
+    if inf is None:
+        return out
+    if not qr:
+        add("QRCODE_AUSENTE", "NFC-e sem a informação do QR-Code (infNFeSupl/qrCode)", "394")
+        return out
+    ide = inf.find(_N + "ide")
+    cuf = inf.findtext(f"{_N}ide/{_N}cUF") or ""
+    tp_amb = inf.findtext(f"{_N}ide/{_N}tpAmb") or ""
+    offline = (inf.findtext(f"{_N}ide/{_N}tpEmis") or "") == "9"
+    chave = (inf.get("Id") or "")[3:]
+    if "?p=" not in qr:
+        add("QRCODE_VERSAO", "QR-Code fora do formato das versões 2 e 3 (sem o parâmetro p=)", "398")
+        return out
+    base, params = qr.split("?p=", 1)
+    try:
+        registro = states.nfce_qrcode(cuf, tp_amb)
+        aceitas = {registro.qrcode.rstrip("?/"), *(a.split("?p=")[0].rstrip("?/") for a in registro.alternativas)}
+        if base.rstrip("?/") not in aceitas:
+            add("QRCODE_URL", f"endereço do QR-Code {base} diverge do previsto para a UF ({registro.qrcode})", "395")
+    except states.StatesError:
+        pass  # cUF / tpAmb are reported by the schema and the chave rules
+    partes = params.split("|")
+    if not partes[0]:
+        add("QRCODE_CHAVE", "QR-Code sem a chave de acesso", "396")
+        return out
+    if partes[0] != chave:
+        add("QRCODE_CHAVE", f"chave do QR-Code {partes[0]} diverge da chave da NFC-e {chave}", "397")
+    versao = partes[1] if len(partes) > 1 else ""
+    esperado = _SHAPES.get((versao, offline))
+    if esperado is None or len(partes) != esperado:
+        forma = "off-line (tpEmis 9)" if offline else "on-line"
+        add("QRCODE_VERSAO", f"QR-Code versão {versao or '?'} fora do formato {forma} previsto", "398")
+        return out
+    if partes[2] != tp_amb:
+        add("QRCODE_TPAMB", f"tpAmb do QR-Code ({partes[2]}) diverge do tpAmb da NFC-e ({tp_amb})", None)
+    if offline and ide is not None:
+        dh_emi, v_nf = ide.findtext(_N + "dhEmi") or "", inf.findtext(f"{_N}total/{_N}ICMSTot/{_N}vNF") or ""
+        m = _DHEMI.match(dh_emi)
+        if m is None or partes[3] != m.group(1):
+            add("QRCODE_DIA", f"dia da emissão no QR-Code ({partes[3]}) diverge de dhEmi ({dh_emi})", None)
+        try:
+            if Decimal(partes[4]) != Decimal(v_nf):
+                add("QRCODE_VNF", f"valor no QR-Code ({partes[4]}) diverge de vNF ({v_nf})", None)
+        except InvalidOperation:
+            add("QRCODE_VNF", f"valor no QR-Code inválido: {partes[4]!r}", None)
+    if versao == "2":
+        if offline:
+            digest = nfe.findtext(f"{_DS}Signature/{_DS}SignedInfo/{_DS}Reference/{_DS}DigestValue")
+            if digest is not None and partes[5].lower() != digest.strip().encode("ascii").hex():
+                add("QRCODE_DIGVAL", "digVal do QR-Code diverge do DigestValue da assinatura da NFC-e", None)
+        if csc is not None and _sha1_hex("|".join(partes[:-1]) + csc.strip()) != partes[-1].upper():
+            add("QRCODE_HASH", "código de hash do QR-Code difere do calculado com o CSC", "464")
+    elif offline:
+        try:
+            dest = Destinatario.of(inf.find(_N + "dest"))
+        except InputError:  # a malformed CPF/CNPJ of dest is the schema's finding
+            dest = Destinatario()
+        if (partes[5] or partes[6]) and dest == Destinatario():
+            add("QRCODE_DEST", "QR-Code identifica o consumidor, mas a NFC-e não tem destinatário", "399")
+        elif (partes[5], partes[6]) != (dest.tp_id_dest, dest.id_dest):
+            add("QRCODE_DEST", f"identificação do consumidor no QR-Code ({partes[5]}|{partes[6]}) diverge do "
+                f"destinatário da NFC-e ({dest.tp_id_dest}|{dest.id_dest})", None)
+        key = public_key or _signer_key(nfe)
+        if key is not None and not verify_offline_v3(qr, key):
+            add("QRCODE_ASSINATURA", "assinatura do QR-Code off-line não confere com o certificado do emitente "
+                "(NT 2025.001)", None)
+    return out
