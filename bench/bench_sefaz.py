@@ -78,7 +78,8 @@ def run(
     emitente_data["qrcode_versao"] = 3
     emitente = parse_emitente(emitente_data)
     venda_data = load_json_decimal(EXAMPLES / "nfce-venda.json")
-    limiter = RateLimiter(SystemClock(), service_limits={"NFeAutorizacao4": Limit(10**9, 300.0)})
+    limiter = RateLimiter(SystemClock(), service_limits={"NFeAutorizacao4": Limit(10**9, 300.0)},
+                          per_certificate=Limit(10**9, 300.0))
     client = SefazClient(transport, SystemClock(), a1=a1, base_override=sim.url, limiter=limiter)
     split = Split()
 

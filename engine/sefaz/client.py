@@ -248,7 +248,11 @@ class SefazClient:
             self._rejected[digest] = (code, motivo)
             while len(self._rejected) > 10_000:
                 self._rejected.popitem(last=False)
-            self._rejections.setdefault((documento, code), []).append(self.clock.monotonic())
+            now = self.clock.monotonic()
+            times = [t for t in self._rejections.get((documento, code), []) if t > now - 3600.0]
+            self._rejections[(documento, code)] = [*times, now]
+            if len(self._rejections) > 10_000:  # forget documents with no rejection in the last hour
+                self._rejections = {k: v for k, v in self._rejections.items() if v[-1] > now - 3600.0}
 
     def _id_lote(self) -> str:
         return str(int(self.clock.now().timestamp() * 1000) % 10**15)

@@ -5,9 +5,10 @@ too many requests in a short time: the published rules vary per UF; the ones com
 600 requests per 5 minutes per certificate, the same chave consulted more than 10 times in an
 hour, and the same document re-sent with the same rejection 20-30 times. We stay clearly below:
 
-* ``RateLimiter``: sliding windows keyed by (CNPJ, UF, service) and, for queries about one document,
-  by (CNPJ, chave/recibo); a request that would exceed a window waits (up to a bound) or is refused
-  with ``ConsumoIndevidoEvitado`` *before* it reaches SEFAZ;
+* ``RateLimiter``: sliding windows keyed by (CNPJ, UF, service), by (CNPJ, service) across all UFs
+  (the certificate's ceiling) and, for queries about one document, by (CNPJ, chave/recibo); a
+  request that would exceed a window waits (up to a bound) or is refused with
+  ``ConsumoIndevidoEvitado`` *before* it reaches SEFAZ;
 * ``CircuitBreaker``: after consecutive failures of an authorizer's service (no answer, HTTP 5xx,
   cStat 108/109) it stops calling it for a cool-down, then lets one trial request through;
 * the client refuses to re-send bytes SEFAZ already rejected (``ReenvioBloqueado``, in client.py).
@@ -52,6 +53,8 @@ DEFAULT_SERVICE_LIMITS: Mapping[str, Limit] = MappingProxyType(
 DEFAULT_LIMIT = Limit(60, 300.0)
 # Per document (chave or recibo): SEFAZ blocks beyond 10 consultations of one chave in an hour.
 PER_DOCUMENT_LIMIT = Limit(6, 3600.0)
+# Per (CNPJ, service) across every UF: SEFAZ counts 600 requests per 5 minutes per certificate.
+PER_CERTIFICATE_LIMIT = Limit(500, 300.0)
 
 
 @dataclass
@@ -60,6 +63,7 @@ class RateLimiter:
     service_limits: Mapping[str, Limit] = field(default_factory=lambda: DEFAULT_SERVICE_LIMITS)
     default_limit: Limit = DEFAULT_LIMIT
     per_document: Limit = PER_DOCUMENT_LIMIT
+    per_certificate: Limit = PER_CERTIFICATE_LIMIT
     max_wait_s: float = 5.0
     _windows: dict[Hashable, deque[float]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -77,7 +81,10 @@ class RateLimiter:
 
     def acquire(self, *, cnpj: str, uf: str, service: str, documento: str | None = None) -> None:
         """Reserve one request; waits on the clock up to ``max_wait_s``, else ``ConsumoIndevidoEvitado``."""
-        keys: list[tuple[Hashable, Limit]] = [((cnpj, uf, service), self.limit_for(service))]
+        keys: list[tuple[Hashable, Limit]] = [
+            ((cnpj, uf, service), self.limit_for(service)),
+            ((cnpj, "*", service), self.per_certificate),
+        ]
         if documento:
             keys.append(((cnpj, "documento", documento), self.per_document))
         while True:
@@ -89,7 +96,7 @@ class RateLimiter:
                         self._windows[key].append(now)
                     return
             if wait > self.max_wait_s:
-                alvo = f"o documento {documento}" if documento and self._over(keys[1:], now) else f"{service} em {uf}"
+                alvo = f"o documento {documento}" if documento and self._over(keys[2:], now) else f"{service} em {uf}"
                 raise ConsumoIndevidoEvitado(
                     f"limite de requisições atingido para {alvo} (CNPJ {cnpj}); aguarde {wait:.0f} s para não "
                     "provocar o bloqueio por consumo indevido da SEFAZ (cStat 656)",

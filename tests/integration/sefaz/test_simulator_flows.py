@@ -216,3 +216,17 @@ def test_epec_at_the_ambiente_nacional_then_the_document_is_authorised(sim: Sim,
         # procEPEC_v1.00.xsd requires; the client keeps the registered result and says why.
         assert "cOrgaoAutor" in result.avisos[0]
     assert client.authorize(nfe).cstat == "100"  # transmitted afterwards, as the EPEC rules require
+
+
+@pytest.mark.parametrize(("uf", "model"), ALL, ids=[f"{u}-{m}" for u, m in ALL])
+def test_authorization_consulta_and_inutilizacao_route_for_every_uf_and_model(
+    sim: Sim, client, now: datetime, uf: str, model: int  # type: ignore[no-untyped-def]
+) -> None:
+    numero = next(_numbers)
+    auth = client.authorize(signed(uf, model, numero, now=now, a1=sim.a1, cnpj=CNPJ))
+    assert auth.cstat == "100", f"{uf}/{model}: {auth.xmotivo}"
+    assert auth.protocolo is not None and auth.protocolo.chave[:2] == states.uf(uf).codigo
+    assert client.consulta(auth.protocolo.chave, "homologacao").cstat == "100"
+    inut = client.inutilizar(uf, model, "homologacao", cnpj=CNPJ, ano=now.year, serie=8, n_nf_ini=2 * numero,
+                             n_nf_fin=2 * numero, x_just="Numero pulado por falha no PDV")
+    assert inut.cstat == "102", f"{uf}/{model}: {inut.xmotivo}"

@@ -65,3 +65,12 @@ def test_breaker_opens_after_threshold_and_half_opens_after_cooldown() -> None:
     breaker.success("k")
     breaker.before("k", "svc")
     assert not breaker.is_open("k")
+
+
+def test_certificate_ceiling_applies_across_ufs() -> None:
+    clock = FakeClock(NOW)
+    limiter = RateLimiter(clock, per_certificate=Limit(3, 300.0), max_wait_s=0)
+    for uf in ("SP", "RJ", "MG"):
+        limiter.acquire(cnpj="1", uf=uf, service="NFeStatusServico4")
+    with pytest.raises(ConsumoIndevidoEvitado, match="BA"):
+        limiter.acquire(cnpj="1", uf="BA", service="NFeStatusServico4")
