@@ -89,6 +89,15 @@ def chave_dv(first43: str) -> str:
     return "0" if rest < 2 else str(11 - rest)
 
 
+def chave_structure_cstat(chave: str) -> str | None:
+    """614 when the chave's cUF is no UF's IBGE code, 618 when its model is not 55/65."""
+    if chave[:2] not in {u.codigo for u in states.all_ufs()}:
+        return "614"
+    if chave[20:22] not in ("55", "65"):
+        return "618"
+    return None
+
+
 def _txt(el: etree._Element | None, path: str) -> str:
     if el is None:
         return ""
@@ -606,6 +615,9 @@ class Sefaz:
             return self._ret_cons_sit(cuf, "656", self.motivo("656"), chave)
         if chave_dv(chave[:43]) != chave[43]:
             return self._ret_cons_sit(cuf, "236", self.motivo("236"), chave)
+        structural = chave_structure_cstat(chave)
+        if structural:
+            return self._ret_cons_sit(cuf, structural, self.motivo(structural), chave)
         if chave[:2] not in route.cufs:
             return self._ret_cons_sit(cuf, "226", self.motivo("226"), chave)
         with self.state.lock:
@@ -833,6 +845,9 @@ class Sefaz:
             return "213", ""
         if chave_dv(chave[:43]) != chave[43]:
             return "236", ""
+        structural = chave_structure_cstat(chave)
+        if structural:
+            return structural, ""
         if epec_route:
             if _txt(inf, "n:cOrgao") != AN_CODE:
                 return "226", ""

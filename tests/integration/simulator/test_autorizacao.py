@@ -224,3 +224,14 @@ def test_concurrent_sends_of_one_number_authorize_exactly_once(sim, emitter, nnf
     with ThreadPoolExecutor(8) as pool:
         results = sorted(pool.map(send, docs))
     assert results == ["100"] + ["539"] * 7
+
+
+def test_consulta_of_a_chave_with_an_unknown_cuf_is_614_and_an_unknown_model_is_618(sim, emitter):
+    from .sefazclient import chave_dv
+
+    bad_uf = "99" + "2612" + emitter.cnpj + "55" + "001" + "000000001" + "1" + "12345678"
+    bad_model = "35" + "2612" + emitter.cnpj + "57" + "001" + "000000001" + "1" + "12345678"
+    for first43, expected in ((bad_uf, "614"), (bad_model, "618")):
+        chave = first43 + chave_dv(first43)
+        resp = emitter.client.call("SP", "55", "NFeConsultaProtocolo4", cons_sit(chave), base=sim.url)
+        assert resp.cstat() == expected
