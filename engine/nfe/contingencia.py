@@ -35,12 +35,14 @@ from lxml import etree
 
 import states
 from certificates.a1 import A1Certificate
-from engine.errors import InputError
+from engine.errors import Finding, InputError
 from engine.nfe.chave import RandomSource, check_chave, cnf_permitido, dv_chave, gerar_cnf
 from engine.nfe.qrcode import DSIG_NS, NFE_NS, QrSigner, VersaoQrCode, hash_csrt, qrcode_for_document
 from engine.xml.parser import parse_xml
 
-__all__ = ["TP_EMIS_SVC", "XJUST_MAX", "XJUST_MIN", "finalize_offline", "to_offline", "to_svc"]
+__all__ = [
+    "TP_EMIS_SVC", "XJUST_MAX", "XJUST_MIN", "contingency_findings", "finalize_offline", "to_offline", "to_svc",
+]
 
 _N = "{" + NFE_NS + "}"
 _SIGNATURE = "{" + DSIG_NS + "}Signature"
@@ -270,3 +272,54 @@ def finalize_offline(
     etree.SubElement(supl, _N + "urlChave").text = urls.url_chave
     sig.addprevious(supl)
     return etree.tostring(nfe, encoding="UTF-8")
+
+
+def contingency_findings(nfe: etree._Element, *, now: dt.datetime | None = None) -> list[Finding]:
+    """The contingency fields of an ``NFe`` checked as SEFAZ does (empty list = consistent):
+
+    - 556: dhCont/xJust given for tpEmis 1; 557: missing for another tpEmis (B28/B29);
+    - 558: dhCont after ``now`` (the reception time, when given);
+    - 711: NF-e (55) with tpEmis 9; 783: NFC-e (65) through the SVC (tpEmis 6/7);
+    - 713: tpEmis 6/7 that is not the SVC of the emitter's UF (``states``).
+    """
+    out: list[Finding] = []
+    ide = nfe.find(f"{_N}infNFe/{_N}ide")
+    if ide is None:
+        return out
+    tp_emis, mod, cuf = (ide.findtext(_N + name) or "" for name in ("tpEmis", "mod", "cUF"))
+
+    def add(code: str, mensagem: str, campo: str, cstat: str) -> None:
+        out.append(Finding(code=code, mensagem=mensagem, path=f"infNFe.ide.{campo}",
+                           xpath=f"/NFe/infNFe/ide/{campo}", cstat=cstat))
+
+    dh_cont, xjust = ide.findtext(_N + "dhCont"), ide.findtext(_N + "xJust")
+    if tp_emis == "1" and (dh_cont or xjust):
+        add("CONTINGENCIA_EM_EMISSAO_NORMAL",
+            "dhCont e xJust (entrada em contingência) não devem ser informados para emissão normal (tpEmis 1)",
+            "xJust" if xjust else "dhCont", "556")
+    if tp_emis not in ("", "1") and not (dh_cont and xjust):
+        add("CONTINGENCIA_SEM_JUSTIFICATIVA",
+            f"tpEmis {tp_emis} exige a data/hora (dhCont) e a justificativa (xJust) da entrada em contingência",
+            "xJust", "557")
+    if dh_cont and now is not None:
+        try:
+            quando = dt.datetime.fromisoformat(dh_cont)
+        except ValueError:
+            quando = None  # the schema (TDateTimeUTC) reports it
+        if quando is not None and quando.tzinfo is not None and quando > now:
+            add("CONTINGENCIA_DHCONT_FUTURA",
+                f"data de entrada em contingência {dh_cont} posterior à data de recebimento", "dhCont", "558")
+    if mod == "55" and tp_emis == "9":
+        add("CONTINGENCIA_OFFLINE_NFE", "contingência off-line (tpEmis 9) é só para NFC-e", "tpEmis", "711")
+    if mod == "65" and tp_emis in ("6", "7"):
+        add("CONTINGENCIA_SVC_NFCE", "NFC-e não é autorizada pela SVC (tpEmis 6 ou 7)", "tpEmis", "783")
+    if mod == "55" and tp_emis in ("6", "7"):
+        try:
+            svc = states.uf(cuf).nfe_contingencia
+        except states.UnknownUF:
+            return out
+        if TP_EMIS_SVC[svc] != tp_emis:
+            add("CONTINGENCIA_SVC_UF",
+                f"tpEmis {tp_emis} não corresponde à SVC da UF {states.uf(cuf).sigla} ({svc}, tpEmis "
+                f"{TP_EMIS_SVC[svc]})", "tpEmis", "713")
+    return out

@@ -24,7 +24,7 @@ from engine.nfe.build import Emitente, load_emitente, load_json_decimal, parse_v
 from engine.nfe.build.builder import build_nfe
 from engine.nfe.build.input import Endereco
 from engine.nfe.chave import check_chave, dv_chave, parse_chave
-from engine.nfe.contingencia import finalize_offline, to_offline, to_svc
+from engine.nfe.contingencia import contingency_findings, finalize_offline, to_offline, to_svc
 from engine.nfe.qrcode import hash_csrt
 from engine.nfe.validate import validate_document
 from engine.nfe.xmlio import render
@@ -257,3 +257,47 @@ def test_svc_nfe_for_each_contingency_authorizer(endereco: Endereco | None, uf: 
     report = validate_document(doc, now=LATER)
     assert report.valid, [f.mensagem for f in report.findings]
     assert verify_signature(doc).valid
+
+
+def _codes(nfe: etree._Element, now: datetime | None = None) -> set[tuple[str, str | None]]:
+    return {(f.code, f.cstat) for f in contingency_findings(nfe, now=now)}
+
+
+def test_contingency_findings_accept_what_the_transforms_make() -> None:
+    original, emitente = _nfce()
+    assert contingency_findings(original) == []
+    off = to_offline(original, now=LATER, xjust=XJUST, transmitida=False, csrt=_csrt(emitente))
+    assert contingency_findings(off, now=LATER) == []
+    nfe_emitente = _emitente("emitente-normal")
+    svc = to_svc(_build("nfe-venda", nfe_emitente), now=LATER, xjust=XJUST, transmitida=False,
+                 csrt=_csrt(nfe_emitente))
+    assert contingency_findings(svc, now=LATER) == []
+
+
+def test_contingency_findings_name_the_sefaz_rejections() -> None:
+    original, emitente = _nfce()
+    off = to_offline(original, now=LATER, xjust=XJUST, transmitida=False, csrt=_csrt(emitente))
+    assert _codes(off, now=NOW) == {("CONTINGENCIA_DHCONT_FUTURA", "558")}  # entered after "reception"
+    ide = off.find(f"{N}infNFe/{N}ide")
+    assert ide is not None
+    tp = ide.find(N + "tpEmis")
+    assert tp is not None
+    tp.text = "1"
+    assert _codes(off) == {("CONTINGENCIA_EM_EMISSAO_NORMAL", "556")}
+    tp.text = "6"
+    assert _codes(off) == {("CONTINGENCIA_SVC_NFCE", "783")}
+    for name in ("dhCont", "xJust"):
+        el = ide.find(N + name)
+        assert el is not None
+        ide.remove(el)
+    tp.text = "9"
+    assert _codes(off) == {("CONTINGENCIA_SEM_JUSTIFICATIVA", "557")}
+    nfe_emitente = _emitente("emitente-normal")
+    svc = to_svc(_build("nfe-venda", nfe_emitente), now=LATER, xjust=XJUST, transmitida=False,
+                 csrt=_csrt(nfe_emitente))
+    svc_tp = svc.find(f"{N}infNFe/{N}ide/{N}tpEmis")
+    assert svc_tp is not None
+    svc_tp.text = "7"  # SP is served by SVC-AN (6)
+    assert _codes(svc) == {("CONTINGENCIA_SVC_UF", "713")}
+    svc_tp.text = "9"
+    assert _codes(svc) == {("CONTINGENCIA_OFFLINE_NFE", "711")}
