@@ -5,7 +5,8 @@ Run: ``.venv/bin/python -m bench.bench_pix [--seconds S]``
 Same static BR Code for everyone (random key, amount 123.45, txid PEDIDO123), measured in this run:
 
 * ortho-fiscal   ``engine.pix.encode`` (validates the key by type, normalises name/city, Decimal
-                 amount) and ``engine.pix.qr.qr_png`` (qrcode + pillow, level M);
+                 amount) and ``engine.pix.qr.qr_png`` (qrcode + pillow, level M); the "nível L" row
+                 draws the PNG at level L, as pybrcode does, to show what level M costs;
 * pybrcode 1.1   ``generate_simple_pix(...)`` then ``str()``; PNG through its ``toBase64()``
                  (qrcode level L, plus base64 — its only in-memory PNG path);
 * pixqrcode 1.1.0 ``PixQrCode(...).generate_code()``; PNG through its ``export_base64()``.
@@ -36,12 +37,12 @@ GOAL = 5.0
 INSTALL = "não instalado: pip install -c requirements.lock -e '.[bench]'"
 
 
-def _ours() -> tuple[Callable[[], object], Callable[[], object], Callable[[], str]]:
+def _ours(nivel: str = "M") -> tuple[Callable[[], object], Callable[[], object], Callable[[], str]]:
     def payload() -> str:
         return encode(chave=KEY, nome=NAME, cidade=CITY, valor=AMOUNT, txid=TXID)
 
     def with_png() -> bytes:
-        return qr_png(payload())
+        return qr_png(payload(), nivel=nivel)
 
     return payload, with_png, payload
 
@@ -99,7 +100,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="rodadas intercaladas; vale a melhor (padrão 3)")
     args = parser.parse_args(argv)
 
-    impls = {"ortho-fiscal": _ours(), "pybrcode 1.1": _pybrcode(), "pixqrcode 1.1.0": _pixqrcode()}
+    impls = {
+        "ortho-fiscal": _ours(),
+        "ortho-fiscal, QR nível L": _ours("L"),
+        "pybrcode 1.1": _pybrcode(),
+        "pixqrcode 1.1.0": _pixqrcode(),
+    }
     measured = {name: impl for name, impl in impls.items() if not isinstance(impl, str)}
     checks = {name: _check(impl[2]) for name, impl in measured.items()}
     # Interleaved rounds, best of each: a shared machine's load drifts over seconds, and a
@@ -109,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(args.rounds):
         for name, (payload, with_png, _produce) in measured.items():
             best_payload[name] = max(best_payload[name], per_second(payload, min_time=args.seconds))
-            best_png[name] = max(best_png[name], per_second(with_png, min_time=args.seconds / 4, repeats=2))
+            best_png[name] = max(best_png[name], per_second(with_png, min_time=args.seconds, repeats=3))
     rates: dict[str, tuple[float, float] | str] = {
         name: impl if isinstance(impl, str) else (best_payload[name], best_png[name]) for name, impl in impls.items()
     }

@@ -17,30 +17,39 @@ from PIL import Image
 __all__ = ["QUIET_ZONE", "qr_matrix", "qr_png", "qr_svg"]
 
 QUIET_ZONE = 4
+# ISO/IEC 18004 error-correction levels (share of codewords recoverable): L 7 %, M 15 %, Q 25 %, H 30 %.
+_NIVEIS = {
+    "L": qrcode.constants.ERROR_CORRECT_L,
+    "M": qrcode.constants.ERROR_CORRECT_M,
+    "Q": qrcode.constants.ERROR_CORRECT_Q,
+    "H": qrcode.constants.ERROR_CORRECT_H,
+}
 
 
-def _qr(payload: str, box_size: int, border: int) -> qrcode.QRCode:
+def _qr(payload: str, box_size: int, border: int, nivel: str = "M") -> qrcode.QRCode:
+    if nivel not in _NIVEIS:
+        raise ValueError(f"nível de correção {nivel!r}: use L, M, Q ou H")
     if border < QUIET_ZONE:
         raise ValueError(f"zona de silêncio de {border} módulos: o mínimo é {QUIET_ZONE}")
     if box_size < 1:
         raise ValueError("box_size deve ser ao menos 1 pixel por módulo")
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=border)
+    qr = qrcode.QRCode(error_correction=_NIVEIS[nivel], box_size=box_size, border=border)
     qr.add_data(payload)
     qr.make(fit=True)
     return qr
 
 
-def qr_matrix(payload: str, *, border: int = QUIET_ZONE) -> list[list[bool]]:
+def qr_matrix(payload: str, *, border: int = QUIET_ZONE, nivel: str = "M") -> list[list[bool]]:
     """The module matrix (True = dark), quiet zone included."""
-    matrix: list[list[bool]] = _qr(payload, 1, border).get_matrix()
+    matrix: list[list[bool]] = _qr(payload, 1, border, nivel).get_matrix()
     return matrix
 
 
-def qr_png(payload: str, *, box_size: int = 8, border: int = QUIET_ZONE) -> bytes:
-    """PNG bytes of the QR of ``payload`` (1-bit, ``box_size`` pixels per module)."""
+def qr_png(payload: str, *, box_size: int = 8, border: int = QUIET_ZONE, nivel: str = "M") -> bytes:
+    """PNG bytes of the QR of ``payload`` (1-bit, ``box_size`` pixels per module, level ``nivel``)."""
     if box_size < 1:
         raise ValueError("box_size deve ser ao menos 1 pixel por módulo")
-    matrix = qr_matrix(payload, border=border)
+    matrix = qr_matrix(payload, border=border, nivel=nivel)
     n = len(matrix)
     # One pixel per module, then a nearest-neighbour scale: the same image qrcode's PilImage
     # factory draws rectangle by rectangle, in a third of the time.
@@ -53,9 +62,9 @@ def qr_png(payload: str, *, box_size: int = 8, border: int = QUIET_ZONE) -> byte
     return buf.getvalue()
 
 
-def qr_svg(payload: str, *, box_size: int = 10, border: int = QUIET_ZONE) -> bytes:
+def qr_svg(payload: str, *, box_size: int = 10, border: int = QUIET_ZONE, nivel: str = "M") -> bytes:
     """SVG bytes (a single path, sizes in mm as qrcode writes them)."""
-    img = _qr(payload, box_size, border).make_image(image_factory=qrcode.image.svg.SvgPathImage)
+    img = _qr(payload, box_size, border, nivel).make_image(image_factory=qrcode.image.svg.SvgPathImage)
     buf = io.BytesIO()
     img.save(buf)
     data: bytes = buf.getvalue()

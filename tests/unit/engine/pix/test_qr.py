@@ -62,3 +62,12 @@ def test_svg_draws_exactly_the_module_matrix() -> None:
 def test_quiet_zone_cannot_be_shrunk() -> None:
     with pytest.raises(ValueError, match="mínimo é 4"):
         qr_png(STATIC, border=2)
+
+
+@pytest.mark.parametrize("nivel", ["L", "Q", "H"])
+def test_other_levels_on_request(nivel: str) -> None:
+    img = Image.open(io.BytesIO(qr_png(STATIC, nivel=nivel)))
+    (result,) = zxingcpp.read_barcodes(img)
+    assert (result.text, result.ec_level) == (STATIC, nivel)
+    with pytest.raises(ValueError, match="L, M, Q ou H"):
+        qr_png(STATIC, nivel="X")
