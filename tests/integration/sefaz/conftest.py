@@ -30,6 +30,13 @@ class Sim:
     a1: A1Certificate
     control_cert: tuple[str, str]
     data_dir: Path  # the simulator's data directory layout: <data_dir>/pki/ca.pem (what the CLI reads)
+    running: Any = None
+
+    def client_for(self, cnpj: str, **kw: Any) -> SefazClient:
+        """A client with the simulator's test A1 of another emitter."""
+        pfx, password = self.running.client_pfx(cnpj)
+        transport = RequestsTransport(pfx=pfx, password=password, trust_pem_path=self.ca_pem_path)
+        return SefazClient(transport, SystemClock(), a1=load_pkcs12(pfx, password), base_override=self.url, **kw)
 
     def control(self, method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
         response = requests.request(method, self.url + path, json=payload, cert=self.control_cert,
@@ -58,7 +65,7 @@ def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sim]:
         cert_file.write_bytes(issued.cert_pem(with_chain=True))
         key_file.write_bytes(issued.key_pem())
         yield Sim(running.url, Path(running.ca_pem_path), pfx, password, load_pkcs12(pfx, password),
-                  (str(cert_file), str(key_file)), data_dir)
+                  (str(cert_file), str(key_file)), data_dir, running)
     finally:
         running.stop()
 

@@ -230,3 +230,38 @@ def test_authorization_consulta_and_inutilizacao_route_for_every_uf_and_model(
     inut = client.inutilizar(uf, model, "homologacao", cnpj=CNPJ, ano=now.year, serie=8, n_nf_ini=2 * numero,
                              n_nf_fin=2 * numero, x_just="Numero pulado por falha no PDV")
     assert inut.cstat == "102", f"{uf}/{model}: {inut.xmotivo}"
+
+
+def test_cancel_by_substitution_of_an_nfce(sim: Sim, client, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    first = client.authorize(signed("SC", 65, next(_numbers), now=now, a1=sim.a1, cnpj=CNPJ))
+    second = client.authorize(signed("SC", 65, next(_numbers), now=now, a1=sim.a1, cnpj=CNPJ))
+    assert first.protocolo is not None and second.protocolo is not None
+    result = client.cancel_substituicao(first.protocolo.chave, first.protocolo.n_prot,
+                                        "Emitida em duplicidade, substituida por outra NFC-e",
+                                        second.protocolo.chave, "homologacao")
+    assert result.evento is not None and result.evento.cstat == "135", result.evento.xmotivo
+    assert result.evento.tp_evento == "110112"
+    _assert_proc(result, "SC")
+
+
+def test_denied_authorization_is_a_result_with_its_nfe_proc(sim: Sim, now: datetime) -> None:
+    denied_cnpj = "11444777000161"
+    sim.control("POST", "/_control/deny", {"cnpj": denied_cnpj})
+    client = sim.client_for(denied_cnpj)
+    nfe = signed("SP", 55, next(_numbers), now=now, a1=client.a1, cnpj=denied_cnpj)  # type: ignore[arg-type]
+    result = client.authorize(nfe)
+    assert result.categoria == "denegado" and result.protocolo is not None and result.protocolo.denegado
+    assert result.nfe_proc is not None and schema_findings(parse_xml(result.nfe_proc)) == []
+
+
+def test_cancel_past_the_nfe_deadline_is_a_rejection(sim: Sim, client, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    auth = client.authorize(signed("ES", 55, next(_numbers), now=now, a1=sim.a1, cnpj=CNPJ))
+    assert auth.protocolo is not None
+    sim.control("POST", "/_control/clock", {"offset_seconds": 25 * 3600})
+    try:
+        result = client.cancel(auth.protocolo.chave, auth.protocolo.n_prot, "Cancelamento fora do prazo legal",
+                               "homologacao")
+    finally:
+        sim.control("POST", "/_control/clock", {"offset_seconds": 0})
+    assert result.evento is not None and result.evento.cstat == "501" and result.evento.categoria == "rejeicao"
+    assert result.proc == ()
