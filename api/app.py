@@ -1,26 +1,81 @@
-"""Composition root of the HTTP API: ``create_app(settings)``."""
+"""Composition root of the HTTP API: ``create_app(settings)``.
+
+The lifespan opens the database (running the Alembic migrations unless disabled) and the master
+keyring, and closes them at shutdown; handlers reach them through ``app.state.resources``.
+Every error is RFC 9457 problem+json (api/problems.py); OpenAPI at /schema (/schema/openapi.json).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
 
-from litestar import Litestar, get
+import anyio.to_thread
+from litestar import Litestar
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from adapters.db.engine import Database
+from adapters.db.keyring import load_keyring
+from api.context import Resources, request_id_middleware, utc_now
+from api.problems import EXCEPTION_HANDLERS
+from api.routes import audit as audit_routes
+from api.routes import emitters as emitter_routes
+from api.routes import system as system_routes
+from api.security import SECURITY_SCHEME
+from api.settings import Settings
+
+__all__ = ["Settings", "create_app", "open_resources"]
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    host: str = "127.0.0.1"
-    port: int = 8000
-    data_dir: str = "data"
+def open_resources(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Resources:
+    """Database (migrated) and keyring; used by the lifespan and by the CLI."""
+    db = Database(settings.effective_database_url, pool_size=settings.db_pool_size)
+    try:
+        if settings.run_migrations:
+            db.upgrade()
+        keyring = load_keyring(settings.env, settings.data_dir)
+    except BaseException:
+        db.dispose()
+        raise
+    return Resources(settings=settings, db=db, keyring=keyring, clock=clock)
 
 
-@get("/health", sync_to_thread=False)
-def health() -> dict[str, str]:
-    return {"status": "ok"}
+def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now) -> Litestar:
+    settings = settings or Settings.from_env()
 
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        resources = await anyio.to_thread.run_sync(lambda: open_resources(settings, clock))
+        app.state.resources = resources
+        try:
+            yield
+        finally:
+            resources.db.dispose()
 
-def create_app(settings: Settings | None = None) -> Litestar:
-    settings = settings or Settings()
-    app = Litestar(route_handlers=[health], debug=False)
+    app = Litestar(
+        route_handlers=[system_routes.health, system_routes.me, emitter_routes.router, audit_routes.list_audit],
+        lifespan=[lifespan],
+        middleware=[request_id_middleware],
+        exception_handlers=EXCEPTION_HANDLERS,
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="Ortho+ Fiscal",
+            version="0.1.0",
+            description="NF-e/NFC-e 4.00 para clínicas odontológicas: emitentes, chaves de API e auditoria.",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    SECURITY_SCHEME: SecurityScheme(
+                        type="http", scheme="bearer", description="Chave de API: Authorization: Bearer ofk_..."
+                    )
+                }
+            ),
+        ),
+        debug=False,
+    )
     app.state.settings = settings
     return app

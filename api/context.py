@@ -1,0 +1,62 @@
+"""Per-application resources (opened in the lifespan) and per-request context (request id)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from adapters.db.engine import Database
+from api.settings import Settings
+from certificates.store import MasterKeyring
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True)
+class Resources:
+    """What the handlers need; built by the lifespan of ``create_app``."""
+
+    settings: Settings
+    db: Database
+    keyring: MasterKeyring
+    clock: Callable[[], datetime] = utc_now
+
+
+def request_id_middleware(app: ASGIApp) -> ASGIApp:
+    """Take the caller's ``X-Request-ID`` when well-formed (so a PDV can correlate its retries),
+    otherwise mint one; expose it in ``scope["state"]["request_id"]`` and the response header."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        rid = ""
+        for name, value in scope.get("headers", ()):
+            if name == b"x-request-id":
+                candidate = value.decode("latin-1")
+                rid = candidate if _REQUEST_ID.match(candidate) else ""
+                break
+        rid = rid or uuid.uuid4().hex
+        state: dict[str, Any] = scope.setdefault("state", {})  # type: ignore[typeddict-item]
+        state["request_id"] = rid
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() != b"x-request-id"]
+                headers.append((b"x-request-id", rid.encode("ascii")))
+                message["headers"] = headers
+            await send(message)
+
+        await app(scope, receive, send_with_id)
+
+    return middleware

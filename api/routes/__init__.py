@@ -1,0 +1,1 @@
+"""HTTP routes. Each module exposes ``ROUTES`` (handlers/routers) collected by api.app."""

@@ -1,0 +1,49 @@
+"""Helpers shared by the route modules: resources, blocking DB work off the event loop, audit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import anyio.to_thread
+from litestar import Request
+from sqlalchemy import Connection
+
+from adapters.db import audit
+from adapters.db.apikeys import Principal
+from api.context import Resources
+from api.problems import request_id_of
+
+T = TypeVar("T")
+
+
+def resources_of(request: Request[Any, Any, Any]) -> Resources:
+    res: Resources = request.app.state.resources
+    return res
+
+
+async def blocking(fn: Callable[[], T]) -> T:
+    """Run database work in the thread pool (SQLAlchemy here is synchronous)."""
+    return await anyio.to_thread.run_sync(fn)
+
+
+def record(
+    conn: Connection,
+    request: Request[Any, Any, Any],
+    principal: Principal,
+    action: str,
+    target: str | None,
+    details: Mapping[str, Any] | None = None,
+) -> None:
+    """Append the audit entry of this change, in the same transaction as the change."""
+    resources = resources_of(request)
+    audit.append(
+        conn,
+        now=resources.clock(),
+        actor=f"apikey:{principal.key_id}",
+        action=action,
+        tenant_id=principal.tenant_id,
+        target=target,
+        details={"role": principal.role.value, "method": request.method, "path": request.url.path, **(details or {})},
+        request_id=request_id_of(request),
+    )

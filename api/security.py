@@ -1,0 +1,70 @@
+"""Authentication (API keys) and authorisation (role permissions) as Litestar guards.
+
+The key comes in ``Authorization: Bearer ofk_...`` or ``X-API-Key: ofk_...``. A missing or invalid
+key is a 401, a valid key without the permission a 403 (problem+json, api/problems.py). Every
+handler filters by ``principal.tenant_id``: a key never reaches another tenant's data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import anyio.to_thread
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from adapters.db.apikeys import Permission, Principal, authenticate
+from api.context import Resources
+
+SECURITY_SCHEME = "apiKey"
+
+
+def _presented_key(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    auth = connection.headers.get("authorization")
+    if auth:
+        scheme, _, value = auth.partition(" ")
+        if scheme.lower() == "bearer" and value.strip():
+            return value.strip()
+        return None
+    key = connection.headers.get("x-api-key")
+    return key.strip() if key else None
+
+
+async def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    cached = connection.scope.get("state", {}).get("principal")
+    if isinstance(cached, Principal):
+        return cached
+    key = _presented_key(connection)
+    if not key:
+        raise NotAuthorizedException("chave de API ausente")
+    resources: Resources = connection.app.state.resources
+
+    def lookup() -> Principal | None:
+        with resources.db.read() as conn:
+            return authenticate(conn, key)
+
+    principal = await anyio.to_thread.run_sync(lookup)
+    if principal is None:
+        raise NotAuthorizedException("chave de API inválida ou revogada")
+    connection.scope.setdefault("state", {})["principal"] = principal  # type: ignore[typeddict-item]
+    return principal
+
+
+def requires(*permissions: Permission) -> Callable[..., Any]:
+    """A guard: an authenticated key whose role grants every permission given."""
+
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler) -> None:
+        principal = await principal_of(connection)
+        missing = [p for p in permissions if not principal.can(p)]
+        if missing:
+            raise PermissionDeniedException(
+                f"o papel '{principal.role.value}' não tem a permissão {', '.join(p.value for p in missing)}"
+            )
+
+    return guard
+
+
+async def provide_principal(request: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    return await principal_of(request)

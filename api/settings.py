@@ -1,0 +1,74 @@
+"""Service settings, from environment variables (docs/service.md lists them).
+
+========================  =====================================================================
+ORTHO_DATA_DIR            data directory (default ``./data``): SQLite file, local master key
+ORTHO_DATABASE_URL        SQLAlchemy URL; default ``sqlite:///<data dir>/ortho-fiscal.sqlite3``;
+                          PostgreSQL: ``postgresql://user:pass@host:5432/db`` (psycopg 3)
+ORTHO_HOST / ORTHO_PORT   bind address of ``ortho-fiscal serve`` (default 127.0.0.1:8000)
+ORTHO_MASTER_KEYS         ``id:<base64 32 bytes>[,id:<base64>]`` keys sealing certificates and CSC
+ORTHO_MASTER_KEY_ACTIVE   the id that seals new secrets (default: the last in ORTHO_MASTER_KEYS)
+ORTHO_MAX_BODY_BYTES      largest accepted request body (default 1048576)
+ORTHO_DB_POOL_SIZE        PostgreSQL connection pool size (default 10)
+ORTHO_RUN_MIGRATIONS      ``0`` to skip the migrations at start-up (default ``1``)
+========================  =====================================================================
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from adapters.db.engine import sqlite_url_for
+
+DEFAULT_MAX_BODY = 1024 * 1024
+
+
+class SettingsError(ValueError):
+    code = "CONFIGURACAO_INVALIDA"
+
+
+def _int(env: Mapping[str, str], name: str, default: int, *, low: int, high: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} deve ser um número inteiro (recebido {raw!r})") from exc
+    if not low <= value <= high:
+        raise SettingsError(f"{name} deve estar entre {low} e {high} (recebido {value})")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: str = "data"
+    database_url: str | None = None  # None: SQLite file under data_dir
+    max_body_bytes: int = DEFAULT_MAX_BODY
+    db_pool_size: int = 10
+    run_migrations: bool = True
+    env: Mapping[str, str] = field(default_factory=dict, repr=False)  # master keys are read from here
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or sqlite_url_for(Path(self.data_dir))
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        env = dict(os.environ if env is None else env)
+        settings = cls(
+            host=env.get("ORTHO_HOST", "127.0.0.1"),
+            port=_int(env, "ORTHO_PORT", 8000, low=1, high=65535),
+            data_dir=env.get("ORTHO_DATA_DIR", "data"),
+            database_url=env.get("ORTHO_DATABASE_URL") or None,
+            max_body_bytes=_int(env, "ORTHO_MAX_BODY_BYTES", DEFAULT_MAX_BODY, low=1024, high=64 * 1024 * 1024),
+            db_pool_size=_int(env, "ORTHO_DB_POOL_SIZE", 10, low=1, high=500),
+            run_migrations=env.get("ORTHO_RUN_MIGRATIONS", "1").strip() not in {"0", "false", "no"},
+            env=env,
+        )
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        return replace(settings, **clean) if clean else settings  # type: ignore[arg-type]

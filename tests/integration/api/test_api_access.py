@@ -1,0 +1,83 @@
+"""Access: 401 without a valid key, 403 without the role's permission, tenant isolation, and
+problem+json for every error (unknown route, method, malformed input) — never a 500."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import Api
+
+PROBLEM = "application/problem+json"
+
+
+def _problem(resp, status: int, code: str) -> dict:  # type: ignore[no-untyped-def]
+    assert resp.status_code == status, resp.text
+    assert resp.headers["content-type"].startswith(PROBLEM)
+    body = resp.json()
+    assert body["status"] == status and body["code"] == code
+    assert body["title"] and body["detail"] and body["request_id"] and body["instance"]
+    return body
+
+
+def test_health_reports_the_database_and_echoes_the_request_id(api: Api) -> None:
+    resp = api.client.get("/health", headers={"X-Request-ID": "pdv-42.retry-1"})
+    assert resp.status_code == 200 and resp.json()["status"] == "ok"
+    assert resp.json()["database"] in {"sqlite", "postgresql"}
+    assert resp.headers["x-request-id"] == "pdv-42.retry-1"
+
+
+def test_malformed_request_id_is_replaced(api: Api) -> None:
+    resp = api.client.get("/health", headers={"X-Request-ID": "bad id with spaces!"})
+    assert len(resp.headers["x-request-id"]) == 32
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer ofk_000000000000_" + "A" * 43},
+                                     {"Authorization": "Basic dXNlcjpwYXNz"}, {"X-API-Key": "qualquer"}])
+def test_missing_or_invalid_key_is_401(api: Api, headers: dict[str, str]) -> None:
+    body = _problem(api.client.get("/v1/me", headers=headers), 401, "NAO_AUTENTICADO")
+    assert "chave de API" in body["detail"]
+
+
+def test_x_api_key_header_is_accepted(api: Api) -> None:
+    resp = api.client.get("/v1/me", headers={"X-API-Key": api.keys[("t1", "auditor")]})
+    assert resp.status_code == 200
+    assert resp.json()["role"] == "auditor" and resp.json()["tenant_id"] == "t1"
+    assert "audit:read" in resp.json()["permissions"] and "document:emit" not in resp.json()["permissions"]
+
+
+@pytest.mark.parametrize("role", ["pdv", "accountant", "auditor"])
+def test_only_the_admin_configures_emitters(api: Api, role: str) -> None:
+    body = _problem(api.client.post("/v1/emitters", json={}, headers=api.h("t1", role)), 403, "ACESSO_NEGADO")
+    assert role in body["detail"] and "emitter:write" in body["detail"]
+
+
+@pytest.mark.parametrize("role", ["pdv", "accountant"])
+def test_audit_trail_is_for_auditor_and_admin(api: Api, role: str) -> None:
+    _problem(api.client.get("/v1/audit", headers=api.h("t1", role)), 403, "ACESSO_NEGADO")
+    assert api.client.get("/v1/audit", headers=api.h("t1", "auditor")).status_code == 200
+    assert api.client.get("/v1/audit", headers=api.h("t1", "admin")).status_code == 200
+
+
+def test_revoked_key_is_refused(api: Api) -> None:
+    from datetime import UTC, datetime
+
+    from adapters.db.apikeys import revoke_key
+
+    key = api.keys[("t1", "pdv")]
+    assert api.client.get("/v1/me", headers=api.h("t1", "pdv")).status_code == 200
+    with api.resources.db.write() as conn:
+        revoke_key(conn, key.split("_")[1], now=datetime.now(UTC))
+    _problem(api.client.get("/v1/me", headers=api.h("t1", "pdv")), 401, "NAO_AUTENTICADO")
+
+
+def test_unknown_route_and_method_are_problems(api: Api) -> None:
+    _problem(api.client.get("/v1/nao-existe"), 404, "NAO_ENCONTRADO")
+    _problem(api.client.delete("/health"), 405, "METODO_NAO_PERMITIDO")
+
+
+def test_openapi_document_is_served(api: Api) -> None:
+    doc = api.client.get("/schema/openapi.json").json()
+    assert doc["openapi"].startswith("3.")
+    assert {"/health", "/v1/emitters", "/v1/emitters/{emitter_id}", "/v1/audit"} <= set(doc["paths"])
+    assert "apiKey" in doc["components"]["securitySchemes"]
+    assert api.client.get("/schema").status_code == 200
