@@ -212,8 +212,13 @@ class SimulatorApp:
 
     @staticmethod
     def _ufs_of(route: ServiceRoute, msg: Any) -> set[str]:
-        """The authorizer's name and the UF the message names (cUF, chave, cOrgao), for fault matching."""
+        """The authorizer's name and the UF the message names (cUF, chave, cOrgao), for fault matching.
+
+        A contingency authorizer (SVC-AN/SVC-RS) is matched by its own name only: "SEFAZ-SP is down"
+        must leave SVC-AN answering for SP, which is what contingency is for."""
         ufs = {route.autorizador}
+        if route.autorizador.startswith("SVC-"):
+            return ufs
         ns = {"n": soap.NFE}
         for path in (
             "n:cUF",

@@ -135,3 +135,13 @@ def test_burst_of_requests_from_one_certificate_is_656(sim, emitter):
         assert seen == ["107"] * 5 + ["656"]
     finally:
         strict.stop()
+
+
+def test_fault_on_a_uf_leaves_its_contingency_authorizer_up(sim, emitter):
+    emitter.client.control("POST", "/_control/faults", {"uf": "SP", "model": 55, "kind": "cstat109", "count": None})
+    assert _status(sim, emitter).cstat() == "109"
+    svc = emitter.client.call("SP", "55", "NFeStatusServico4", cons_stat("35"), base=sim.url, contingency=True)
+    assert svc.cstat() == "107"
+    emitter.client.control("POST", "/_control/faults", {"uf": "SVC-AN", "kind": "cstat108", "count": 1})
+    svc = emitter.client.call("SP", "55", "NFeStatusServico4", cons_stat("35"), base=sim.url, contingency=True)
+    assert svc.cstat() == "108"
