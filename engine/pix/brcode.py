@@ -403,6 +403,8 @@ def decode(payload: str) -> BRCode:
     if em_bytes:
         mensagem = "tamanhos contados em bytes UTF-8 (há caracteres acentuados); posições em bytes"
         erro("PIX_TAMANHO_EM_BYTES", "", mensagem, "note")
+    if len(texto) > PAYLOAD_MAX:
+        erro("PIX_TAMANHO", "", f"BR Code com {len(texto)} caracteres: o máximo do EMV é {PAYLOAD_MAX}")
     if ultimo.valor.upper() != ultimo.valor:
         erro("PIX_CRC_MINUSCULO", "63", "CRC em minúsculas: o Manual pede 4 dígitos hexadecimais maiúsculos", "note")
     if ultimo.valor.upper() != crc_calc:

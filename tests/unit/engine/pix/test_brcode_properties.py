@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.documentos import cnpj_dv, cpf_dv
-from engine.pix import TipoChave, decode, encode, normalizar_texto
+from engine.pix import BRCodeError, TipoChave, decode, encode, normalizar_texto
 
 ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -77,3 +77,32 @@ def test_dynamic_round_trip(path: str, txid: str | None, valor: Decimal | None, 
     assert b.crc_ok and b.valido and b.dinamico, b.avisos
     assert (b.url, b.txid, b.ponto_iniciacao) == (url, txid or "***", "12" if unico else "11")
     assert b.valor == (valor if valor else None)
+
+
+VALID = encode(chave="fulano@example.com", nome="Loja", cidade="Recife", valor=Decimal("1.50"), txid="ABC")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=200), st.text("0123456789ABC*.", max_size=200)))
+def test_decode_never_fails_other_than_with_brcode_error(texto: str) -> None:
+    try:
+        b = decode(texto)
+    except BRCodeError as exc:
+        assert exc.mensagem and (exc.posicao is None or exc.posicao >= 1)
+    else:
+        assert b.crc_calculado and len(b.crc_calculado) == 4
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, len(VALID) - 1), st.characters(codec="ascii", exclude_categories=("Cc",)))
+def test_any_single_character_change_is_caught(pos: int, char: str) -> None:
+    mutated = VALID[:pos] + char + VALID[pos + 1 :]
+    if mutated[:-4] == VALID[:-4] and mutated[-4:].upper() == VALID[-4:]:
+        return  # same CRC value, only its case changed (a note, not an error)
+    try:
+        b = decode(mutated)
+    except BRCodeError:
+        return  # the structure broke, with its position
+    # CRC-16 detects every single-character change (burst shorter than 16 bits); a change inside
+    # the CRC field itself is caught by the comparison.
+    assert not b.crc_ok
