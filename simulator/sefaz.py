@@ -50,6 +50,10 @@ QUERY_SERVICES = frozenset(
 )
 MAX_MESSAGE_BYTES = 500 * 1024  # MOC 7.0 (Padrão de Comunicação): 500 KB per message, else 214
 
+# The contingency authorizers take only documents issued in their own contingency mode (MOC 7.0,
+# tpEmis B22: 6 = SVC-AN, 7 = SVC-RS); anything else is 713.
+SVC_TP_EMIS = {"SVC-AN": "6", "SVC-RS": "7"}
+
 # Event-specific schemas of the evento element (493 when they fail).
 EVENT_SCHEMAS = {
     "110111": "evento_cancel_v1.00/eventoCancNFe_v1.00.xsd",
@@ -492,6 +496,9 @@ class Sefaz:
             return "252", "", None  # the simulator is homologação only
         if cuf not in route.cufs:
             return "226", "", None
+        svc_tp_emis = SVC_TP_EMIS.get(route.autorizador)
+        if svc_tp_emis is not None and _txt(ide, "n:tpEmis") != svc_tp_emis:
+            return "713", "", None
         check = verify_enveloped(nfe, inf, trusted=self.trusted, now=self.now())
         if check.cstat:
             return check.cstat, f" [{check.detail}]", None

@@ -235,3 +235,31 @@ def test_consulta_of_a_chave_with_an_unknown_cuf_is_614_and_an_unknown_model_is_
         chave = first43 + chave_dv(first43)
         resp = emitter.client.call("SP", "55", "NFeConsultaProtocolo4", cons_sit(chave), base=sim.url)
         assert resp.cstat() == expected
+
+
+def test_svc_an_takes_tpemis_6_and_rejects_a_normal_emission_with_713(sim, emitter, nnf):
+    from .sefazclient import chave_dv
+
+    now = datetime.now(UTC)
+    normal = signed_nfe(emitter.signer, model="55", cnpj=emitter.cnpj, nnf=nnf, dh_emi=now)
+    ret = emitter.client.call("SP", "55", "NFeAutorizacao4", envi_nfe([normal]), base=sim.url, contingency=True).ret()
+    assert _prot(ret).findtext("n:cStat", namespaces=N) == "713"
+
+    svc = make_nfe(model="55", cnpj=emitter.cnpj, nnf=nnf + 1, dh_emi=now)
+    inf = svc.find("n:infNFe", N)
+    ide = inf.find("n:ide", N)
+    ide.find("n:tpEmis", N).text = "6"
+    for name, value in (
+        ("dhCont", now.astimezone().replace(microsecond=0).isoformat()),
+        ("xJust", "SEFAZ de origem fora do ar no momento da emissao"),
+    ):
+        el = ide.makeelement(f"{{{N['n']}}}{name}")
+        el.text = value
+        ide.append(el)
+    first43 = inf.get("Id")[3:37] + "6" + inf.get("Id")[38:46]
+    dv = chave_dv(first43)
+    inf.set("Id", f"NFe{first43}{dv}")
+    ide.find("n:cDV", N).text = dv
+    emitter.signer.sign(svc, inf)
+    ret = emitter.client.call("SP", "55", "NFeAutorizacao4", envi_nfe([svc]), base=sim.url, contingency=True).ret()
+    assert _prot(ret).findtext("n:cStat", namespaces=N) == "100", _prot(ret).findtext("n:xMotivo", namespaces=N)
