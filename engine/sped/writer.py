@@ -73,7 +73,7 @@ class ResumoEfd:
 
     linhas: int = 0
     registros: dict[str, int] = field(default_factory=dict)
-    documentos: int = 0
+    documentos: int = 0  # C100 written
     por_situacao: dict[str, int] = field(default_factory=dict)
     omitidos: int = 0  # denied/voided after 2022, or third-party documents not bookkept
     cod_ver: str = ""
@@ -161,7 +161,7 @@ def escrever_efd(fonte: FonteDocumentos, estab: Estabelecimento, inicio: dt.date
                 elif g.cfop != "1605":
                     apuracao.vl_tot_creditos += g.vl_icms
         bloco_c.flush()
-        resumo.documentos = n_docs
+        resumo.documentos = contagem.get("C100", 0)
         tem_c = bloco_c.linhas > 0
 
         saida = _Saida(destino, contagem)
@@ -233,7 +233,7 @@ def escrever_efd(fonte: FonteDocumentos, estab: Estabelecimento, inicio: dt.date
     saida.linha(r.encerramento("9999", saida.linhas + 1))
     saida.flush()
     if progresso is not None:
-        progresso(resumo.documentos)
+        progresso(n_docs)
     resumo.linhas = saida.linhas
     if resumo.omitidos:
         resumo.avisos.append(f"{resumo.omitidos} documento(s) denegado(s) ou número(s) inutilizado(s) não "
