@@ -38,12 +38,15 @@ class DemoSetup:
 def ensure_demo(resources: Resources) -> DemoSetup | None:
     """Create the demo tenant when the database has no tenant at all; None when it already had one."""
     db, now = resources.db, resources.clock()
+    with db.read() as conn:
+        if conn.execute(select(tenant.c.id).limit(1)).first() is not None:
+            return None
     emitente = parse_emitente(json.loads(DEMO_CONFIG.read_text(encoding="utf-8"), parse_float=Decimal))
     ca, issued = make_test_a1(cnpj=emitente.cnpj, now=now)
     password = secrets.token_urlsafe(16)
     pfx = issued.to_pfx(password)
     with db.write() as conn:
-        if conn.execute(select(tenant.c.id).limit(1)).first() is not None:
+        if conn.execute(select(tenant.c.id).limit(1)).first() is not None:  # another process was faster
             return None
         create_tenant(conn, DEMO_TENANT, "Clínica de demonstração", now=now)
         rec = create_emitter(conn, tenant_id=DEMO_TENANT, emitente=emitente, keyring=resources.keyring, now=now)

@@ -47,6 +47,7 @@ def _create(args: argparse.Namespace) -> int:
         print("erro: --tenant deve ter de 1 a 64 caracteres", file=sys.stderr)
         return 2
     now = datetime.now(UTC)
+    db = None
     try:
         db = open_database(args)
         db.upgrade()
@@ -65,7 +66,9 @@ def _create(args: argparse.Namespace) -> int:
     except (SQLAlchemyError, ValueError) as exc:
         print(f"erro: banco de dados: {exc}", file=sys.stderr)
         return 2
-    db.dispose()
+    finally:
+        if db is not None:
+            db.dispose()
     print(issued.key)
     print(f"chave {issued.key_id} ({args.role}) criada para o tenant '{tenant_id}'; "
           "guarde-a: não será mostrada de novo", file=sys.stderr)
@@ -81,6 +84,7 @@ def _revoke(args: argparse.Namespace) -> int:
     from adapters.db.schema import api_key
 
     now = datetime.now(UTC)
+    db = None
     try:
         db = open_database(args)
         with db.write() as conn:
@@ -92,7 +96,9 @@ def _revoke(args: argparse.Namespace) -> int:
     except (SQLAlchemyError, ValueError) as exc:
         print(f"erro: banco de dados: {exc}", file=sys.stderr)
         return 2
-    db.dispose()
+    finally:
+        if db is not None:
+            db.dispose()
     if not done:
         print(f"erro: chave '{args.key_id}' não encontrada ou já revogada", file=sys.stderr)
         return 1

@@ -35,6 +35,7 @@ def _verify(args: argparse.Namespace) -> int:
 
     from adapters.db import audit
 
+    db = None
     try:
         db = open_database(args)
         with db.read() as conn:
@@ -42,7 +43,9 @@ def _verify(args: argparse.Namespace) -> int:
     except (SQLAlchemyError, ValueError) as exc:
         print(f"erro: não foi possível ler a trilha de auditoria: {exc}", file=sys.stderr)
         return 2
-    db.dispose()
+    finally:
+        if db is not None:
+            db.dispose()
     if args.json:
         print(json.dumps({"entradas": checked, "integra": not findings,
                           "problemas": [{"seq": f.seq, "tipo": f.kind, "mensagem": f.mensagem} for f in findings]},

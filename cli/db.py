@@ -48,6 +48,7 @@ def _upgrade(args: argparse.Namespace) -> int:
 
     from adapters.db.migrate import current
 
+    db = None
     try:
         db = open_database(args)
         db.upgrade()
@@ -55,7 +56,9 @@ def _upgrade(args: argparse.Namespace) -> int:
     except (SQLAlchemyError, ValueError) as exc:
         print(f"erro: não foi possível migrar o banco: {exc}", file=sys.stderr)
         return 2
-    db.dispose()
+    finally:
+        if db is not None:
+            db.dispose()
     return 0
 
 
@@ -64,13 +67,16 @@ def _current(args: argparse.Namespace) -> int:
 
     from adapters.db.migrate import current, head
 
+    db = None
     try:
         db = open_database(args)
         rev = current(db)
     except (SQLAlchemyError, ValueError) as exc:
         print(f"erro: não foi possível ler o banco: {exc}", file=sys.stderr)
         return 2
-    db.dispose()
+    finally:
+        if db is not None:
+            db.dispose()
     latest = head()
     print(f"revisão atual: {rev or 'nenhuma (banco vazio)'}; mais recente: {latest}")
     return 0 if rev == latest else 1
