@@ -76,6 +76,11 @@ def _brcode(args: argparse.Namespace) -> int:
         campo = _OPCOES.get(exc.campo, exc.campo)
         print(f"erro: {exc.mensagem}" + (f" ({campo})" if campo else ""), file=sys.stderr)
         return 2
+    # Name and city are normalised (accents, length); say so, so the receiver knows what payers see.
+    lido = decode(payload)
+    for rotulo, original, final in (("--name", args.name, lido.nome), ("--city", args.city, lido.cidade)):
+        if final is not None and " ".join(original.split()) != final:
+            print(f"aviso: {rotulo} ajustado para {final!r} (caracteres e tamanho do BR Code)", file=sys.stderr)
     try:
         if args.png:
             args.png.write_bytes(qr_png(payload))

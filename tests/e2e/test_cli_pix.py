@@ -38,6 +38,7 @@ def test_brcode_with_amount_txid_and_images(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     payload = r.stdout.strip()
     assert "5912Loja Exemplo6009Sao Paulo" in payload and "54041.50" in payload
+    assert "aviso: --city ajustado para 'Sao Paulo'" in r.stderr and "--name" not in r.stderr
     decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.read_bytes())))
     assert [d.text for d in decoded] == [payload]
     assert svg.read_bytes().lstrip().startswith(b"<?xml") and b"<svg" in svg.read_bytes()
