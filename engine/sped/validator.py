@@ -435,8 +435,8 @@ def validar_linhas(linhas: Iterable[bytes]) -> list[Finding]:
 
 
 def _registro(st: _Estado, n: int, reg: str, f: dict[str, str]) -> None:
-    if reg != "C100" and reg not in ("C170", "C190") and st.c100 is not None:
-        _fechar_c100(st)
+    if reg not in ("C170", "C190") and st.c100 is not None:
+        _fechar_c100(st)  # a new C100 or the end of its children closes the open document
     if reg == "0000":
         st.reg0000 = f
         ini, fim = _data(f["DT_INI"]), _data(f["DT_FIN"])

@@ -140,7 +140,8 @@ def escrever_efd(fonte: FonteDocumentos, estab: Estabelecimento, inicio: dt.date
                 resumo.pagamentos_eletronicos += 1
             cod_part = ""
             if doc.modelo == "55" and doc.participante is not None and sit in (Situacao.REGULAR, Situacao.EXTEMPORANEO):
-                cod_part = doc.participante.cod_part
+                # The same sanitised code in C100 and 0150 (a '|' in a code would split the field).
+                cod_part = r.texto(doc.participante.cod_part, 60)
                 participantes.setdefault(cod_part, doc.participante)
             bloco_c.linha(r.c100(doc, cod_part=cod_part, sem_pis_cofins=sem_pis_cofins, dt_fin=fim))
             if sit not in (Situacao.REGULAR, Situacao.EXTEMPORANEO):
@@ -149,8 +150,8 @@ def escrever_efd(fonte: FonteDocumentos, estab: Estabelecimento, inicio: dt.date
             if doc.ind_emit == "1":
                 for it in doc.itens:
                     bloco_c.linha(r.c170(it))
-                    itens.setdefault(it.cod_item, it)
-                    unidades.setdefault(it.unid)
+                    itens.setdefault(r.texto(it.cod_item, 60), it)
+                    unidades.setdefault(r.texto(it.unid, 6))
             for g in r.agrupar_c190(doc.itens):
                 bloco_c.linha(g.campos())
                 if sit is Situacao.EXTEMPORANEO:
