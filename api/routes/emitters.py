@@ -24,7 +24,27 @@ from certificates.store import CertificateStore, StoredCertificate
 from engine.nfe.build.emitter import CSC, Emitente, parse_emitente
 from engine.nfe.build.messages import EntradaInvalida
 
+
+def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
+    """pydantic's JSON schema with its ``$defs`` references inlined (OpenAPI ``schema_extra``)."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            return _inline_refs(defs[ref.removeprefix("#/$defs/")], defs)
+        return {k: _inline_refs(v, defs) for k, v in node.items() if k != "$defs"}
+    if isinstance(node, list):
+        return [_inline_refs(v, defs) for v in node]
+    return node
+
+
+def _emitente_schema() -> dict[str, Any]:
+    raw = Emitente.model_json_schema()
+    inlined: dict[str, Any] = _inline_refs(raw, raw.get("$defs", {}))
+    return {k: inlined[k] for k in ("type", "properties", "required", "additionalProperties") if k in inlined}
+
+
 EMITENTE_BODY = BodyKwarg(
+    schema_extra=_emitente_schema(),
     title="Emitente",
     description=(
         "Configuração do emitente (mesmo formato do arquivo de emitente do `ortho-fiscal build`, veja "

@@ -99,7 +99,7 @@ def test_no_server_errors(api_schema: Any) -> None:
         # pytest's own plugin integration of schemathesis does not support pytest 9 yet: drive
         # hypothesis directly, one property per operation.
         @given(case=operation.as_strategy())
-        @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def prop(case: Any) -> None:
             _check(case, seen)
 
