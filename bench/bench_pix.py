@@ -5,7 +5,7 @@ Run: ``.venv/bin/python -m bench.bench_pix [--seconds S]``
 Same static BR Code for everyone (random key, amount 123.45, txid PEDIDO123), measured in this run:
 
 * ortho-fiscal   ``engine.pix.encode`` (validates the key by type, normalises name/city, Decimal
-                 amount) and ``engine.pix.qr.qr_png`` (qrcode + pillow, level M); the "nível L" row
+                 amount) and ``engine.qrimage.png`` (qrcode + pillow, level M); the "nível L" row
                  draws the PNG at level L, as pybrcode does, to show what level M costs;
 * pybrcode 1.1   ``generate_simple_pix(...)`` then ``str()``; PNG through its ``toBase64()``
                  (qrcode level L, plus base64 — its only in-memory PNG path);
@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from bench.common import per_second, table
 from engine.pix import BRCodeError, decode, encode
-from engine.pix.qr import qr_png
+from engine.qrimage import png as qr_png
 
 KEY = "123e4567-e12b-12d1-a456-426655440000"
 NAME = "Fulano de Tal"
@@ -42,7 +42,7 @@ def _ours(nivel: str = "M") -> tuple[Callable[[], object], Callable[[], object],
         return encode(chave=KEY, nome=NAME, cidade=CITY, valor=AMOUNT, txid=TXID)
 
     def with_png() -> bytes:
-        return qr_png(payload(), nivel=nivel)
+        return qr_png(payload(), level=nivel)
 
     return payload, with_png, payload
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from engine.pix import BRCodeError, PontoIniciacao, decode, encode
-from engine.pix.qr import qr_png, qr_svg
+from engine.qrimage import png as qr_png
+from engine.qrimage import svg as qr_svg
 
 
 def register(sub: Any) -> None:

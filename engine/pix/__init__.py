@@ -5,7 +5,7 @@ Public API:
     encode(*, nome, cidade, chave=None, url=None, valor=None, txid=None, descricao=None,
            mcc="0000", cep=None, ponto_iniciacao=None, url_rec=None, tipo_chave=None) -> str
     decode(payload) -> BRCode           (crc_ok, valido, every field, avisos)
-    qr_png(payload) -> bytes; qr_svg(payload) -> bytes; qr_matrix(payload)
+    (QR images: engine.qrimage.png(payload) / svg(payload), shared with the NFC-e QR-Code)
     normalizar_chave(chave, tipo=None) -> (chave, TipoChave)
     crc16(text) -> str
 """
