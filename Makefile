@@ -14,11 +14,12 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-# Debian packages the suite needs (xmlsec1 for the signature interoperability tests).
+# Debian packages the suite needs: xmlsec1 (signature interoperability), poppler-utils (pdftoppm:
+# the DANFE NFC-e QR code is decoded from the rasterised page).
 system-deps:
-	@command -v xmlsec1 >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xmlsec1 >/dev/null; \
-	  else echo "xmlsec1 missing: sudo apt-get install xmlsec1" >&2; fi; }
+	@if ! command -v xmlsec1 >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xmlsec1 poppler-utils >/dev/null; \
+	  else echo "missing Debian packages: sudo apt-get install xmlsec1 poppler-utils" >&2; exit 1; fi; fi
 
 run: install
 	$(BIN)/ortho-fiscal serve
