@@ -47,7 +47,7 @@ def test_apikey_create_prints_a_working_key_once(capsys: pytest.CaptureFixture[s
         principal = authenticate(conn, key)
     assert principal is not None and principal.tenant_id == "clinica" and principal.role.value == "auditor"
     code, out, _ = _run(capsys, "apikey", "revoke", principal.key_id, "--database-url", database_url)
-    assert code == 0
+    assert code == 0 and "revogada" in out
     with db.read() as conn:
         assert authenticate(conn, key) is None
     assert _run(capsys, "apikey", "revoke", principal.key_id, "--database-url", database_url)[0] == 1
