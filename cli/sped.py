@@ -21,7 +21,6 @@ from typing import Any
 
 from engine.documentos import normalizar
 from engine.errors import Finding, FiscalError
-from engine.nfe.build import EntradaInvalida
 from engine.sped import (
     PastaXml,
     escrever_efd,
@@ -30,6 +29,7 @@ from engine.sped import (
     periodo,
     validar_arquivo,
 )
+from engine.sped.config import ConfiguracaoInvalida
 
 
 def register(sub: Any) -> None:
@@ -108,12 +108,9 @@ def _export(args: argparse.Namespace) -> int:
         return 2
     try:
         estab = load_estabelecimento(args.config)
-    except EntradaInvalida as exc:
+    except ConfiguracaoInvalida as exc:
         for f in exc.findings:
             print(f"{args.config}: {f.path}: {f.mensagem}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"ortho-fiscal sped: configuração ilegível: {args.config}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     cnpj = normalizar(args.emitter)
     if cnpj != estab.cnpj:

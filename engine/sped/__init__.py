@@ -12,7 +12,13 @@ Public API::
     escrever_pacote(pasta, inicio, fim, destino, *, cnpj=None) -> ResumoPacote   # monthly zip + CSV
 """
 
-from engine.sped.config import Estabelecimento, load_estabelecimento, parse_estabelecimento, periodo
+from engine.sped.config import (
+    ConfiguracaoInvalida,
+    Estabelecimento,
+    load_estabelecimento,
+    parse_estabelecimento,
+    periodo,
+)
 from engine.sped.facts import (
     DocumentoFiscal,
     Fato,
@@ -29,6 +35,7 @@ from engine.sped.writer import ResumoEfd, escrever_efd
 from engine.sped.xmlsource import PastaXml
 
 __all__ = [
+    "ConfiguracaoInvalida",
     "DocumentoFiscal",
     "Estabelecimento",
     "Fato",

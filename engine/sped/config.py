@@ -9,16 +9,56 @@ register-1010 indicators.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from engine.documentos import cnpj_valido, cpf_valido
-from engine.nfe.build.emitter import load_json_decimal
-from engine.nfe.build.input import DIGITOS, DOCUMENTO, LATIN1
-from engine.nfe.build.messages import EntradaInvalida, findings_from_validation
+from engine.documentos import cnpj_valido, cpf_valido, normalizar
+from engine.errors import Finding, InputError
+
+# This module deliberately does not import engine.nfe.build (the NF-e model and builder): an EFD
+# export of a million documents should not carry 30 MB of unrelated imports. The pt-BR messages of
+# pydantic errors are borrowed from it only when a configuration is actually invalid.
+
+
+class ConfiguracaoInvalida(InputError):
+    """The establishment's EFD configuration was rejected; ``findings`` names every field in pt-BR."""
+
+    code = "SPED_CONFIGURACAO_INVALIDA"
+
+    def __init__(self, findings: Sequence[Finding]):
+        self.findings = list(findings)
+        first = self.findings[0] if self.findings else None
+        super().__init__(f"{first.path}: {first.mensagem}" if first and first.path else
+                         (first.mensagem if first else "configuração inválida"), path=first.path if first else "")
+
+
+def _latin1(value: str) -> str:
+    # The EFD is ISO-8859-1 (Ato COTEPE/ICMS 44/2018): refuse what it cannot carry, naming the field.
+    for ch in value:
+        if not 0x20 <= ord(ch) <= 0xFF or ch == "|":
+            raise ValueError(f"caractere {ch!r} não pode ser gravado na EFD (texto ISO-8859-1, sem '|' nem quebras "
+                             "de linha)")
+    return value
+
+
+LATIN1 = AfterValidator(_latin1)
+DOCUMENTO = BeforeValidator(lambda v: normalizar(v) if isinstance(v, str) else v)
+DIGITOS = BeforeValidator(lambda v: re.sub(r"[\s.()/-]", "", v) if isinstance(v, str) else v)
 
 Texto = Annotated[str, LATIN1, Field(min_length=1)]
 Dinheiro = Annotated[Decimal, Field(ge=0, max_digits=17, decimal_places=2)]
@@ -152,12 +192,24 @@ def parse_estabelecimento(data: object) -> Estabelecimento:
     try:
         return Estabelecimento.model_validate(data)
     except ValidationError as exc:
-        raise EntradaInvalida(findings_from_validation(exc, code="SPED_CONFIG")) from exc
+        from engine.nfe.build.messages import findings_from_validation  # only on error: see the note above
+
+        raise ConfiguracaoInvalida(findings_from_validation(exc, code="SPED_CONFIG")) from exc
 
 
 def load_estabelecimento(path: str | Path) -> Estabelecimento:
-    """Load the establishment's EFD configuration (JSON; numbers read as Decimal)."""
-    return parse_estabelecimento(load_json_decimal(path))
+    """Load the establishment's EFD configuration (JSON; numbers read as Decimal, never float)."""
+    p = Path(path)
+    try:
+        data: Any = json.loads(p.read_text(encoding="utf-8"), parse_float=Decimal)
+    except OSError as exc:
+        raise ConfiguracaoInvalida([Finding(code="ARQUIVO_ILEGIVEL", path=str(p),
+                                            mensagem=f"não foi possível ler {p}: {exc.strerror}")]) from exc
+    except json.JSONDecodeError as exc:
+        raise ConfiguracaoInvalida([Finding(code="JSON_INVALIDO", path=str(p), line=exc.lineno,
+                                            mensagem=f"JSON inválido na linha {exc.lineno}, coluna {exc.colno}: "
+                                            f"{exc.msg}")]) from exc
+    return parse_estabelecimento(data)
 
 
 def periodo(texto: str) -> tuple[dt.date, dt.date]:

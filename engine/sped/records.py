@@ -37,6 +37,12 @@ def texto(valor: str | None, tam: int | None = None) -> str:
 def num(valor: Decimal, casas: int = 2) -> str:
     """``Decimal('1234.5')`` -> ``1234,50`` (decimal comma, no thousands separator, no sign)."""
     if casas == 2:
+        if not valor:
+            return "0,00"
+        # Fast path: money already quantised to 2 places (as every NF-e value is) prints as is.
+        s = str(valor)
+        if len(s) > 3 and s[-3] == "." and s[0] != "-":
+            return s.replace(".", ",")
         s = f"{valor:.2f}"
     else:
         s = f"{valor:.{casas}f}"

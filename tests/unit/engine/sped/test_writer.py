@@ -12,8 +12,8 @@ from decimal import Decimal
 import pytest
 
 from engine.errors import ConfigurationError
-from engine.nfe.build import EntradaInvalida
 from engine.sped import NumeracaoInutilizada, Situacao, escrever_efd, periodo, validar_bytes, versao_para
+from engine.sped.config import ConfiguracaoInvalida
 from engine.sped.facts import Fato
 
 from .fatos import Lista, documento, estab, item
@@ -102,7 +102,7 @@ def test_adjustments_e111_feed_e110_by_the_fourth_character() -> None:
 
 
 def test_invalid_adjustment_code_is_refused() -> None:
-    with pytest.raises(EntradaInvalida, match="cod_aj_apur"):
+    with pytest.raises(ConfiguracaoInvalida, match="cod_aj_apur"):
         estab(ajustes=[{"cod_aj_apur": "X1", "valor": "1.00"}])
 
 
