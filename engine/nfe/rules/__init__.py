@@ -14,7 +14,9 @@ import datetime as dt
 from lxml import etree
 
 from engine.errors import Finding
-from engine.nfe.rules._doc import doc_of, local, nfes_of
+from engine.nfe.contingencia import contingency_findings
+from engine.nfe.qrcode import check_qrcode
+from engine.nfe.rules._doc import doc_of, find, local, nfes_of
 from engine.nfe.rules.chave import rule_chave
 from engine.nfe.rules.documentos import rule_documentos
 from engine.nfe.rules.eventos import rule_eventos, rule_inutilizacao
@@ -53,6 +55,11 @@ def nfe_findings(root: etree._Element, *, now: dt.datetime) -> list[Finding]:
         for rule in _NFE_RULES:
             findings.extend(rule(doc))
         findings.extend(rule_dhemi(doc, now))
+        # Contingency fields (556/557/558/711/713/783) and, for an NFC-e that has one, the QR-Code
+        # against the document (395-399, 464); a missing infNFeSupl is rule_ide's 394 already.
+        findings.extend(contingency_findings(nfe, now=now))
+        if doc.mod == "65" and find(nfe, "infNFeSupl") is not None:
+            findings.extend(check_qrcode(nfe))
     return findings
 
 
