@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("bench.bench_documents", "bench.bench_sign", "bench.bench_sefaz", "bench.bench_pix", "bench.bench_sped")
+BENCHMARKS = ("bench.bench_documents", "bench.bench_sign", "bench.bench_sefaz", "bench.bench_pix", "bench.bench_sped", "bench.bench_reconcile")
 
 
 def main() -> int:

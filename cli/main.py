@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "cli.pix",
     "cli.sped",
     "cli.danfe",
+    "cli.reconcile",
 )
 
 
