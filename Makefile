@@ -48,8 +48,18 @@ test: install system-deps lint arch typecheck
 	else echo "PostgreSQL indisponível para os testes" >&2; fi; \
 	$(BIN)/pytest
 
-bench: install
-	$(BIN)/python -m bench
+BENCH_STAMP := $(VENV)/.bench-installed
+ERP_VENV := .venv-erpbrasil
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,bench]'
+	test -x $(ERP_VENV)/bin/python || $(PYTHON) -m venv $(ERP_VENV)
+	$(ERP_VENV)/bin/pip install --quiet -r bench/requirements-erpbrasil.txt
+	touch $(BENCH_STAMP)
+
+# Every benchmark, each printing its figures beside the references it names (measured in the same run).
+bench: $(BENCH_STAMP)
+	BENCH_ERPBRASIL_PYTHON=$(CURDIR)/$(ERP_VENV)/bin/python $(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(ERP_VENV) .pytest_cache .mypy_cache .ruff_cache
