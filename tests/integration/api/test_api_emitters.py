@@ -61,6 +61,10 @@ def test_other_tenant_never_sees_or_changes_the_emitter(api: Api) -> None:
     assert api.client.put(path, json=CONFIG, headers=api.h("t2", "admin")).status_code == 404
     resp = api.client.put(f"{path}/csc", json={"id": "2", "token": TOKEN}, headers=api.h("t2", "admin"))
     assert resp.status_code == 404
+    assert api.client.get(f"{path}/certificates", headers=api.h("t2", "admin")).status_code == 404
+    resp = api.client.post(f"{path}/certificates", json={"pfx_base64": "AAAA", "senha": "x"},
+                           headers=api.h("t2", "admin"))
+    assert resp.status_code == 404 and resp.json()["code"] == "EMITENTE_NAO_ENCONTRADO"
     assert _audit(api, "t2") == []
 
 
