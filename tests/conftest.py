@@ -66,6 +66,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         _drop_postgres_schema(server, schema)
 
 
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def module_database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Like ``database_url``, shared by the tests of one module (for expensive set-ups)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'ortho.sqlite3'}"
+        return
+    server = _postgres_server_url()
+    schema, url = _new_postgres_schema(server)
+    try:
+        yield url
+    finally:
+        _drop_postgres_schema(server, schema)
+
+
 @pytest.fixture
 def db(database_url: str) -> Iterator[object]:
     """A migrated ``adapters.db.engine.Database`` on each database."""

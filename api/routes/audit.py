@@ -15,6 +15,10 @@ from api.problems import ApiError
 from api.routes.common import blocking, resources_of
 from api.security import SECURITY_SCHEME, provide_principal, requires
 
+# Audit vocabulary: actions, actors and targets are ASCII tokens (never free text, never NUL,
+# which PostgreSQL text columns refuse).
+_AUDIT_WORD = r"^[A-Za-z0-9._:/-]+$"
+
 
 def _aware(value: datetime | None, name: str) -> datetime | None:
     if value is not None and value.tzinfo is None:
@@ -39,9 +43,15 @@ async def list_audit(
     principal: NamedDependency[Principal],
     limit: Annotated[int, QueryParameter(ge=1, le=200, description="itens por página")] = 50,
     cursor: Annotated[str | None, QueryParameter(max_length=200, description="cursor da página seguinte")] = None,
-    action: Annotated[str | None, QueryParameter(max_length=64, description="ex.: emitter.update")] = None,
-    actor: Annotated[str | None, QueryParameter(max_length=64, description="ex.: apikey:1a2b3c4d5e6f")] = None,
-    target: Annotated[str | None, QueryParameter(max_length=200, description="ex.: emitter/<id>")] = None,
+    action: Annotated[
+        str | None, QueryParameter(max_length=64, pattern=_AUDIT_WORD, description="ex.: emitter.update")
+    ] = None,
+    actor: Annotated[
+        str | None, QueryParameter(max_length=64, pattern=_AUDIT_WORD, description="ex.: apikey:1a2b3c4d5e6f")
+    ] = None,
+    target: Annotated[
+        str | None, QueryParameter(max_length=200, pattern=_AUDIT_WORD, description="ex.: emitter/<id>")
+    ] = None,
     since: Annotated[datetime | None, QueryParameter(description="a partir de (inclusive), ISO 8601 com fuso")] = None,
     until: Annotated[datetime | None, QueryParameter(description="até (exclusive), ISO 8601 com fuso")] = None,
 ) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -90,8 +91,19 @@ async def _emitente(request: Request[Any, Any, Any]) -> Emitente:
         raise _findings_error(exc, "EMITENTE_INVALIDO") from exc
 
 
+_EMITTER_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _checked_id(emitter_id: str) -> str:
+    """Ids are 32 hex characters; anything else cannot exist (and never reaches the database)."""
+    if not _EMITTER_ID.match(emitter_id):
+        raise _not_found(emitter_id)
+    return emitter_id
+
+
 def _not_found(emitter_id: str) -> ApiError:
-    return ApiError(404, "EMITENTE_NAO_ENCONTRADO", f"emitente '{emitter_id}' não encontrado", field="emitter_id")
+    shown = emitter_id if _EMITTER_ID.match(emitter_id) else repr(emitter_id[:40])
+    return ApiError(404, "EMITENTE_NAO_ENCONTRADO", f"emitente {shown} não encontrado", field="emitter_id")
 
 
 def _certificate_json(c: StoredCertificate) -> dict[str, Any]:
@@ -145,6 +157,7 @@ async def list_emitters(request: Request[Any, Any, Any], principal: NamedDepende
 async def get_emitter(
     request: Request[Any, Any, Any], principal: NamedDependency[Principal], emitter_id: FromPath[str]
 ) -> dict[str, Any]:
+    _checked_id(emitter_id)
     res = resources_of(request)
 
     def work() -> dict[str, Any]:
@@ -164,6 +177,7 @@ async def update_emitter(
     emitter_id: FromPath[str],
     data: Annotated[dict[str, Any], EMITENTE_BODY],
 ) -> dict[str, Any]:
+    _checked_id(emitter_id)
     emitente = await _emitente(request)
     res = resources_of(request)
 
@@ -195,6 +209,7 @@ async def set_csc(
     emitter_id: FromPath[str],
     data: JSONBody[CscIn],
 ) -> dict[str, Any]:
+    _checked_id(emitter_id)
     try:
         csc = CSC(id=data.id, token=data.token)
     except ValueError as exc:
@@ -239,6 +254,7 @@ async def upload_certificate(
     emitter_id: FromPath[str],
     data: JSONBody[CertificadoIn],
 ) -> dict[str, Any]:
+    _checked_id(emitter_id)
     try:
         pfx = base64.b64decode(data.pfx_base64, validate=True)
     except (binascii.Error, ValueError) as exc:
@@ -280,6 +296,7 @@ async def upload_certificate(
 async def list_certificates(
     request: Request[Any, Any, Any], principal: NamedDependency[Principal], emitter_id: FromPath[str]
 ) -> dict[str, Any]:
+    _checked_id(emitter_id)
     res = resources_of(request)
 
     def work() -> dict[str, Any]:

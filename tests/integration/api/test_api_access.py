@@ -81,3 +81,13 @@ def test_openapi_document_is_served(api: Api) -> None:
     assert {"/health", "/v1/emitters", "/v1/emitters/{emitter_id}", "/v1/audit"} <= set(doc["paths"])
     assert "apiKey" in doc["components"]["securitySchemes"]
     assert api.client.get("/schema").status_code == 200
+
+
+def test_nul_and_control_characters_never_reach_the_database(api: Api) -> None:
+    # PostgreSQL text refuses NUL: such input must be a 4xx, not a driver error (500).
+    h = api.h("t1", "admin")
+    assert api.client.get("/v1/emitters/%00", headers=h).status_code == 404
+    assert api.client.put("/v1/emitters/a%00b/csc", json={"id": "1", "token": "A" * 16}, headers=h).status_code == 404
+    for param in ("action", "actor", "target"):
+        resp = api.client.get("/v1/audit", params={param: "x\x00y"}, headers=h)
+        assert resp.status_code == 400 and resp.json()["errors"][0]["field"] == param

@@ -40,9 +40,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_server(tmp_path_factory: pytest.TempPathFactory, module_database_url: str) -> Iterator[str]:
     data = tmp_path_factory.mktemp("schemathesis")
-    app = create_app(Settings(data_dir=str(data), env={"ORTHO_MASTER_KEYS": MASTER}))
+    app = create_app(
+        Settings(data_dir=str(data), database_url=module_database_url, env={"ORTHO_MASTER_KEYS": MASTER})
+    )
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
