@@ -187,10 +187,14 @@ def validation_errors(exc: ValidationException) -> list[FieldError]:
     for item in extra:
         if not isinstance(item, dict):
             continue
-        code, mensagem, path = _translate(str(item.get("message", "")))
         key = item.get("key")
         raw_source = item.get("source")
         source = str(getattr(raw_source, "value", raw_source) or "")
+        message = str(item.get("message", ""))
+        if source == "body" and key == "data" and message == "'data'":  # the framework found no body at all
+            out.append(FieldError("CORPO_AUSENTE", "o corpo da requisição está vazio: envie um objeto JSON"))
+            continue
+        code, mensagem, path = _translate(message)
         if key and not path and not (source == "body" and key == "data"):
             path = str(key)
         if source and source != "body":

@@ -90,13 +90,13 @@ def test_unknown_field_and_wrong_types_are_named(api: Api) -> None:
     assert all(e["mensagem"] and e["code"] for e in body["errors"])
 
 
-@pytest.mark.parametrize("payload", [b"{not json", b"[1, 2]", b"\xff\xfe", b"null", b'"texto"'])
+@pytest.mark.parametrize("payload", [b"{not json", b"[1, 2]", b"\xff\xfe", b"null", b'"texto"', b""])
 def test_malformed_or_non_object_json_is_4xx(api: Api, payload: bytes) -> None:
     resp = api.client.post(
         "/v1/emitters", content=payload, headers={**api.h("t1", "admin"), "Content-Type": "application/json"}
     )
     assert resp.status_code in (400, 422), resp.text
-    assert resp.json()["code"] in {"JSON_INVALIDO", "EMITENTE_INVALIDO", "TIPO_INVALIDO"}
+    assert resp.json()["code"] in {"JSON_INVALIDO", "EMITENTE_INVALIDO", "TIPO_INVALIDO", "CORPO_AUSENTE"}
 
 
 def test_oversized_body_is_413(api: Api) -> None:
