@@ -4,17 +4,32 @@ The clients address us as ``https://127.0.0.1:PORT/<autorizador>/<modelo>/<real 
 (``states.url(..., base_override=...)``); ``states.route`` maps the path back, and this table adds
 the SOAP operation of that endpoint and the UFs (cUF) the authorizer serves, so a message from a UF
 the authorizer does not serve is rejected with 226 as SEFAZ does.
+
+Each route also carries the clock of its authorizer (``zone``): SEFAZ stamps dhRecbto, dhRegEvento,
+dhCons with the authorizer's own clock, not the document's UF. A UF that authorizes itself answers
+in its own zone (``states.uf(sigla).timezone``); the shared authorizers (SVRS, SVAN, SVC-AN, SVC-RS)
+and the Ambiente Nacional answer in Brasília time, the zone of the federal capital in the registry.
+So an AC (UTC-5) NF-e, authorized by SVRS, gets -03:00 stamps, which the event schemas accept.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import states
 from states import StatesError
 
 _PROBE_BASE = "https://simulador.invalid"
+FEDERAL_CAPITAL = "DF"  # Brasília: the clock of the national/shared authorizers
+
+
+def authorizer_zone(autorizador: str) -> ZoneInfo:
+    """The clock an authorizer stamps its answers with: the zone of the UF when the authorizer is a UF
+    of the registry, else (SVRS, SVAN, SVC-AN, SVC-RS, AN: federal infrastructure) Brasília time."""
+    known = {u.sigla: u for u in states.all_ufs()}
+    return known.get(autorizador, known[FEDERAL_CAPITAL]).zoneinfo()
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +40,7 @@ class ServiceRoute:
     operation: str  # SOAP operation: the wsdl namespace suffix
     cufs: frozenset[str]  # cUF codes this authorizer serves for this model
     ufs: frozenset[str]  # the same as siglas (for fault matching)
+    zone: ZoneInfo  # the authorizer's clock (dhRecbto, dhRegEvento, dhCons): see authorizer_zone
 
     @property
     def namespace(self) -> str:
@@ -68,7 +84,7 @@ class RouteTable:
                 except StatesError:
                     pass
         self._routes = {
-            key: ServiceRoute(key[0], key[1], key[2], op, frozenset(cufs), frozenset(siglas))
+            key: ServiceRoute(key[0], key[1], key[2], op, frozenset(cufs), frozenset(siglas), authorizer_zone(key[0]))
             for key, (op, cufs, siglas) in found.items()
         }
 

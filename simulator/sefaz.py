@@ -14,7 +14,6 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from cryptography import x509
 from lxml import etree
@@ -182,13 +181,11 @@ class Sefaz:
             with self._schema_lock:
                 self._schemas[relpath].append(schema)
 
-    @staticmethod
-    def zone(cuf: str) -> ZoneInfo:
-        # The AN (91) answers in Brasília time: the zone of DF in the registry.
-        return states.uf("DF" if cuf == AN_CODE else cuf).zoneinfo()
-
-    def stamp(self, cuf: str, when: datetime | None = None) -> str:
-        return (when or self.now()).astimezone(self.zone(cuf)).isoformat(timespec="seconds")
+    def stamp(self, route: ServiceRoute, when: datetime | None = None) -> str:
+        """A date-time of the answer (dhRecbto, dhRegEvento, dhCons, dhAut in xMotivo) on the clock of
+        the authorizer that answers (``route.zone``), not of the document's UF: SVRS stamps an AC
+        (UTC-5) document in Brasília time, as the real servers do."""
+        return (when or self.now()).astimezone(route.zone).isoformat(timespec="seconds")
 
     def n_prot(self, cuf: str) -> str:
         # nProt (TProt, 15 digits): 1 digit type of authorizer, cUF, 2 digits of the year, a 10-digit sequence.
@@ -270,7 +267,7 @@ class Sefaz:
         service = route.service
         xmotivo = self.motivo(cstat, detail)
         if service in ("NFeStatusServico4", "EPECStatusServico"):
-            return self._ret_status(cuf, cstat, xmotivo)
+            return self._ret_status(route, cuf, cstat, xmotivo)
         if service == "NFeAutorizacao4":
             ret = _root("retEnviNFe", "4.00")
             for name, value in (
@@ -279,7 +276,7 @@ class Sefaz:
                 ("cStat", cstat),
                 ("xMotivo", xmotivo),
                 ("cUF", cuf),
-                ("dhRecbto", self.stamp(cuf)),
+                ("dhRecbto", self.stamp(route)),
             ):
                 _sub(ret, name, value)
             return ret
@@ -293,12 +290,12 @@ class Sefaz:
                 ("cStat", cstat),
                 ("xMotivo", xmotivo),
                 ("cUF", cuf),
-                ("dhRecbto", self.stamp(cuf)),
+                ("dhRecbto", self.stamp(route)),
             ):
                 _sub(ret, name, value)
             return ret
         if service == "NFeConsultaProtocolo4":
-            return self._ret_cons_sit(cuf, cstat, xmotivo, _txt(msg, "n:chNFe") or "0" * 44)
+            return self._ret_cons_sit(route, cuf, cstat, xmotivo, _txt(msg, "n:chNFe") or "0" * 44)
         if service == "NFeInutilizacao4":
             ret = _root("retInutNFe", "4.00")
             inf = _sub(ret, "infInut")
@@ -308,7 +305,7 @@ class Sefaz:
                 ("cStat", cstat),
                 ("xMotivo", xmotivo),
                 ("cUF", cuf),
-                ("dhRecbto", self.stamp(cuf)),
+                ("dhRecbto", self.stamp(route)),
             ):
                 _sub(inf, name, value)
             return ret
@@ -328,11 +325,11 @@ class Sefaz:
                 break
         else:
             _sub(inf, "CNPJ", "")
-        _sub(inf, "dhCons", self.stamp(cuf))
+        _sub(inf, "dhCons", self.stamp(route))
         _sub(inf, "cUF", cuf)
         return ret
 
-    def _ret_status(self, cuf: str, cstat: str, xmotivo: str) -> etree._Element:
+    def _ret_status(self, route: ServiceRoute, cuf: str, cstat: str, xmotivo: str) -> etree._Element:
         ret = _root("retConsStatServ", "4.00")
         for name, value in (
             ("tpAmb", "2"),
@@ -340,14 +337,14 @@ class Sefaz:
             ("cStat", cstat),
             ("xMotivo", xmotivo),
             ("cUF", cuf),
-            ("dhRecbto", self.stamp(cuf)),
+            ("dhRecbto", self.stamp(route)),
         ):
             _sub(ret, name, value)
         if cstat == "107":
             _sub(ret, "tMed", "1")  # average processing time in seconds (retConsStatServ tMed)
         return ret
 
-    def _ret_cons_sit(self, cuf: str, cstat: str, xmotivo: str, chave: str) -> etree._Element:
+    def _ret_cons_sit(self, route: ServiceRoute, cuf: str, cstat: str, xmotivo: str, chave: str) -> etree._Element:
         ret = _root("retConsSitNFe", "4.00")
         for name, value in (
             ("tpAmb", "2"),
@@ -355,7 +352,7 @@ class Sefaz:
             ("cStat", cstat),
             ("xMotivo", xmotivo),
             ("cUF", cuf),
-            ("dhRecbto", self.stamp(cuf)),
+            ("dhRecbto", self.stamp(route)),
             ("chNFe", chave),
         ):
             _sub(ret, name, value)
@@ -367,10 +364,10 @@ class Sefaz:
     def status(self, route: ServiceRoute, msg: etree._Element, transmitter: str) -> etree._Element:
         cuf = _txt(msg, "n:cUF")
         if _txt(msg, "n:tpAmb") != "2":
-            return self._ret_status(self.msg_cuf(route, msg), "252", self.motivo("252"))
+            return self._ret_status(route, self.msg_cuf(route, msg), "252", self.motivo("252"))
         if cuf not in route.cufs:
-            return self._ret_status(self.msg_cuf(route, msg), "226", self.motivo("226"))
-        return self._ret_status(cuf, "107", self.motivo("107"))
+            return self._ret_status(route, self.msg_cuf(route, msg), "226", self.motivo("226"))
+        return self._ret_status(route, cuf, "107", self.motivo("107"))
 
     # ------------------------------------------------------------------------------------------
     # NFeAutorizacao4 / NFeRetAutorizacao4
@@ -396,7 +393,7 @@ class Sefaz:
                 ("cStat", "104"),
                 ("xMotivo", self.motivo("104")),
                 ("cUF", cuf),
-                ("dhRecbto", self.stamp(cuf, received)),
+                ("dhRecbto", self.stamp(route, received)),
             ):
                 _sub(ret, name, value)
             ret.append(prots[0])  # type: ignore[arg-type]
@@ -417,7 +414,7 @@ class Sefaz:
             ("cStat", "103"),
             ("xMotivo", self.motivo("103")),
             ("cUF", cuf),
-            ("dhRecbto", self.stamp(cuf, received)),
+            ("dhRecbto", self.stamp(route, received)),
         ):
             _sub(ret, name, value)
         inf_rec = _sub(ret, "infRec")
@@ -427,6 +424,7 @@ class Sefaz:
 
     def _prot(
         self,
+        route: ServiceRoute,
         chave: str,
         cuf: str,
         cstat: str,
@@ -443,7 +441,7 @@ class Sefaz:
         _sub(inf, "tpAmb", "2")
         _sub(inf, "verAplic", VER_APLIC)
         _sub(inf, "chNFe", chave)
-        _sub(inf, "dhRecbto", self.stamp(cuf, when))
+        _sub(inf, "dhRecbto", self.stamp(route, when))
         if n_prot:
             _sub(inf, "nProt", n_prot)
         if dig_val:
@@ -475,7 +473,7 @@ class Sefaz:
             transmitter, route.service, ("nfe", chave, cstat), rules.same_rejection_nfe, rules.window
         ):
             return None
-        return self._prot(chave, ans_cuf, cstat, self.motivo(cstat, detail))
+        return self._prot(route, chave, ans_cuf, cstat, self.motivo(cstat, detail))
 
     def _authorize_checks(
         self,
@@ -536,7 +534,7 @@ class Sefaz:
                     return "206", "", None
             doc = self.state.documents.get(chave)
             if doc is not None:
-                stamp = self.stamp(cuf, doc.authorized_at)
+                stamp = self.stamp(route, doc.authorized_at)
                 if doc.cstat == "100":
                     return "204", f" [nProt:{doc.n_prot}][dhAut: {stamp}]", None
                 return "205", f" [nProt:{doc.n_prot}][dhDeneg: {stamp}]", None
@@ -545,7 +543,7 @@ class Sefaz:
                 first = self.state.documents[other]
                 return (
                     "539",
-                    f" [chNFe:{other}][nProt:{first.n_prot}][dhAut: {self.stamp(cuf, first.authorized_at)}]",
+                    f" [chNFe:{other}][nProt:{first.n_prot}][dhAut: {self.stamp(route, first.authorized_at)}]",
                     None,
                 )
             # Denial: irregular emitter 301, irregular recipient 302; the number is used (MOC 7.0 cStat table).
@@ -571,7 +569,7 @@ class Sefaz:
             )
             self.state.documents[chave] = doc
             self.state.numbers[(cnpj, mod, serie, nnf)] = chave
-        prot = self._prot(chave, cuf, cstat, self.motivo(cstat), n_prot=n_prot, dig_val=dig_val, when=now)
+        prot = self._prot(route, chave, cuf, cstat, self.motivo(cstat), n_prot=n_prot, dig_val=dig_val, when=now)
         with self.state.lock:
             doc.prot_xml = etree.tostring(prot)
         return cstat, "", prot
@@ -601,7 +599,7 @@ class Sefaz:
             ("cStat", cstat),
             ("xMotivo", self.motivo(cstat)),
             ("cUF", batch.cuf),
-            ("dhRecbto", self.stamp(batch.cuf)),
+            ("dhRecbto", self.stamp(route)),
         ):
             _sub(ret, name, value)
         if ready:
@@ -616,23 +614,23 @@ class Sefaz:
         chave = _txt(msg, "n:chNFe")
         cuf = self.msg_cuf(route, msg)
         if _txt(msg, "n:tpAmb") != "2":
-            return self._ret_cons_sit(cuf, "252", self.motivo("252"), chave)
+            return self._ret_cons_sit(route, cuf, "252", self.motivo("252"), chave)
         rules = self.state.rules
         if self.consumo_exceeded(transmitter, route.service, ("sit", chave), rules.consulta_same_chave, rules.window):
-            return self._ret_cons_sit(cuf, "656", self.motivo("656"), chave)
+            return self._ret_cons_sit(route, cuf, "656", self.motivo("656"), chave)
         if chave_dv(chave[:43]) != chave[43]:
-            return self._ret_cons_sit(cuf, "236", self.motivo("236"), chave)
+            return self._ret_cons_sit(route, cuf, "236", self.motivo("236"), chave)
         structural = chave_structure_cstat(chave)
         if structural:
-            return self._ret_cons_sit(cuf, structural, self.motivo(structural), chave)
+            return self._ret_cons_sit(route, cuf, structural, self.motivo(structural), chave)
         if chave[:2] not in route.cufs:
-            return self._ret_cons_sit(cuf, "226", self.motivo("226"), chave)
+            return self._ret_cons_sit(route, cuf, "226", self.motivo("226"), chave)
         with self.state.lock:
             doc = self.state.documents.get(chave)
             if doc is None:
-                return self._ret_cons_sit(cuf, "217", self.motivo("217"), chave)
+                return self._ret_cons_sit(route, cuf, "217", self.motivo("217"), chave)
             cstat = "101" if doc.cancelled else doc.cstat
-            ret = self._ret_cons_sit(chave[:2], cstat, self.motivo(cstat), chave)
+            ret = self._ret_cons_sit(route, chave[:2], cstat, self.motivo(cstat), chave)
             if doc.prot_xml:  # empty only while the protocol of a concurrent request is being signed
                 ret.append(etree.fromstring(doc.prot_xml))
             for event in doc.events:
@@ -677,7 +675,7 @@ class Sefaz:
             ("serie", str(serie)),
             ("nNFIni", str(ini)),
             ("nNFFin", str(fin)),
-            ("dhRecbto", self.stamp(ans_cuf)),
+            ("dhRecbto", self.stamp(route)),
         ):
             _sub(out, name, value)
         if n_prot:
@@ -709,7 +707,7 @@ class Sefaz:
         signer_cnpj = cnpj_of(check.certificate)
         if signer_cnpj is None or signer_cnpj[:8] != cnpj[:8]:
             return "213", ""
-        year = int(self.now().astimezone(self.zone(cuf)).strftime("%y"))
+        year = int(self.now().astimezone(route.zone).strftime("%y"))  # the authorizer's year
         if int(ano) > year:
             return "453", ""
         if int(ano) < 6:
@@ -757,7 +755,9 @@ class Sefaz:
             return self._ret_env_evento(msg, cuf, "656", self.motivo("656"), [])
         return self._ret_env_evento(msg, cuf, "128", self.motivo("128"), [r for r in rets if r is not None])
 
-    def _ret_evento(self, inf: etree._Element, cstat: str, xmotivo: str, n_prot: str | None) -> etree._Element:
+    def _ret_evento(
+        self, route: ServiceRoute, inf: etree._Element, cstat: str, xmotivo: str, n_prot: str | None
+    ) -> etree._Element:
         ret = _root("retEvento", "1.00")
         out = _sub(ret, "infEvento")
         if n_prot:
@@ -776,7 +776,17 @@ class Sefaz:
             ("nSeqEvento", _txt(inf, "n:nSeqEvento")),
         ):
             _sub(out, name, value)
-        _sub(out, "dhRegEvento", self.stamp(c_orgao if c_orgao == AN_CODE else _txt(inf, "n:chNFe")[:2]))
+        if tp == "110140":
+            # procEPEC_v1.00.xsd (leiauteEPEC TRetEvento) requires cOrgaoAutor (TCodUfIBGE) before
+            # dhRegEvento: the UF of the EPEC's author, i.e. detEvento/cOrgaoAutor (the chave's cUF
+            # when the event was refused before its detEvento could be trusted).
+            ufs = {u.codigo for u in states.all_ufs()}
+            autor = next(
+                (c for c in (_txt(inf, "n:detEvento/n:cOrgaoAutor"), _txt(inf, "n:chNFe")[:2]) if c in ufs), None
+            )
+            if autor is not None:
+                _sub(out, "cOrgaoAutor", autor)
+        _sub(out, "dhRegEvento", self.stamp(route))
         if n_prot:
             _sub(out, "nProt", n_prot)
             self.signer.sign(ret, out)
@@ -789,7 +799,7 @@ class Sefaz:
         cstat, detail = self._evento_checks(route, evento, inf, tp, chave)
         if cstat in ("135", "136"):
             n_prot = self.n_prot(_txt(inf, "n:cOrgao"))
-            ret = self._ret_evento(inf, cstat, self.motivo(cstat), n_prot)
+            ret = self._ret_evento(route, inf, cstat, self.motivo(cstat), n_prot)
             record = EventRecord(
                 tp,
                 int(_txt(inf, "n:nSeqEvento")),
@@ -812,7 +822,7 @@ class Sefaz:
         key = ("evt", chave, tp, _txt(inf, "n:nSeqEvento"), cstat)
         if self.consumo_exceeded(transmitter, route.service, key, rules.same_rejection_event, rules.window):
             return None
-        return self._ret_evento(inf, cstat, self.motivo(cstat, detail), None)
+        return self._ret_evento(route, inf, cstat, self.motivo(cstat, detail), None)
 
     def _evento_checks(
         self, route: ServiceRoute, evento: etree._Element, inf: etree._Element, tp: str, chave: str
@@ -926,7 +936,7 @@ class Sefaz:
             ("xMotivo", self.motivo("111")),
             ("UF", uf_sigla),
             ("CNPJ", cnpj),
-            ("dhCons", self.stamp(cuf)),
+            ("dhCons", self.stamp(route)),
             ("cUF", cuf),
         ):
             _sub(inf, name, value)

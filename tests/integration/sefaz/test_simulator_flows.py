@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -77,14 +76,13 @@ def test_full_flow_per_authorizer(sim: Sim, client, now: datetime, uf: str, mode
 
 
 def _assert_proc(result, uf: str) -> None:  # type: ignore[no-untyped-def]
-    """procEventoNFe valid against its XSD. Exception: in a UTC-5 UF the simulator stamps dhRegEvento with
-    -05:00, which the official event schemas (tiposBasico_v1.03: -0[1-4]:00) refuse; the client then keeps
-    the registered result and says why there is no proc (reported to the simulator's owner)."""
-    offset = datetime.now(ZoneInfo(states.uf(uf).timezone)).utcoffset()
-    if offset is not None and offset.total_seconds() <= -5 * 3600:
-        assert result.proc == () and "schema" in result.avisos[0]
-        return
+    """The procEventoNFe is assembled and valid against its event's proc XSD, in every UF: the
+    simulator stamps dhRegEvento on the authorizer's clock (SVRS in Brasília time for AC), so the
+    cancel/CC-e dhRegEvento pattern (-0[1-4]:00) never sees the -05:00 of a UTC-5 UF."""
+    assert result.avisos == (), result.avisos
     assert len(result.proc) == 1 and schema_findings(parse_xml(result.proc[0])) == []
+    dh_reg = parse_xml(result.proc[0]).findtext(".//{http://www.portalfiscal.inf.br/nfe}dhRegEvento")
+    assert dh_reg is not None and not dh_reg.endswith("-05:00"), (uf, dh_reg)
 
 
 def test_cadastro_where_offered(client) -> None:  # type: ignore[no-untyped-def]
@@ -209,12 +207,13 @@ def test_epec_at_the_ambiente_nacional_then_the_document_is_authorised(sim: Sim,
     result = client.epec(nfe)
     assert result.evento is not None and result.evento.registrado, result.evento
     assert result.evento.tp_evento == "110140"
-    if result.proc:
-        assert schema_findings(parse_xml(result.proc[0])) == []
-    else:
-        # Known simulator deviation (reported): its EPEC retEvento lacks cOrgaoAutor, which
-        # procEPEC_v1.00.xsd requires; the client keeps the registered result and says why.
-        assert "cOrgaoAutor" in result.avisos[0]
+    # The AN's retEvento carries cOrgaoAutor (required by procEPEC_v1.00.xsd): the proc is assembled.
+    assert result.avisos == (), result.avisos
+    assert len(result.proc) == 1
+    proc = parse_xml(result.proc[0])
+    assert schema_findings(proc, "evento_epec_v1.00/procEPEC_v1.00.xsd") == []
+    ret_inf = proc.find("{http://www.portalfiscal.inf.br/nfe}retEvento/{http://www.portalfiscal.inf.br/nfe}infEvento")
+    assert ret_inf is not None and ret_inf.findtext("{http://www.portalfiscal.inf.br/nfe}cOrgaoAutor") == "35"
     assert client.authorize(nfe).cstat == "100"  # transmitted afterwards, as the EPEC rules require
 
 

@@ -11,9 +11,10 @@ import http.client
 import json
 import ssl
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import xmlsec
 from cryptography.hazmat.primitives import serialization
@@ -362,16 +363,36 @@ _RET_SCHEMAS = {
 _COMPILED: dict[str, etree.XMLSchema] = {}  # compiled once per test session
 
 
-def assert_schema_valid(ret: etree._Element) -> None:
-    """The answer validates against the official ret* XSD, as a real SEFAZ answer does."""
+def assert_schema_valid(ret: etree._Element, relpath: str | None = None) -> None:
+    """The answer validates against the official ret* XSD, as a real SEFAZ answer does (``relpath``
+    for the messages whose XSD is not found by the root name, e.g. the EPEC's retEnvEPEC)."""
     from schemas import XSD_DIR
 
-    relpath = _RET_SCHEMAS[etree.QName(ret).localname]
+    relpath = relpath or _RET_SCHEMAS[etree.QName(ret).localname]
     schema = _COMPILED.get(relpath)
     if schema is None:
         schema = _COMPILED[relpath] = etree.XMLSchema(etree.parse(str(XSD_DIR / relpath)))
     doc = etree.ElementTree(copy.deepcopy(ret))
     assert schema.validate(doc), schema.error_log
+
+
+def proc_evento(evento_el: etree._Element, ret_evento: etree._Element) -> etree._Element:
+    """procEventoNFe = the event as sent + the retEvento as received (MOC 7.0, distribution)."""
+    proc = root("procEventoNFe", "1.00")
+    proc.append(copy.deepcopy(evento_el))
+    proc.append(copy.deepcopy(ret_evento))
+    return proc
+
+
+BRASILIA = ZoneInfo("America/Sao_Paulo")  # the clock of SVRS, SVAN, SVC-AN, SVC-RS and the AN
+
+
+def authorizer_offset(autorizador: str, when: datetime) -> timedelta | None:
+    """The UTC offset a SEFAZ authorizer stamps its answers with: its own clock, i.e. the UF's zone
+    for a UF that authorizes itself, Brasília time for the shared/national ones."""
+    siglas = {u.sigla for u in states.all_ufs()}
+    zone = states.uf(autorizador).zoneinfo() if autorizador in siglas else BRASILIA
+    return when.astimezone(zone).utcoffset()
 
 
 def verify_sefaz_signature(parent: etree._Element, ca_pem: Path) -> None:

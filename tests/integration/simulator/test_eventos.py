@@ -14,6 +14,7 @@ from .sefazclient import (
     envi_nfe,
     evento,
     inut,
+    proc_evento,
     root,
     signed_nfe,
     sub,
@@ -29,16 +30,15 @@ def _authorize(sim, party, nnf, model="55"):
     return chave_of(nfe), inf.findtext("n:nProt", namespaces=N)
 
 
+EPEC_XSD = "evento_epec_v1.00/"
+
+
 def _event(sim, party, ev, model="55", **kwargs):
-    ret = party.client.call(
-        kwargs.pop("uf", "SP"),
-        model,
-        kwargs.pop("service", "NFeRecepcaoEvento4"),
-        env_evento(ev),
-        base=sim.url,
-        **kwargs,
-    ).ret()
+    service = kwargs.pop("service", "NFeRecepcaoEvento4")
+    ret = party.client.call(kwargs.pop("uf", "SP"), model, service, env_evento(ev), base=sim.url, **kwargs).ret()
     assert_schema_valid(ret)
+    if service == "RecepcaoEvento_EPEC":  # the AN's answer also conforms to the EPEC's own ret XSD
+        assert_schema_valid(ret, EPEC_XSD + "retEnvEPEC_v1.00.xsd")
     assert ret.findtext("n:cStat", namespaces=N) == "128"
     return ret.find("n:retEvento", N)
 
@@ -231,7 +231,13 @@ def test_epec_is_registered_at_the_an(sim, emitter, nnf):
     ret = _event(sim, emitter, ev, service="RecepcaoEvento_EPEC")
     assert _cstat(ret) == "136", ret.findtext("n:infEvento/n:xMotivo", namespaces=N)
     assert ret.findtext("n:infEvento/n:nProt", namespaces=N).startswith("891")
-    assert _cstat(_event(sim, emitter, ev, service="RecepcaoEvento_EPEC")) == "573"
+    # leiauteEPEC TRetEvento: cOrgaoAutor (the author's UF) is required, before dhRegEvento.
+    assert ret.findtext("n:infEvento/n:cOrgaoAutor", namespaces=N) == "35"
+    verify_sefaz_signature(ret, sim.ca_pem_path)
+    assert_schema_valid(proc_evento(ev, ret), EPEC_XSD + "procEPEC_v1.00.xsd")
+    repeated = _event(sim, emitter, ev, service="RecepcaoEvento_EPEC")  # also schema-checked by _event
+    assert _cstat(repeated) == "573"
+    assert repeated.findtext("n:infEvento/n:cOrgaoAutor", namespaces=N) == "35"
     assert emitter.client.control("GET", "/_control/documents")["epec"][0]["chNFe"] == chave
 
 

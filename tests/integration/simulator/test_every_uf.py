@@ -12,12 +12,14 @@ import states
 from .sefazclient import (
     N,
     assert_schema_valid,
+    authorizer_offset,
     chave_of,
     cons_sit,
     env_evento,
     envi_nfe,
     evento,
     inut,
+    proc_evento,
     root,
     signed_nfe,
     sub,
@@ -41,9 +43,21 @@ def test_document_lifecycle_on_every_uf_route(sim, emitter, uf: str, model: str)
     sit = emitter.client.call(uf, model, "NFeConsultaProtocolo4", cons_sit(chave_of(nfe)), base=sim.url)
     assert sit.cstat() == "100"
 
+    # Stamps on the authorizer's clock (SVRS answers an AC document in Brasília time, AM its own -04:00).
+    autorizador = states.uf(uf).autorizador(model)
+    dh_recbto = datetime.fromisoformat(ret.findtext("n:protNFe/n:infProt/n:dhRecbto", namespaces=N))
+    assert dh_recbto.utcoffset() == authorizer_offset(autorizador, dh_recbto)
+
     cancel = evento(emitter.signer, chave=chave_of(nfe), cnpj=emitter.cnpj, tp="110111", seq=1, dh=now, n_prot=n_prot)
     ev = emitter.client.call(uf, model, "NFeRecepcaoEvento4", env_evento(cancel), base=sim.url).ret()
-    assert ev.findtext("n:retEvento/n:infEvento/n:cStat", namespaces=N) == "135"
+    assert_schema_valid(ev)
+    ret_evento = ev.find("n:retEvento", N)
+    assert ret_evento.findtext("n:infEvento/n:cStat", namespaces=N) == "135"
+    dh_reg = datetime.fromisoformat(ret_evento.findtext("n:infEvento/n:dhRegEvento", namespaces=N))
+    assert dh_reg.utcoffset() == authorizer_offset(autorizador, dh_reg)
+    # The procEventoNFe a client assembles validates against the cancelamento's own proc XSD, whose
+    # dhRegEvento pattern only takes -01:00..-04:00 (so an AC stamp of -05:00 could never be stored).
+    assert_schema_valid(proc_evento(cancel, ret_evento), "evento_cancel_v1.00/procEventoCancNFe_v1.00.xsd")
 
     msg = inut(emitter.signer, cnpj=emitter.cnpj, cuf=cuf, ano=f"{now:%y}", model=model, serie=1, ini=2, fin=3)
     assert emitter.client.call(uf, model, "NFeInutilizacao4", msg, base=sim.url).cstat() == "102"
