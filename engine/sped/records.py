@@ -130,8 +130,11 @@ def c100(doc: DocumentoFiscal, *, cod_part: str, sem_pis_cofins: bool, dt_fin: d
         return ["C100", doc.ind_oper, doc.ind_emit, "", doc.modelo, sit.value, ser, str(doc.numero), "",
                 *_C100_VAZIO]
     nfce = doc.modelo == "65"
-    # DT_E_S (saída): informed only when known and not after the period end (Guia C100 campo 11).
+    # DT_E_S: always for entradas (the issue date when the entry date is unknown); for saídas only
+    # when known and not after the period end (Guia 3.1.8, C100 campo 11).
     dt_e_s = doc.dt_e_s if doc.dt_e_s is not None and doc.dt_e_s <= dt_fin else None
+    if doc.ind_oper == "0" and dt_e_s is None:
+        dt_e_s = doc.dt_doc
     pis = "" if (nfce or sem_pis_cofins) else num(doc.vl_pis)
     cofins = "" if (nfce or sem_pis_cofins) else num(doc.vl_cofins)
     return [

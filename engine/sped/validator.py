@@ -208,7 +208,8 @@ def _c100(st: _Estado, n: int, f: dict[str, str]) -> None:
         if sit == "05" and f.get("CHV_NFE"):
             st.erro(n, "C100", "SPED_C100_INUTILIZADA_CHAVE", "numeração inutilizada (COD_SIT 05) não tem CHV_NFE")
     else:
-        for nome in ("DT_DOC", "VL_DOC", "IND_PGTO", "IND_FRT"):
+        obrigatorios = ("DT_DOC", "VL_DOC", "IND_PGTO", "IND_FRT") + (("DT_E_S",) if f.get("IND_OPER") == "0" else ())
+        for nome in obrigatorios:
             if not f.get(nome):
                 st.erro(n, "C100", "SPED_CAMPO_OBRIGATORIO", f"campo {nome} é obrigatório no documento COD_SIT {sit}")
         if mod == "65":
@@ -223,9 +224,14 @@ def _c100(st: _Estado, n: int, f: dict[str, str]) -> None:
                     f"{mod}")
         elif f["COD_PART"] not in st.participantes:
             st.erro(n, "C100", "SPED_COD_PART_SEM_0150", f"COD_PART {f['COD_PART']!r} não existe no registro 0150")
-        dt_doc = _data(f.get("DT_DOC", ""))
+        dt_doc, dt_e_s = _data(f.get("DT_DOC", "")), _data(f.get("DT_E_S", ""))
         if dt_doc is not None and st.dt_fin is not None and dt_doc > st.dt_fin:
             st.erro(n, "C100", "SPED_DT_DOC_POSTERIOR", "DT_DOC posterior a DT_FIN do registro 0000")
+        if dt_e_s is not None and st.dt_fin is not None and dt_e_s > st.dt_fin:
+            st.erro(n, "C100", "SPED_DT_E_S_POSTERIOR", "DT_E_S posterior a DT_FIN do registro 0000 (não informe a "
+                    "data de saída posterior ao período)")
+        if dt_e_s is not None and dt_doc is not None and dt_e_s < dt_doc:
+            st.erro(n, "C100", "SPED_DT_E_S_ANTERIOR", "DT_E_S anterior a DT_DOC (data de emissão)")
     if mod in ("55", "65") and f.get("SER", "") and len(f["SER"]) != 3:
         st.erro(n, "C100", "SPED_SER_3_POSICOES", f"SER deve ter 3 posições para NF-e/NFC-e ('000' sem série): "
                 f"{f['SER']!r}")
