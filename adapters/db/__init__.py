@@ -15,4 +15,6 @@ Public API, by module:
   ``set_csc``, ``load_emitente`` (secrets sealed with the master keyring).
 * ``adapters.db.certificates_repo``: ``SqlCertificateRepository`` (certificates.store's repository).
 * ``adapters.db.keyring``: ``load_keyring(env, data_dir)``.
+* ``adapters.db.outbox``: ``enqueue`` (idempotent, in the change's transaction), ``claim`` (leases; SKIP LOCKED
+  on PostgreSQL), ``mark_dispatched``, ``mark_failed`` (exponential back-off).
 """

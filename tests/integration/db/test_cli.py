@@ -10,6 +10,7 @@ from sqlalchemy import delete, update
 
 from adapters.db.apikeys import authenticate
 from adapters.db.engine import Database
+from adapters.db.migrate import head
 from adapters.db.schema import audit_log
 from cli.main import main
 
@@ -33,9 +34,9 @@ def _keys(capsys: pytest.CaptureFixture[str], url: str, n: int) -> list[str]:
 def test_db_upgrade_and_current(capsys: pytest.CaptureFixture[str], database_url: str) -> None:
     assert _run(capsys, "db", "current", "--database-url", database_url)[0] == 1  # empty: not at head
     code, out, _ = _run(capsys, "db", "upgrade", "--database-url", database_url)
-    assert code == 0 and "0001" in out
+    assert code == 0 and f"banco na revisão {head()}" in out
     code, out, _ = _run(capsys, "db", "current", "--database-url", database_url)
-    assert code == 0 and "revisão atual: 0001" in out
+    assert code == 0 and f"revisão atual: {head()}" in out
 
 
 def test_apikey_create_prints_a_working_key_once(capsys: pytest.CaptureFixture[str], database_url: str) -> None:

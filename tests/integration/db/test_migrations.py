@@ -14,7 +14,7 @@ from adapters.db.schema import audit_head, metadata
 
 
 def test_upgrade_reaches_head_and_matches_the_schema(db: Database) -> None:
-    assert current(db) == head() == "0001"
+    assert current(db) == head() is not None
     with db.read() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
     assert diff == []
