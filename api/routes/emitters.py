@@ -183,6 +183,7 @@ async def update_emitter(
 
     def work() -> dict[str, Any]:
         with res.db.write() as conn:
+            before = repo.get_emitter(conn, principal.tenant_id, emitter_id)
             try:
                 rec = repo.update_emitter(
                     conn,
@@ -196,7 +197,13 @@ async def update_emitter(
                 raise ApiError(409, "CNPJ_IMUTAVEL", str(exc), field="cnpj") from exc
             if rec is None:
                 raise _not_found(emitter_id)
-            record(conn, request, principal, "emitter.update", f"emitter/{rec.id}", {"versao": rec.version})
+            old = before.config if before else {}
+            # Which configuration groups changed (names only: values may be personal data).
+            changed = sorted(k for k in set(old) | set(rec.config) if old.get(k) != rec.config.get(k))
+            if emitente.csc is not None:
+                changed.append("csc")
+            record(conn, request, principal, "emitter.update", f"emitter/{rec.id}",
+                   {"versao": rec.version, "alterados": changed})
             return rec.as_json()
 
     return await blocking(work)

@@ -127,6 +127,7 @@ def test_update_and_csc_are_audited_with_request_ids(api: Api) -> None:
     assert [(e["action"], e["request_id"]) for e in entries][-2:] == [
         ("emitter.update", "req-upd-1"), ("emitter.csc.set", "req-csc-1")]
     assert all(e["actor"].startswith("apikey:") and e["target"] == f"emitter/{created['id']}" for e in entries)
+    assert entries[-2]["details"]["alterados"] == ["razao_social"] and entries[-2]["details"]["versao"] == 2
     assert "ABCDEFGHIJKLMNOP1234" not in json.dumps(entries)
 
 
