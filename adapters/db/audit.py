@@ -11,6 +11,12 @@ has sorted keys, no blanks and UTF-8 text. ``audit_head`` (one row, created by t
 the last seq and hash: appends lock it (``SELECT ... FOR UPDATE``; BEGIN IMMEDIATE on SQLite), so the
 chain is linear under concurrent writers, and removing the newest entries is detected too.
 
+Appending locks the head row until commit, so every audited transaction of the service is
+serialised from its append to its commit: append the entry as the LAST statement of the
+transaction. The chain proves the log was not edited in place; someone able to rewrite the whole
+table and the head could forge a new chain, so export ``audit_head.last_hash`` periodically (to a
+ticket, an e-mail, a WORM bucket) as an external anchor.
+
 ``verify`` reports, per entry: ``ALTERADA`` (its content no longer matches its hash),
 ``REMOVIDA`` (an entry is missing: seq gap, chain link to an entry that no longer exists, or a
 truncated tail), ``FORA_DE_ORDEM`` (it links to an entry that exists elsewhere in the sequence) and
