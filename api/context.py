@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.db.engine import Database
@@ -37,7 +38,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
     otherwise mint one; expose it in ``scope["state"]["request_id"]`` and the response header."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
         rid = ""
@@ -47,7 +48,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
                 rid = candidate if _REQUEST_ID.match(candidate) else ""
                 break
         rid = rid or uuid.uuid4().hex
-        state: dict[str, Any] = scope.setdefault("state", {})  # type: ignore[typeddict-item]
+        state: dict[str, Any] = scope.setdefault("state", {})
         state["request_id"] = rid
 
         async def send_with_id(message: Message) -> None:

@@ -48,7 +48,7 @@ async def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Princi
     principal = await anyio.to_thread.run_sync(lookup)
     if principal is None:
         raise NotAuthorizedException("chave de API inválida ou revogada")
-    connection.scope.setdefault("state", {})["principal"] = principal  # type: ignore[typeddict-item]
+    connection.scope.setdefault("state", {})["principal"] = principal
     return principal
 
 

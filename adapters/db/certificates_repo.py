@@ -124,7 +124,7 @@ class SqlCertificateRepository:
                 .where(certificate.c.id == record_id, certificate.c.key_id == old_key_id)
                 .values(key_id=new_key_id, wrapped_key=wrapped_key)
             )
-            return result.rowcount == 1
+            return bool(result.rowcount == 1)
 
     def mark_warned(self, record_id: str, days: int) -> None:
         with self._write() as conn:

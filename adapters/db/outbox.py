@@ -102,7 +102,7 @@ def mark_failed(db: Database, event: OutboxEvent, *, now: datetime, error: str,
                 base_delay: timedelta = timedelta(seconds=5)) -> datetime:
     """Record the failure and schedule the next attempt (base_delay * 2^(attempts-1), capped)."""
     delay = min(base_delay * (2 ** max(event.attempts - 1, 0)), MAX_BACKOFF)
-    retry_at = now + delay
+    retry_at: datetime = now + delay
     with db.write() as conn:
         conn.execute(
             update(outbox)
