@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from engine.errors import FiscalError
 
@@ -75,3 +75,141 @@ class Clock(Protocol):
 
     def sleep(self, seconds: float) -> None: ...
 
+
+
+# ---------------------------------------------------------------------------------------------------
+# Emission pipeline ports (engine/emission; implemented by adapters/db/documents.py and
+# adapters/sefaz_wiring.py).
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from certificates.a1 import A1Certificate
+    from engine.emission.records import (
+        Attempt,
+        DocumentFilter,
+        DocumentRecord,
+        FiscalEventRecord,
+        HistoryEntry,
+        InutilizacaoRecord,
+        ModeState,
+        OutboxMessage,
+    )
+    from engine.nfe.build.emitter import Emitente
+    from engine.sefaz.client import Autorizacao
+    from engine.sefaz.results import Consulta, Inutilizacao, ResultadoEvento, StatusServico
+
+
+class EmissionUnitOfWork(Protocol):
+    """One database transaction. Everything written through it commits or rolls back together:
+    a state change, its history line and its outbox event (transactional outbox, design.md §9)."""
+
+    def allocate_number(self, cnpj: str, model: int, series: int) -> int:
+        """Next nNF of the series, gap-free (rolled back with the transaction)."""
+        ...
+
+    def insert_document(self, doc: DocumentRecord) -> None:
+        """Insert; raise ``engine.emission.records.DuplicateRef`` when (tenant, ref) exists."""
+        ...
+
+    def get_document(
+        self, tenant_id: str | None, *, id: str | None = None, ref: str | None = None, chave: str | None = None,
+        for_update: bool = False,
+    ) -> DocumentRecord | None: ...
+
+    def update_document(self, doc: DocumentRecord, *, expected_version: int) -> None:
+        """Write ``doc`` (its version already incremented); raise ``StaleDocument`` on a version mismatch."""
+        ...
+
+    def add_history(self, entry: HistoryEntry) -> None: ...
+
+    def add_outbox(self, message: OutboxMessage) -> None: ...
+
+    def add_attempt(self, attempt: Attempt) -> None: ...
+
+    def update_attempt(self, attempt: Attempt) -> None: ...
+
+    def attempts(self, document_id: str) -> list[Attempt]: ...
+
+    def pending_attempts(self, limit: int) -> list[Attempt]: ...
+
+    def add_fiscal_event(self, event: FiscalEventRecord) -> None: ...
+
+    def fiscal_events(self, document_id: str) -> list[FiscalEventRecord]: ...
+
+    def add_inutilizacao(self, record: InutilizacaoRecord) -> None: ...
+
+    def get_mode(self, emitter_id: str, model: int) -> ModeState: ...
+
+    def set_mode(self, state: ModeState, *, now: datetime) -> None: ...
+
+    def modes_not_normal(self) -> list[ModeState]: ...
+
+    def pending_documents(self, *, updated_before: datetime, limit: int) -> list[DocumentRecord]:
+        """Documents in signed / sent / contingency last changed before ``updated_before``."""
+        ...
+
+    def history(self, document_id: str) -> list[HistoryEntry]: ...
+
+    def list_documents(self, flt: DocumentFilter) -> list[DocumentRecord]: ...
+
+
+class EmissionRepository(Protocol):
+    def unit_of_work(self) -> AbstractContextManager[EmissionUnitOfWork]:
+        """A write transaction (commit on success, rollback on any exception)."""
+        ...
+
+    def reader(self) -> AbstractContextManager[EmissionUnitOfWork]:
+        """A read-only transaction (one consistent snapshot)."""
+        ...
+
+
+class SefazGateway(Protocol):
+    """What the pipeline needs of ``engine.sefaz.SefazClient`` (which implements it)."""
+
+    def status(self, uf: str, modelo: str | int, ambiente: str, *, contingency: bool = False) -> StatusServico: ...
+
+    def authorize(self, nfe: bytes, *, id_lote: str | None = None) -> Autorizacao: ...
+
+    def consulta(self, chave: str, ambiente: str) -> Consulta: ...
+
+    def cancel(self, chave: str, n_prot: str, x_just: str, ambiente: str) -> ResultadoEvento: ...
+
+    def cancel_substituicao(
+        self, chave: str, n_prot: str, x_just: str, chave_substituta: str, ambiente: str
+    ) -> ResultadoEvento: ...
+
+    def carta_correcao(self, chave: str, x_correcao: str, n_seq_evento: int, ambiente: str) -> ResultadoEvento: ...
+
+    def inutilizar(
+        self, uf: str, modelo: str | int, ambiente: str, *, cnpj: str, ano: int, serie: int, n_nf_ini: int,
+        n_nf_fin: int, x_just: str,
+    ) -> Inutilizacao: ...
+
+
+class EmitterContext(Protocol):
+    """An emitter ready to emit: its configuration with secrets, its A1 and two SEFAZ gateways."""
+
+    @property
+    def emitente(self) -> Emitente: ...
+
+    @property
+    def a1(self) -> A1Certificate: ...
+
+    def online(self, deadline_s: float) -> SefazGateway:
+        """The gateway for the PDV's synchronous attempt: its timeouts fit in ``deadline_s``."""
+        ...
+
+    def worker(self) -> SefazGateway:
+        """The gateway for background work (recovery, events, inutilização): normal timeouts."""
+        ...
+
+
+class EmitterDirectory(Protocol):
+    def context(self, tenant_id: str, emitter_id: str) -> EmitterContext | None:
+        """None when the tenant has no such emitter; raises ConfigurationError without an active A1."""
+        ...
+
+    def tenant_of(self, emitter_id: str) -> str | None:
+        """The tenant owning the emitter (background workers run without a request's tenant)."""
+        ...

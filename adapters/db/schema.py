@@ -239,3 +239,86 @@ outbox = Table(
     Column("last_error", Text),
     Index("ix_outbox_pending", "dispatched_at", "available_at"),
 )
+
+# ---------------------------------------------------------------------------------------------------
+# Emission pipeline (engine/emission, adapters/db/documents.py); migration 0002.
+
+# Superseded transmissions of a document: the online NFC-e replaced by its off-line contingency
+# (tpEmis 9, new number, Ajuste SINIEF 19/16 cl. 11ª § 2º) and earlier signed versions of a document
+# that was rejected, corrected and re-sent under the same number. ``resolution``: pending (the
+# online attempt may be at SEFAZ: consult, then cancel by substitution 110112 or void its number),
+# cancelled, voided, not_found, superseded (a rejected version; history only).
+document_attempt = Table(
+    "document_attempt",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("document_id", String(32), ForeignKey("document.id"), nullable=False, index=True),
+    Column("chave", String(44), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("tp_emis", Integer, nullable=False),
+    Column("signed_xml", LargeBinary, nullable=False),
+    Column("reason", String(16), nullable=False),
+    Column("resolution", String(16), nullable=False),
+    Column("protocol", String(20)),
+    Column("cstat", Integer),
+    Column("xmotivo", Text),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("resolved_at", UtcDateTime()),
+    Index("ix_document_attempt_resolution", "resolution"),
+)
+
+# Registered (or refused) events of a document: cancelamento 110111, substituição 110112, CC-e
+# 110110. ``proc_xml`` is the procEventoNFe exactly as assembled from the signed event and SEFAZ's
+# retEvento.
+fiscal_event = Table(
+    "fiscal_event",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("document_id", String(32), ForeignKey("document.id"), nullable=False, index=True),
+    Column("chave", String(44), nullable=False),
+    Column("tp_evento", String(6), nullable=False),
+    Column("n_seq_evento", Integer, nullable=False),
+    Column("cstat", Integer),
+    Column("xmotivo", Text),
+    Column("protocol", String(20)),
+    Column("detail", Text),
+    Column("proc_xml", LargeBinary),
+    Column("created_by", String(16)),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# Voided number ranges (NFeInutilizacao4); ``proc_xml`` is the procInutNFe when homologated (102).
+inutilizacao = Table(
+    "inutilizacao",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("tenant_id", String(64), ForeignKey("tenant.id"), nullable=False, index=True),
+    Column("emitter_id", String(32), ForeignKey("emitter.id"), nullable=False),
+    Column("model", Integer, nullable=False),
+    Column("series", Integer, nullable=False),
+    Column("ano", Integer, nullable=False),
+    Column("n_ini", Integer, nullable=False),
+    Column("n_fin", Integer, nullable=False),
+    Column("xjust", Text, nullable=False),
+    Column("cstat", Integer),
+    Column("xmotivo", Text),
+    Column("protocol", String(20)),
+    Column("proc_xml", LargeBinary),
+    Column("created_by", String(16)),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# Contingency mode per emitter and model (normal | offline for NFC-e | svc for NF-e) and the PDV's
+# deadline for the online answer. A switch is written with its ``nfe.contingency`` outbox event.
+emission_mode = Table(
+    "emission_mode",
+    metadata,
+    Column("emitter_id", String(32), ForeignKey("emitter.id"), nullable=False),
+    Column("model", Integer, nullable=False),
+    Column("mode", String(16), nullable=False),
+    Column("since", UtcDateTime()),
+    Column("reason", Text),
+    Column("deadline_ms", Integer, nullable=False, server_default=text("5000")),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("emitter_id", "model"),
+)

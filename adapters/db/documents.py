@@ -1,0 +1,258 @@
+"""The emission repository over the SQLAlchemy schema (engine.ports.EmissionRepository), SQLite and
+PostgreSQL.
+
+``unit_of_work()`` is one ``Database.write()`` transaction (BEGIN IMMEDIATE on SQLite): a state change,
+its ``document_event`` line and its ``outbox`` row commit together or not at all. Idempotency by
+``ref``: the unique constraint (tenant_id, ref) is the arbiter; its violation becomes
+``DuplicateRef`` and the caller re-reads in a new transaction (the failed one, with its number, is
+rolled back). Updates check the row ``version`` (optimistic concurrency between API and worker).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from adapters.db.engine import Database
+from adapters.db.numbering import allocate_number
+from adapters.db.schema import (
+    document,
+    document_attempt,
+    document_event,
+    emission_mode,
+    emitter,
+    fiscal_event,
+    inutilizacao,
+    outbox,
+)
+from engine.emission.pipeline import DEFAULT_DEADLINE_MS, PENDING
+from engine.emission.records import (
+    Attempt,
+    DocStatus,
+    DocumentFilter,
+    DocumentRecord,
+    DuplicateRef,
+    FiscalEventRecord,
+    HistoryEntry,
+    InutilizacaoRecord,
+    Mode,
+    ModeState,
+    OutboxMessage,
+    StaleDocument,
+)
+
+_DOC_FIELDS = [c.name for c in document.columns]
+
+
+def _doc(row: Row[Any]) -> DocumentRecord:
+    data = dict(row._mapping)
+    data["status"] = DocStatus(data["status"])
+    return DocumentRecord(**data)
+
+
+def _attempt(row: Row[Any]) -> Attempt:
+    return Attempt(**dict(row._mapping))
+
+
+def _event(row: Row[Any]) -> FiscalEventRecord:
+    return FiscalEventRecord(**dict(row._mapping))
+
+
+def inutilizacao_record(row: Row[Any]) -> InutilizacaoRecord:
+    return InutilizacaoRecord(**dict(row._mapping))
+
+
+class SqlUnitOfWork:
+    """``engine.ports.EmissionUnitOfWork`` on one connection inside one transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def allocate_number(self, cnpj: str, model: int, series: int) -> int:
+        return allocate_number(self.conn, cnpj, model, series)
+
+    def insert_document(self, doc: DocumentRecord) -> None:
+        values = {name: getattr(doc, name) for name in _DOC_FIELDS}
+        values["status"] = doc.status.value
+        # A savepoint keeps the transaction usable on PostgreSQL after the unique violation.
+        try:
+            with self.conn.begin_nested():
+                self.conn.execute(insert(document).values(values))
+        except IntegrityError as exc:
+            raise DuplicateRef(f"referência '{doc.ref}' já usada neste tenant") from exc
+
+    def get_document(
+        self, tenant_id: str | None, *, id: str | None = None, ref: str | None = None, chave: str | None = None,
+        for_update: bool = False,
+    ) -> DocumentRecord | None:
+        query = select(document)
+        if tenant_id is not None:
+            query = query.where(document.c.tenant_id == tenant_id)
+        if id is not None:
+            query = query.where(document.c.id == id)
+        if ref is not None:
+            query = query.where(document.c.ref == ref)
+        if chave is not None:
+            query = query.where(document.c.chave == chave)
+        if id is None and ref is None and chave is None:
+            raise ValueError("get_document needs id, ref or chave")
+        if for_update:
+            query = query.with_for_update()
+        row = self.conn.execute(query).first()
+        return None if row is None else _doc(row)
+
+    def update_document(self, doc: DocumentRecord, *, expected_version: int) -> None:
+        values = {name: getattr(doc, name) for name in _DOC_FIELDS if name not in ("id", "tenant_id", "ref")}
+        values["status"] = doc.status.value
+        result = self.conn.execute(
+            update(document).where(document.c.id == doc.id, document.c.version == expected_version).values(values)
+        )
+        if result.rowcount != 1:
+            raise StaleDocument(f"o documento {doc.id} foi alterado por outro processo; tente de novo")
+
+    def add_history(self, entry: HistoryEntry) -> None:
+        self.conn.execute(insert(document_event).values(
+            document_id=entry.document_id, occurred_at=entry.occurred_at, from_status=entry.from_status,
+            to_status=entry.to_status, cstat=entry.cstat, detail=entry.detail, request_id=entry.request_id,
+        ))
+
+    def add_outbox(self, message: OutboxMessage) -> None:
+        self.conn.execute(insert(outbox).values(
+            tenant_id=message.tenant_id, topic=message.topic, idempotency_key=message.idempotency_key[:200],
+            payload=json.dumps(message.payload, sort_keys=True, ensure_ascii=False, default=str),
+            created_at=message.created_at, available_at=message.created_at,
+        ))
+
+    def add_attempt(self, attempt: Attempt) -> None:
+        values = {k: getattr(attempt, k) for k in Attempt.__dataclass_fields__ if k != "id"}
+        self.conn.execute(insert(document_attempt).values(values))
+
+    def update_attempt(self, attempt: Attempt) -> None:
+        values = {k: getattr(attempt, k) for k in ("resolution", "protocol", "cstat", "xmotivo", "resolved_at")}
+        self.conn.execute(update(document_attempt).where(document_attempt.c.id == attempt.id).values(values))
+
+    def attempts(self, document_id: str) -> list[Attempt]:
+        rows = self.conn.execute(select(document_attempt).where(document_attempt.c.document_id == document_id)
+                                 .order_by(document_attempt.c.id))
+        return [_attempt(r) for r in rows]
+
+    def pending_attempts(self, limit: int) -> list[Attempt]:
+        rows = self.conn.execute(select(document_attempt).where(document_attempt.c.resolution == "pending")
+                                 .order_by(document_attempt.c.id).limit(limit))
+        return [_attempt(r) for r in rows]
+
+    def add_fiscal_event(self, event: FiscalEventRecord) -> None:
+        values = {k: getattr(event, k) for k in FiscalEventRecord.__dataclass_fields__ if k != "id"}
+        self.conn.execute(insert(fiscal_event).values(values))
+
+    def fiscal_events(self, document_id: str) -> list[FiscalEventRecord]:
+        rows = self.conn.execute(select(fiscal_event).where(fiscal_event.c.document_id == document_id)
+                                 .order_by(fiscal_event.c.id))
+        return [_event(r) for r in rows]
+
+    def add_inutilizacao(self, record: InutilizacaoRecord) -> None:
+        values = {k: getattr(record, k) for k in InutilizacaoRecord.__dataclass_fields__}
+        self.conn.execute(insert(inutilizacao).values(values))
+
+    def get_mode(self, emitter_id: str, model: int) -> ModeState:
+        row = self.conn.execute(select(emission_mode).where(
+            emission_mode.c.emitter_id == emitter_id, emission_mode.c.model == model)).first()
+        if row is None:
+            return ModeState(emitter_id, model, Mode.NORMAL, deadline_ms=DEFAULT_DEADLINE_MS)
+        return ModeState(emitter_id, model, Mode(row.mode), row.since, row.reason, row.deadline_ms)
+
+    def set_mode(self, state: ModeState, *, now: datetime) -> None:
+        values = {"mode": state.mode.value, "since": state.since, "reason": state.reason,
+                  "deadline_ms": state.deadline_ms, "updated_at": now}
+        result = self.conn.execute(update(emission_mode).where(
+            emission_mode.c.emitter_id == state.emitter_id, emission_mode.c.model == state.model).values(values))
+        if result.rowcount == 0:
+            self.conn.execute(insert(emission_mode).values(emitter_id=state.emitter_id, model=state.model, **values))
+
+    def modes_not_normal(self) -> list[ModeState]:
+        rows = self.conn.execute(select(emission_mode).where(emission_mode.c.mode != Mode.NORMAL.value))
+        return [ModeState(r.emitter_id, r.model, Mode(r.mode), r.since, r.reason, r.deadline_ms) for r in rows]
+
+    def modes_of_tenant(self, tenant_id: str) -> list[ModeState]:
+        rows = self.conn.execute(
+            select(emission_mode).join(emitter, emitter.c.id == emission_mode.c.emitter_id)
+            .where(emitter.c.tenant_id == tenant_id).order_by(emission_mode.c.emitter_id, emission_mode.c.model))
+        return [ModeState(r.emitter_id, r.model, Mode(r.mode), r.since, r.reason, r.deadline_ms) for r in rows]
+
+    def pending_documents(self, *, updated_before: datetime, limit: int) -> list[DocumentRecord]:
+        rows = self.conn.execute(
+            select(document).where(document.c.status.in_([s.value for s in PENDING]),
+                                   document.c.updated_at <= updated_before)
+            .order_by(document.c.updated_at).limit(limit))
+        return [_doc(r) for r in rows]
+
+    def history(self, document_id: str) -> list[HistoryEntry]:
+        rows = self.conn.execute(select(document_event).where(document_event.c.document_id == document_id)
+                                 .order_by(document_event.c.id))
+        return [HistoryEntry(r.document_id, r.occurred_at, r.to_status, r.from_status, r.cstat, r.detail,
+                             r.request_id) for r in rows]
+
+    def list_documents(self, flt: DocumentFilter) -> list[DocumentRecord]:
+        c = document.c
+        query = select(document).where(c.tenant_id == flt.tenant_id)
+        conditions = [
+            (flt.emitter_id, lambda v: c.emitter_id == v),
+            (flt.created_from, lambda v: c.created_at >= v),
+            (flt.created_to, lambda v: c.created_at < v),
+            (flt.model, lambda v: c.model == v),
+            (flt.series, lambda v: c.series == v),
+            (flt.number_from, lambda v: c.number >= v),
+            (flt.number_to, lambda v: c.number <= v),
+            (flt.status.value if flt.status else None, lambda v: c.status == v),
+            (flt.created_by, lambda v: c.created_by == v),
+        ]
+        for value, make in conditions:
+            if value is not None:
+                query = query.where(make(value))
+        if flt.after is not None:
+            at, last_id = flt.after
+            query = query.where(or_(c.created_at > at, and_(c.created_at == at, c.id > last_id)))
+        rows = self.conn.execute(query.order_by(c.created_at, c.id).limit(flt.limit))
+        return [_doc(r) for r in rows]
+
+    def inutilizacoes(self, tenant_id: str, *, emitter_id: str | None = None) -> list[InutilizacaoRecord]:
+        query = select(inutilizacao).where(inutilizacao.c.tenant_id == tenant_id)
+        if emitter_id is not None:
+            query = query.where(inutilizacao.c.emitter_id == emitter_id)
+        return [inutilizacao_record(r) for r in self.conn.execute(query.order_by(inutilizacao.c.created_at))]
+
+    def get_inutilizacao(self, tenant_id: str, inut_id: str) -> InutilizacaoRecord | None:
+        row = self.conn.execute(select(inutilizacao).where(inutilizacao.c.tenant_id == tenant_id,
+                                                           inutilizacao.c.id == inut_id)).first()
+        return None if row is None else inutilizacao_record(row)
+
+    def outbox_topics(self, tenant_id: str) -> list[tuple[str, dict[str, Any]]]:
+        rows = self.conn.execute(select(outbox.c.topic, outbox.c.payload).where(outbox.c.tenant_id == tenant_id)
+                                 .order_by(outbox.c.id))
+        return [(r.topic, json.loads(r.payload)) for r in rows]
+
+
+class SqlEmissionRepository:
+    """``engine.ports.EmissionRepository`` over ``adapters.db.engine.Database``."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[SqlUnitOfWork]:
+        with self.db.write() as conn:
+            yield SqlUnitOfWork(conn)
+
+    @contextmanager
+    def reader(self) -> Iterator[SqlUnitOfWork]:
+        with self.db.read() as conn:
+            yield SqlUnitOfWork(conn)
+
+
+__all__ = ["SqlEmissionRepository", "SqlUnitOfWork", "inutilizacao_record"]

@@ -1,0 +1,156 @@
+"""SEFAZ wiring for the emission pipeline: ``engine.ports.EmitterDirectory`` over the database.
+
+For an emitter it loads the configuration with its secrets (``adapters.db.emitters.load_emitente``)
+and the ACTIVE A1 from the encrypted certificate store, and builds ``engine.sefaz.SefazClient``s on
+``adapters.sefaz_transport.RequestsTransport`` (mutual TLS with that A1, server verified against the
+configured trust store only):
+
+* ``worker()``: normal timeouts (connect 5 s, read 30 s) and the client's retry policy; used by the
+  recovery worker, events and inutilizações;
+* ``online(deadline_s)``: the PDV's synchronous attempt. Its timeouts are derived from the deadline:
+  connect 25 %, read 45 % of it, and no retries — the client's own consulta by chave after a read
+  timeout (``SefazClient.authorize``) then also fits, so the PDV has an answer (authorized, rejected
+  or off-line contingency) within the deadline.
+
+Both share the rate limiter and the circuit breaker of the emitter (one view of the authorizer's
+health). Clients are cached per (emitter, active certificate id): a new certificate is picked up on
+the next call.
+
+Configuration (``Settings.env``): ``ORTHO_SEFAZ_URL`` replaces the host of every SEFAZ endpoint (the
+simulator: ``states.endpoint(base_override=...)``); ``ORTHO_SEFAZ_TRUST_PEM`` is the PEM bundle the
+SEFAZ servers must chain to (the ICP-Brasil roots in production, the simulator's ``ca.pem`` in tests).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from adapters.db.certificates_repo import SqlCertificateRepository
+from adapters.db.emitters import load_emitente
+from adapters.db.engine import Database
+from adapters.db.schema import emitter
+from adapters.sefaz_transport import RequestsTransport
+from certificates.a1 import A1Certificate, load_pkcs12
+from certificates.store import CertificateStore, MasterKeyring
+from engine.errors import ConfigurationError
+from engine.nfe.build.emitter import Emitente
+from engine.ports import Clock
+from engine.sefaz import CircuitBreaker, ClientPolicy, RateLimiter, SefazClient
+
+ENV_URL = "ORTHO_SEFAZ_URL"
+ENV_TRUST = "ORTHO_SEFAZ_TRUST_PEM"
+
+
+@dataclass(frozen=True, slots=True)
+class SefazSettings:
+    trust_pem_path: str | None
+    base_override: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> SefazSettings:
+        return cls(trust_pem_path=env.get(ENV_TRUST) or None, base_override=env.get(ENV_URL) or None)
+
+
+@dataclass
+class _Certificate:
+    """One emitter's A1 and the clients built on it (cached)."""
+
+    cert_id: str
+    a1: A1Certificate
+    pfx: bytes
+    password: str
+    limiter: RateLimiter
+    breaker: CircuitBreaker
+    worker: SefazClient | None = None
+    online: dict[int, SefazClient] = field(default_factory=dict)  # by deadline in ms
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@dataclass(frozen=True, slots=True)
+class EmitterSefaz:
+    """``engine.ports.EmitterContext``."""
+
+    emitente: Emitente
+    a1: A1Certificate
+    _cert: _Certificate
+    _settings: SefazSettings
+    _clock: Clock
+
+    def _transport(self, connect_s: float, read_s: float) -> RequestsTransport:
+        if not self._settings.trust_pem_path:
+            raise ConfigurationError(
+                f"repositório de confiança da SEFAZ não configurado: defina {ENV_TRUST} (PEM com as raízes "
+                "ICP-Brasil, ou o ca.pem do simulador)"
+            )
+        return RequestsTransport(pfx=self._cert.pfx, password=self._cert.password,
+                                 trust_pem_path=self._settings.trust_pem_path, connect_timeout_s=connect_s,
+                                 read_timeout_s=read_s)
+
+    def worker(self) -> SefazClient:
+        with self._cert.lock:
+            if self._cert.worker is None:
+                self._cert.worker = SefazClient(
+                    self._transport(5.0, 30.0), self._clock, a1=self.a1, base_override=self._settings.base_override,
+                    limiter=self._cert.limiter, breaker=self._cert.breaker,
+                )
+            return self._cert.worker
+
+    def online(self, deadline_s: float) -> SefazClient:
+        key = int(deadline_s * 1000)
+        with self._cert.lock:
+            client = self._cert.online.get(key)
+            if client is None:
+                client = SefazClient(
+                    self._transport(max(0.2, deadline_s * 0.25), max(0.2, deadline_s * 0.45)), self._clock,
+                    a1=self.a1, base_override=self._settings.base_override, limiter=self._cert.limiter,
+                    breaker=self._cert.breaker, policy=ClientPolicy(retries=0, backoff_s=0.0),
+                )
+                self._cert.online[key] = client
+            return client
+
+
+class SqlEmitterDirectory:
+    """``engine.ports.EmitterDirectory`` over the emitter table and the certificate store."""
+
+    def __init__(self, db: Database, keyring: MasterKeyring, clock: Clock, settings: SefazSettings) -> None:
+        self.db = db
+        self.keyring = keyring
+        self.clock = clock
+        self.settings = settings
+        self._certs: dict[str, _Certificate] = {}
+        self._lock = threading.Lock()
+
+    def tenant_of(self, emitter_id: str) -> str | None:
+        with self.db.read() as conn:
+            value = conn.execute(select(emitter.c.tenant_id).where(emitter.c.id == emitter_id)).scalar_one_or_none()
+        return None if value is None else str(value)
+
+    def context(self, tenant_id: str, emitter_id: str) -> EmitterSefaz | None:
+        with self.db.read() as conn:
+            emitente = load_emitente(conn, self.keyring, tenant_id, emitter_id)
+        if emitente is None:
+            return None
+        repo = SqlCertificateRepository(self.db)
+        active = repo.active(emitter_id)
+        if active is None:
+            raise ConfigurationError(
+                f"o emitente {emitente.cnpj} não tem certificado A1 ativo: envie o certificado antes de emitir",
+                code="CERTIFICADO_AUSENTE",
+            )
+        with self._lock:
+            cached = self._certs.get(emitter_id)
+        if cached is None or cached.cert_id != active.id:
+            store = CertificateStore(repo, self.keyring)
+            pfx, password = store.reveal(active)
+            a1 = load_pkcs12(pfx, password)
+            cached = _Certificate(active.id, a1, pfx, password, RateLimiter(self.clock), CircuitBreaker(self.clock))
+            with self._lock:
+                self._certs[emitter_id] = cached
+        return EmitterSefaz(emitente, cached.a1, cached, self.settings, self.clock)
+
+
+__all__ = ["ENV_TRUST", "ENV_URL", "EmitterSefaz", "SefazSettings", "SqlEmitterDirectory"]

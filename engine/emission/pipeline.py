@@ -1,0 +1,796 @@
+"""The emission pipeline: numbering, persist-before-send, state machine, recovery and contingency.
+
+Free of I/O: the database is ``engine.ports.EmissionRepository`` (one unit of work = one
+transaction), SEFAZ is ``engine.ports.SefazGateway`` (``engine.sefaz.SefazClient``), the clock is
+``engine.ports.Clock``. Lessons from the field this module is built around:
+
+* a SEFAZ timeout followed by a rebuilt re-send creates duplicates (204 same chave, 539 same number
+  with another chave): the signed bytes are stored BEFORE they are sent, a re-send is always the
+  identical stored bytes, and a document whose answer was lost is first consulted by chave;
+* the off-line NFC-e (tpEmis 9) is a NEW chave; when the online attempt was transmitted it also
+  takes a NEW number (Ajuste SINIEF 19/16, cláusula décima primeira, § 2º; see
+  engine/nfe/contingencia.py), and the online attempt is resolved later: cancelled by substitution
+  (event 110112, NT 2018.004) when SEFAZ did authorize it, its number voided when it did not;
+* identical requests repeated in a loop get the emitter blocked (656): bytes SEFAZ rejected are
+  never re-sent (the client refuses them), a rejected document is corrected into new bytes.
+
+States (``DocStatus``)::
+
+    received -> numbered -> signed -> sent -> authorized -> cancelled
+                       \\          \\      \\-> rejected -> signed (corrected, same number)
+                        \\          \\      \\-> denied
+                         \\-> contingency (off-line NFC-e) -> authorized | rejected | denied
+
+Every state change is written with its history line and its ``nfe.status`` outbox event in the same
+transaction; mode switches (normal / offline / svc) with ``nfe.contingency``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from lxml import etree
+
+from certificates.xmldsig import sign_document
+from engine.emission.records import (
+    Attempt,
+    Conflict,
+    DocStatus,
+    DocumentFilter,
+    DocumentRecord,
+    DuplicateRef,
+    FiscalEventRecord,
+    HistoryEntry,
+    InutilizacaoRecord,
+    InvalidRequest,
+    Mode,
+    ModeState,
+    NotFound,
+    OutboxMessage,
+    RecoveryReport,
+)
+from engine.errors import Finding
+from engine.nfe.build import EntradaInvalida, Venda, build_nfe, parse_venda
+from engine.nfe.contingencia import finalize_offline, to_offline, to_svc
+from engine.nfe.xmlio import render
+from engine.ports import (
+    Clock,
+    EmissionRepository,
+    EmissionUnitOfWork,
+    EmitterContext,
+    EmitterDirectory,
+    TransportError,
+)
+from engine.sefaz import cstat as cs
+from engine.sefaz.client import Autorizacao
+from engine.sefaz.errors import ConsumoIndevidoEvitado, RespostaInvalida, SefazError, ServicoIndisponivel
+from engine.sefaz.results import ProtocoloNFe, ResultadoEvento
+from engine.xml.parser import parse_xml
+
+_N = "{http://www.portalfiscal.inf.br/nfe}"
+_DS = "{http://www.w3.org/2000/09/xmldsig#}"
+
+TRANSITIONS: dict[DocStatus, frozenset[DocStatus]] = {
+    DocStatus.RECEIVED: frozenset({DocStatus.NUMBERED}),
+    DocStatus.NUMBERED: frozenset({DocStatus.SIGNED, DocStatus.CONTINGENCY}),
+    DocStatus.SIGNED: frozenset({DocStatus.SENT, DocStatus.CONTINGENCY}),
+    # SENT -> SIGNED: the NF-e re-issued for the SVC after the authorizer answered 108/109 (new bytes).
+    DocStatus.SENT: frozenset({DocStatus.AUTHORIZED, DocStatus.REJECTED, DocStatus.DENIED, DocStatus.CONTINGENCY,
+                               DocStatus.SIGNED}),
+    DocStatus.REJECTED: frozenset({DocStatus.SIGNED}),
+    DocStatus.CONTINGENCY: frozenset({DocStatus.AUTHORIZED, DocStatus.REJECTED, DocStatus.DENIED}),
+    DocStatus.AUTHORIZED: frozenset({DocStatus.CANCELLED}),
+    DocStatus.DENIED: frozenset(),
+    DocStatus.CANCELLED: frozenset(),
+}
+# Where recovery looks: the answer may have been lost (signed/sent) or the off-line NFC-e awaits
+# transmission (contingency).
+PENDING = (DocStatus.SIGNED, DocStatus.SENT, DocStatus.CONTINGENCY)
+
+DEFAULT_DEADLINE_MS = 5000
+XJUST_OFFLINE = "Autorizador da NFC-e sem resposta no prazo do PDV; emissao em contingencia off-line"
+XJUST_SVC = "Autorizador da NF-e da UF fora de operacao (servico de status); emissao pela SVC"
+XJUST_SUBSTITUICAO = "NFC-e emitida em contingencia off-line em substituicao a esta, transmitida sem resposta"
+XJUST_INUTILIZACAO = "Numero da NFC-e substituida por emissao em contingencia off-line sem registro na SEFAZ"
+_CHAVE_IN_MOTIVO = re.compile(r"chNFe:?\s*(\d{44})")
+
+
+@dataclass(frozen=True, slots=True)
+class EmitRequest:
+    tenant_id: str
+    emitter_id: str
+    ref: str
+    model: int  # 55 NF-e, 65 NFC-e
+    body: str  # the friendly PDV JSON exactly as received (stored; numbers parsed as Decimal)
+    created_by: str | None = None  # the API key id (read-own)
+    request_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EmitOutcome:
+    document: DocumentRecord
+    created: bool  # False: an idempotent replay of the same ref
+
+
+@dataclass(frozen=True, slots=True)
+class EventOutcome:
+    document: DocumentRecord
+    event: FiscalEventRecord
+
+
+def ambiente(tp_amb: int) -> str:
+    return "producao" if int(tp_amb) == 1 else "homologacao"
+
+
+def chave_of(signed: bytes) -> str:
+    inf = parse_xml(signed).find(_N + "infNFe")
+    return str(inf.get("Id", ""))[3:] if inf is not None else ""
+
+
+def _digest_of(signed: bytes) -> str:
+    found = parse_xml(signed).find(f"{_DS}Signature/{_DS}SignedInfo/{_DS}Reference/{_DS}DigestValue")
+    return (found.text or "").strip() if found is not None else ""
+
+
+def _load_body(body: str) -> Any:
+    try:
+        return json.loads(body, parse_float=Decimal)
+    except ValueError as exc:
+        raise InvalidRequest("o corpo não é um JSON válido", code="JSON_INVALIDO") from exc
+
+
+def _canonical(body: str) -> str:
+    return json.dumps(_load_body(body), sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+
+
+class EmissionService:
+    """The pipeline for every emitter; stateless between calls (all state is in the repository)."""
+
+    def __init__(
+        self,
+        repo: EmissionRepository,
+        emitters: EmitterDirectory,
+        clock: Clock,
+        *,
+        rng: random.Random | None = None,
+        recovery_grace_s: float = 10.0,
+        new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+    ) -> None:
+        self.repo = repo
+        self.emitters = emitters
+        self.clock = clock
+        self.rng = rng
+        self.recovery_grace_s = recovery_grace_s
+        self.new_id = new_id
+
+    # ------------------------------------------------------------------------------ helpers
+
+    def _context(self, tenant_id: str, emitter_id: str) -> EmitterContext:
+        ctx = self.emitters.context(tenant_id, emitter_id)
+        if ctx is None:
+            raise NotFound(f"emitente '{emitter_id}' não encontrado", code="EMITENTE_NAO_ENCONTRADO",
+                           path="emitter_id")
+        return ctx
+
+    def _change(
+        self, uow: EmissionUnitOfWork, doc: DocumentRecord, to: DocStatus, *, cstat: int | None = None,
+        detail: str | None = None, request_id: str | None = None, **fields: Any,
+    ) -> DocumentRecord:
+        """Move ``doc`` to ``to``: the row (optimistic version check), its history and its outbox event."""
+        if to != doc.status and to not in TRANSITIONS[doc.status]:
+            raise Conflict(f"o documento está '{doc.status.value}' e não pode passar para '{to.value}'",
+                           code="ESTADO_INVALIDO")
+        now = self.clock.now()
+        if cstat is not None:
+            fields.setdefault("cstat", cstat)
+        new = replace(doc, status=to, updated_at=now, version=doc.version + 1, **fields)
+        uow.update_document(new, expected_version=doc.version)
+        uow.add_history(HistoryEntry(doc.id, now, to.value, doc.status.value, cstat, detail, request_id))
+        uow.add_outbox(OutboxMessage(
+            "nfe.status", f"nfe.status:{doc.id}:{new.version}",
+            {"document_id": doc.id, "ref": doc.ref, "emitter_id": doc.emitter_id, "model": doc.model,
+             "from": doc.status.value, "to": to.value, "chave": new.chave, "number": new.number,
+             "cstat": new.cstat, "protocol": new.protocol, "tp_emis": new.tp_emis},
+            now, doc.tenant_id,
+        ))
+        return new
+
+    def _note(self, uow: EmissionUnitOfWork, doc: DocumentRecord, what: str, *, cstat: int | None = None,
+              detail: str | None = None, request_id: str | None = None) -> None:
+        """A history line without a state change (an event, a failed attempt, a resolution)."""
+        uow.add_history(HistoryEntry(doc.id, self.clock.now(), what, doc.status.value, cstat, detail, request_id))
+
+    def _switch_mode(self, uow: EmissionUnitOfWork, tenant_id: str, state: ModeState, old: ModeState) -> None:
+        now = self.clock.now()
+        uow.set_mode(state, now=now)
+        uow.add_outbox(OutboxMessage(
+            "nfe.contingency", f"nfe.contingency:{state.emitter_id}:{state.model}:{state.mode}:{now.isoformat()}",
+            {"emitter_id": state.emitter_id, "model": state.model, "from": old.mode.value, "to": state.mode.value,
+             "since": state.since.isoformat() if state.since else None, "reason": state.reason},
+            now, tenant_id,
+        ))
+
+    def _fresh(self, uow: EmissionUnitOfWork, doc: DocumentRecord) -> DocumentRecord:
+        cur = uow.get_document(None, id=doc.id, for_update=True)
+        if cur is None:  # pragma: no cover - documents are never deleted
+            raise NotFound(f"documento {doc.id} não encontrado", code="DOCUMENTO_NAO_ENCONTRADO")
+        return cur
+
+    def mode(self, emitter_id: str, model: int) -> ModeState:
+        with self.repo.reader() as uow:
+            return uow.get_mode(emitter_id, model)
+
+    def deadline_s(self, emitter_id: str, model: int) -> float:
+        return self.mode(emitter_id, model).deadline_ms / 1000.0
+
+    # ------------------------------------------------------------------------------ emission
+
+    def _replay(self, found: DocumentRecord, req: EmitRequest) -> EmitOutcome:
+        if found.emitter_id != req.emitter_id or found.model != req.model or (
+            found.request_json is not None and _canonical(found.request_json) != _canonical(req.body)
+        ):
+            raise Conflict(
+                f"a referência '{req.ref}' já foi usada por outro documento com conteúdo diferente; use uma nova "
+                "'ref' para uma nova venda (a mesma 'ref' devolve sempre o mesmo documento)",
+                code="REF_EM_USO", path="ref",
+            )
+        return EmitOutcome(found, created=False)
+
+    def _parse(self, req: EmitRequest, ctx: EmitterContext) -> tuple[Venda, int]:
+        data = _load_body(req.body)
+        if not isinstance(data, dict):
+            raise InvalidRequest("o corpo deve ser um objeto JSON com a venda", code="VENDA_INVALIDA")
+        data.pop("ref", None)
+        data.setdefault("modelo", req.model)
+        findings: list[Finding] = []
+        if data.get("numero") is not None:
+            findings.append(Finding(code="NUMERO_ATRIBUIDO_PELO_SERVICO", path="numero", cstat="539",
+                                    mensagem="não informe 'numero': o serviço atribui o próximo número da série "
+                                    "(numeração sem lacunas nem repetição)"))
+        if data.get("modelo") != req.model:
+            findings.append(Finding(code="MODELO_DIVERGENTE", path="modelo",
+                                    mensagem=f"este endpoint emite modelo {req.model}; a venda diz "
+                                    f"{data.get('modelo')}"))
+        if findings:
+            raise EntradaInvalida(findings)
+        venda = parse_venda(data)
+        emitente = ctx.emitente
+        series = venda.serie if venda.serie is not None else (
+            emitente.series.nfe if req.model == 55 else emitente.series.nfce)
+        return venda, series
+
+    def emit(self, req: EmitRequest) -> EmitOutcome:
+        """Issue the document of ``req`` (or return the one already issued for its ref)."""
+        with self.repo.reader() as uow:
+            found = uow.get_document(req.tenant_id, ref=req.ref)
+        if found is not None:
+            return self._replay(found, req)
+        ctx = self._context(req.tenant_id, req.emitter_id)
+        venda, series = self._parse(req, ctx)
+        # A dry build refuses bad input before a number is taken: nothing half-written (issue 5 §8).
+        build_nfe(venda, ctx.emitente, now=self.clock.now(), rng=self.rng, numero=1)
+        now = self.clock.now()
+        doc = DocumentRecord(
+            id=self.new_id(), tenant_id=req.tenant_id, emitter_id=req.emitter_id, ref=req.ref, model=req.model,
+            series=series, status=DocStatus.RECEIVED, created_at=now, updated_at=now, request_json=req.body,
+            created_by=req.created_by,
+        )
+        existing: DocumentRecord | None = None
+        try:
+            with self.repo.unit_of_work() as uow:
+                existing = uow.get_document(req.tenant_id, ref=req.ref)
+                if existing is None:
+                    number = uow.allocate_number(ctx.emitente.cnpj, req.model, series)
+                    uow.insert_document(doc)
+                    self._note(uow, doc, DocStatus.RECEIVED.value, request_id=req.request_id)
+                    doc = self._change(uow, doc, DocStatus.NUMBERED, number=number, request_id=req.request_id)
+        except DuplicateRef:
+            # A concurrent retry with the same ref committed first; our number was rolled back with it.
+            with self.repo.reader() as uow:
+                existing = uow.get_document(req.tenant_id, ref=req.ref)
+            if existing is None:  # pragma: no cover - the constraint fired, so the row exists
+                raise
+        if existing is not None:
+            return self._replay(existing, req)
+        return EmitOutcome(self._process(ctx, doc, venda, req.request_id), created=True)
+
+    def _process(self, ctx: EmitterContext, doc: DocumentRecord, venda: Venda,
+                 request_id: str | None) -> DocumentRecord:
+        state = self.mode(doc.emitter_id, doc.model)
+        assert doc.number is not None
+        root = render(build_nfe(venda, ctx.emitente, now=self.clock.now(), rng=self.rng, numero=doc.number))
+        if doc.model == 65 and state.mode == Mode.OFFLINE:
+            # Already in contingency: straight to tpEmis 9, the number was never sent (may be kept).
+            return self._issue_offline(ctx, doc, root, transmitted=False, reason="emitente em contingência off-line",
+                                       request_id=request_id)
+        if doc.model == 55 and state.mode == Mode.SVC:
+            root = self._svc_root(ctx, root, state)
+        return self._sign_and_send(ctx, doc, sign_document(root, ctx.a1), request_id=request_id)
+
+    def _svc_root(self, ctx: EmitterContext, source: etree._Element | bytes, state: ModeState) -> etree._Element:
+        rt = ctx.emitente.responsavel_tecnico
+        return to_svc(source, now=state.since or self.clock.now(), xjust=state.reason or XJUST_SVC,
+                      transmitida=False, csrt=rt.csrt.token if rt and rt.csrt else None, rng=self.rng)
+
+    def _sign_and_send(self, ctx: EmitterContext, doc: DocumentRecord, signed: bytes, *,
+                       request_id: str | None, detail: str | None = None) -> DocumentRecord:
+        # Persist-before-send: the bytes are committed before the transport sees them.
+        chave = chave_of(signed)
+        tp_emis = int(chave[34])
+        with self.repo.unit_of_work() as uow:
+            cur = self._fresh(uow, doc)
+            doc = self._change(uow, cur, DocStatus.SIGNED, chave=chave, tp_emis=tp_emis, signed_xml=signed,
+                               signed_at=self.clock.now(), cstat=None, xmotivo=None, detail=detail,
+                               request_id=request_id)
+        return self._send(ctx, doc, online=True, request_id=request_id)
+
+    def _send(self, ctx: EmitterContext, doc: DocumentRecord, *, online: bool,
+              request_id: str | None) -> DocumentRecord:
+        if doc.status == DocStatus.SIGNED:
+            with self.repo.unit_of_work() as uow:
+                doc = self._change(uow, self._fresh(uow, doc), DocStatus.SENT, sent_at=self.clock.now(),
+                                   request_id=request_id)
+        signed = doc.signed_xml
+        assert signed is not None
+        gateway = ctx.online(self.deadline_s(doc.emitter_id, doc.model)) if online else ctx.worker()
+        try:
+            result = gateway.authorize(signed)
+        except TransportError as exc:
+            return self._no_answer(ctx, doc, exc.mensagem, delivered=exc.delivered, online=online,
+                                   request_id=request_id)
+        except RespostaInvalida as exc:
+            return self._no_answer(ctx, doc, exc.mensagem, delivered=True, online=online, request_id=request_id)
+        except (ServicoIndisponivel, ConsumoIndevidoEvitado) as exc:
+            return self._no_answer(ctx, doc, exc.mensagem, delivered=False, online=online, request_id=request_id)
+        return self._apply(ctx, doc, result, online=online, request_id=request_id)
+
+    def _apply(self, ctx: EmitterContext, doc: DocumentRecord, result: Autorizacao, *, online: bool,
+               request_id: str | None) -> DocumentRecord:
+        code = result.cstat
+        prot = result.protocolo
+        if prot is not None and (prot.autorizado or prot.denegado):
+            return self._finish(doc, prot, request_id=request_id,
+                                detail="resolvido por consulta" if result.via_consulta else None)
+        if code in cs.PARALISADO:
+            # 108/109 is answered before any document is processed: SEFAZ holds nothing of these bytes.
+            return self._no_answer(ctx, doc, f"cStat {code}: {result.xmotivo}", delivered=False, online=online,
+                                   request_id=request_id)
+        if code == cs.DUPLICIDADE_CHAVE_DIFERENTE:
+            resolved = self._resolve_539(ctx, doc, result.xmotivo, request_id=request_id)
+            if resolved is not None:
+                return resolved
+        if cs.categoria(code) == "rejeicao":
+            with self.repo.unit_of_work() as uow:
+                return self._change(uow, self._fresh(uow, doc), DocStatus.REJECTED, cstat=int(code),
+                                    xmotivo=result.xmotivo, request_id=request_id)
+        with self.repo.unit_of_work() as uow:  # an answer we cannot classify: keep it, recovery consults
+            self._note(uow, doc, "answer", cstat=int(code) if code.isdigit() else None, detail=result.xmotivo,
+                       request_id=request_id)
+        return doc
+
+    def _finish(self, doc: DocumentRecord, prot: ProtocoloNFe, *, request_id: str | None,
+                detail: str | None = None, **fields: Any) -> DocumentRecord:
+        to = DocStatus.AUTHORIZED if prot.autorizado else DocStatus.DENIED
+        with self.repo.unit_of_work() as uow:
+            cur = self._fresh(uow, doc)
+            if cur.status in (DocStatus.AUTHORIZED, DocStatus.DENIED, DocStatus.CANCELLED):
+                return cur  # another worker got there first
+            return self._change(uow, cur, to, cstat=int(prot.cstat), xmotivo=prot.xmotivo, protocol=prot.n_prot,
+                                protocol_xml=prot.xml, authorized_at=self.clock.now(), detail=detail,
+                                request_id=request_id, **fields)
+
+    def _resolve_539(self, ctx: EmitterContext, doc: DocumentRecord, xmotivo: str, *,
+                     request_id: str | None) -> DocumentRecord | None:
+        """539: SEFAZ has this number with another chave. When that chave is one of OUR earlier signed
+        versions of this document and SEFAZ authorized those very bytes, the document is that one."""
+        found = _CHAVE_IN_MOTIVO.search(xmotivo)
+        if not found:
+            return None
+        with self.repo.reader() as uow:
+            earlier = [a for a in uow.attempts(doc.id) if a.chave == found.group(1)]
+        if not earlier:
+            return None
+        consulta = ctx.worker().consulta(earlier[0].chave, ambiente(ctx.emitente.ambiente))
+        prot = consulta.protocolo
+        if prot is None or not (prot.autorizado or prot.denegado) or prot.dig_val != _digest_of(earlier[0].signed_xml):
+            return None
+        return self._finish(doc, prot, request_id=request_id, detail="duplicidade 539 resolvida ao protocolo original",
+                            chave=earlier[0].chave, signed_xml=earlier[0].signed_xml, tp_emis=earlier[0].tp_emis)
+
+    def _no_answer(self, ctx: EmitterContext, doc: DocumentRecord, reason: str, *, delivered: bool, online: bool,
+                   request_id: str | None) -> DocumentRecord:
+        if doc.status == DocStatus.CONTINGENCY or not online:
+            with self.repo.unit_of_work() as uow:  # background transmission: try again on the next run
+                self._note(uow, doc, "no-answer", detail=reason[:500], request_id=request_id)
+            return doc
+        if doc.model == 65:
+            return self._issue_offline(ctx, doc, doc.signed_xml or b"", transmitted=delivered, reason=reason,
+                                       request_id=request_id)
+        return self._nfe_no_answer(ctx, doc, reason, delivered=delivered, request_id=request_id)
+
+    def _nfe_no_answer(self, ctx: EmitterContext, doc: DocumentRecord, reason: str, *, delivered: bool,
+                       request_id: str | None) -> DocumentRecord:
+        """NF-e without an answer: ask the status service; 108/109 or silence switches the emitter to the
+        SVC of its UF. Bytes that may be at SEFAZ stay 'sent' (recovery consults their chave first);
+        bytes SEFAZ certainly did not process are re-issued through the SVC under the same number."""
+        emitente = ctx.emitente
+        try:
+            status = ctx.online(self.deadline_s(doc.emitter_id, 55)).status(
+                emitente.endereco.uf, 55, ambiente(emitente.ambiente))
+            down = status.cstat in cs.PARALISADO or status.categoria == "erro_servico"
+        except (TransportError, SefazError):
+            down = True
+        with self.repo.unit_of_work() as uow:
+            self._note(uow, doc, "no-answer", detail=reason[:500], request_id=request_id)
+            old = uow.get_mode(doc.emitter_id, 55)
+            if down and old.mode != Mode.SVC:
+                state = ModeState(doc.emitter_id, 55, Mode.SVC, since=self.clock.now(), reason=XJUST_SVC,
+                                  deadline_ms=old.deadline_ms)
+                self._switch_mode(uow, doc.tenant_id, state, old)
+            state = uow.get_mode(doc.emitter_id, 55)
+        if not down or delivered or doc.tp_emis != 1 or doc.signed_xml is None:
+            return doc
+        svc = sign_document(self._svc_root(ctx, doc.signed_xml, state), ctx.a1)
+        with self.repo.unit_of_work() as uow:
+            cur = self._fresh(uow, doc)
+            assert cur.chave is not None and cur.number is not None and cur.signed_xml is not None
+            uow.add_attempt(Attempt(cur.id, cur.chave, cur.number, cur.tp_emis, cur.signed_xml, "contingency",
+                                    "superseded", self.clock.now()))
+        return self._sign_and_send(ctx, cur, svc, request_id=request_id, detail="reemitida pela SVC")
+
+    def _issue_offline(self, ctx: EmitterContext, doc: DocumentRecord, source: etree._Element | bytes, *,
+                       transmitted: bool, reason: str, request_id: str | None) -> DocumentRecord:
+        emitente = ctx.emitente
+        rt = emitente.responsavel_tecnico
+        now = self.clock.now()
+        with self.repo.unit_of_work() as uow:
+            cur = self._fresh(uow, doc)
+            old = uow.get_mode(cur.emitter_id, 65)
+            since = old.since if old.mode == Mode.OFFLINE and old.since else now
+            assert cur.number is not None
+            number = uow.allocate_number(emitente.cnpj, 65, cur.series) if transmitted else cur.number
+            if cur.signed_xml is not None and cur.chave is not None:
+                uow.add_attempt(Attempt(cur.id, cur.chave, cur.number, cur.tp_emis, cur.signed_xml, "contingency",
+                                        "pending" if transmitted else "superseded", now))
+            unsigned = to_offline(source, now=since, xjust=XJUST_OFFLINE, transmitida=transmitted,
+                                  nnf=number if transmitted else None, csrt=rt.csrt.token if rt and rt.csrt else None,
+                                  rng=self.rng)
+            signed = sign_document(unsigned, ctx.a1)
+            csc = emitente.csc
+            final = finalize_offline(signed, versao=emitente.qrcode_versao, id_csc=csc.id if csc else None,
+                                     csc=csc.token if csc else None, signer=ctx.a1)
+            new = self._change(uow, cur, DocStatus.CONTINGENCY, number=number, chave=chave_of(final), tp_emis=9,
+                               signed_xml=final, signed_at=now, detail=reason[:500], request_id=request_id)
+            if old.mode != Mode.OFFLINE:
+                self._switch_mode(uow, cur.tenant_id, ModeState(cur.emitter_id, 65, Mode.OFFLINE, since=now,
+                                                                reason=reason[:500], deadline_ms=old.deadline_ms), old)
+            return new
+
+    # ------------------------------------------------------------------------------ correction
+
+    def correct(self, tenant_id: str, doc_id: str, body: str, *, request_id: str | None = None) -> DocumentRecord:
+        """A rejected document, corrected: rebuilt from ``body`` under the SAME number (new signed bytes;
+        the rejected version stays in the history) and sent."""
+        with self.repo.reader() as uow:
+            doc = uow.get_document(tenant_id, id=doc_id)
+        if doc is None:
+            raise NotFound("documento não encontrado", code="DOCUMENTO_NAO_ENCONTRADO")
+        if doc.status != DocStatus.REJECTED:
+            raise Conflict(f"só um documento rejeitado pode ser corrigido; este está '{doc.status.value}'",
+                           code="ESTADO_INVALIDO")
+        ctx = self._context(tenant_id, doc.emitter_id)
+        venda, _series = self._parse(EmitRequest(tenant_id, doc.emitter_id, doc.ref, doc.model, body), ctx)
+        assert doc.number is not None
+        root = render(build_nfe(venda, ctx.emitente, now=self.clock.now(), rng=self.rng, numero=doc.number))
+        signed = sign_document(root, ctx.a1)
+        with self.repo.unit_of_work() as uow:
+            cur = self._fresh(uow, doc)
+            assert cur.chave is not None and cur.number is not None and cur.signed_xml is not None
+            uow.add_attempt(Attempt(cur.id, cur.chave, cur.number, cur.tp_emis, cur.signed_xml, "rejected",
+                                    "superseded", self.clock.now(), cstat=cur.cstat, xmotivo=cur.xmotivo))
+            cur, old_version = replace(cur, request_json=body, version=cur.version + 1), cur.version
+            uow.update_document(cur, expected_version=old_version)
+        return self._sign_and_send(ctx, cur, signed, request_id=request_id, detail="corrigido e reenviado")
+
+    # ------------------------------------------------------------------------------ recovery worker
+
+    def recover_pending(self, now: datetime, *, limit: int = 100) -> RecoveryReport:
+        """One run of the periodic worker:
+
+        1. documents in signed/sent (answer lost, crash) are consulted by chave FIRST: 100/150 and
+           110/301/302 take the protocol; 217 re-sends the IDENTICAL stored bytes;
+        2. off-line NFC-e (contingency) are transmitted (their bytes as stored);
+        3. online NFC-e superseded by an off-line one are resolved: cancelled by substitution (110112)
+           when SEFAZ authorized them, their number voided when SEFAZ does not have them;
+        4. emitters in contingency ask the status service and return to normal on 107.
+        """
+        report = RecoveryReport()
+        self._check_modes(report)
+        with self.repo.reader() as uow:
+            pending = uow.pending_documents(updated_before=now - timedelta(seconds=self.recovery_grace_s),
+                                            limit=limit)
+        for doc in pending:
+            try:
+                after = self._recover(doc)
+            except (TransportError, SefazError) as exc:
+                report.failures.append(f"{doc.id}: {exc}")
+                continue
+            if after.status != doc.status:
+                report.resolved.append(doc.id)
+        with self.repo.reader() as uow:
+            attempts = uow.pending_attempts(limit)
+        for attempt in attempts:
+            try:
+                if self._resolve_attempt(attempt):
+                    assert attempt.id is not None
+                    report.attempts_resolved.append(attempt.id)
+            except (TransportError, SefazError) as exc:
+                report.failures.append(f"tentativa {attempt.chave}: {exc}")
+        return report
+
+    def _recover(self, doc: DocumentRecord) -> DocumentRecord:
+        ctx = self._context(doc.tenant_id, doc.emitter_id)
+        if doc.status == DocStatus.CONTINGENCY:
+            return self._send(ctx, doc, online=False, request_id=None)
+        assert doc.chave is not None and doc.signed_xml is not None
+        consulta = ctx.worker().consulta(doc.chave, ambiente(ctx.emitente.ambiente))
+        prot = consulta.protocolo
+        if prot is not None and (prot.autorizado or prot.denegado):
+            if prot.dig_val and prot.dig_val != _digest_of(doc.signed_xml):
+                with self.repo.unit_of_work() as uow:
+                    self._note(uow, doc, "divergence", cstat=int(prot.cstat),
+                               detail="a SEFAZ tem esta chave com outro conteúdo (digVal diferente); verifique")
+                return doc
+            return self._finish(doc, prot, request_id=None, detail="resolvido por consulta da chave")
+        if consulta.cstat == cs.NAO_CONSTA:
+            # SEFAZ does not have it: the IDENTICAL stored bytes again (never a rebuilt document: 539).
+            if doc.status == DocStatus.SIGNED:
+                with self.repo.unit_of_work() as uow:
+                    doc = self._change(uow, self._fresh(uow, doc), DocStatus.SENT, sent_at=self.clock.now(),
+                                       detail="reenvio após consulta (217)")
+            return self._send(ctx, doc, online=False, request_id=None)
+        return doc
+
+    def _resolve_attempt(self, attempt: Attempt) -> bool:
+        with self.repo.reader() as uow:
+            doc = uow.get_document(None, id=attempt.document_id)
+        if doc is None:  # pragma: no cover
+            return False
+        if doc.status not in (DocStatus.AUTHORIZED, DocStatus.CANCELLED, DocStatus.DENIED, DocStatus.REJECTED):
+            return False  # the off-line substitute is not settled yet: 110112 needs it authorized
+        ctx = self._context(doc.tenant_id, doc.emitter_id)
+        amb = ambiente(ctx.emitente.ambiente)
+        consulta = ctx.worker().consulta(attempt.chave, amb)
+        prot = consulta.protocolo
+        now = self.clock.now()
+        if prot is not None and prot.autorizado and consulta.cstat != "101":
+            if doc.status != DocStatus.AUTHORIZED or doc.chave is None:
+                return False
+            result = ctx.worker().cancel_substituicao(attempt.chave, prot.n_prot, XJUST_SUBSTITUICAO, doc.chave, amb)
+            ev = result.evento
+            done = ev is not None and ev.registrado
+            with self.repo.unit_of_work() as uow:
+                uow.add_fiscal_event(self._event_record(doc, attempt.chave, "110112", 1, result, None,
+                                                        f"substituída por {doc.chave}"))
+                self._note(uow, doc, "attempt-cancelled" if done else "attempt-cancel-refused",
+                           cstat=int(result.evento.cstat) if result.evento else None,
+                           detail=f"NFC-e {attempt.chave} autorizada na tentativa online: cancelada por "
+                           "substituição")
+                if done:
+                    uow.update_attempt(replace(attempt, resolution="cancelled", protocol=prot.n_prot,
+                                               cstat=int(ev.cstat) if ev else None, resolved_at=now))
+            return done
+        if consulta.cstat == "101" or (prot is not None and consulta.cstat == "101"):
+            with self.repo.unit_of_work() as uow:
+                uow.update_attempt(replace(attempt, resolution="cancelled", resolved_at=now, cstat=101))
+            return True
+        if consulta.cstat == cs.NAO_CONSTA:
+            emitente = ctx.emitente
+            inut = ctx.worker().inutilizar(
+                emitente.endereco.uf, 65, amb, cnpj=emitente.cnpj, ano=int(attempt.chave[2:4]), serie=doc.series,
+                n_nf_ini=attempt.number, n_nf_fin=attempt.number, x_just=XJUST_INUTILIZACAO,
+            )
+            with self.repo.unit_of_work() as uow:
+                uow.add_inutilizacao(InutilizacaoRecord(
+                    id=self.new_id(), tenant_id=doc.tenant_id, emitter_id=doc.emitter_id, model=65,
+                    series=doc.series, ano=int(attempt.chave[2:4]), n_ini=attempt.number, n_fin=attempt.number,
+                    xjust=XJUST_INUTILIZACAO, created_at=now, cstat=int(inut.cstat) if inut.cstat.isdigit() else None,
+                    xmotivo=inut.xmotivo, protocol=inut.n_prot or None, proc_xml=inut.proc or None,
+                ))
+                self._note(uow, doc, "attempt-voided" if inut.homologada else "attempt-void-refused",
+                           cstat=int(inut.cstat) if inut.cstat.isdigit() else None,
+                           detail=f"número {attempt.number} da tentativa online {attempt.chave}: {inut.xmotivo}")
+                if inut.homologada:
+                    uow.update_attempt(replace(attempt, resolution="voided", protocol=inut.n_prot,
+                                               cstat=int(inut.cstat), resolved_at=now))
+            return inut.homologada
+        return False
+
+    def _check_modes(self, report: RecoveryReport) -> None:
+        with self.repo.reader() as uow:
+            states = uow.modes_not_normal()
+        for state in states:
+            try:
+                ctx = self._tenantless_context(state.emitter_id)
+                if ctx is None:
+                    continue
+                tenant_id, context = ctx
+                emitente = context.emitente
+                status = context.worker().status(emitente.endereco.uf, state.model, ambiente(emitente.ambiente))
+            except (TransportError, SefazError) as exc:
+                report.failures.append(f"status {state.emitter_id}/{state.model}: {exc}")
+                continue
+            if status.cstat != "107":
+                continue
+            with self.repo.unit_of_work() as uow:
+                old = uow.get_mode(state.emitter_id, state.model)
+                if old.mode != Mode.NORMAL:
+                    self._switch_mode(uow, tenant_id, ModeState(state.emitter_id, state.model, Mode.NORMAL,
+                                                                reason="serviço em operação (107)",
+                                                                deadline_ms=old.deadline_ms), old)
+                    report.mode_changes.append(f"{state.emitter_id}/{state.model}: {old.mode.value} -> normal")
+
+    def _tenantless_context(self, emitter_id: str) -> tuple[str, EmitterContext] | None:
+        tenant_id = self.emitters.tenant_of(emitter_id)
+        if tenant_id is None:
+            return None
+        ctx = self.emitters.context(tenant_id, emitter_id)
+        return None if ctx is None else (tenant_id, ctx)
+
+    def check_modes(self) -> RecoveryReport:
+        """Only step 4 of ``recover_pending``: back to normal where the status service answers 107."""
+        report = RecoveryReport()
+        self._check_modes(report)
+        return report
+
+    def set_deadline(self, tenant_id: str, emitter_id: str, model: int, deadline_ms: int) -> ModeState:
+        if not 500 <= deadline_ms <= 60_000:
+            raise InvalidRequest("o prazo do PDV deve estar entre 500 e 60000 ms", code="PRAZO_INVALIDO",
+                                 path="deadline_ms")
+        self._context(tenant_id, emitter_id)
+        with self.repo.unit_of_work() as uow:
+            old = uow.get_mode(emitter_id, model)
+            new = replace(old, deadline_ms=deadline_ms)
+            uow.set_mode(new, now=self.clock.now())
+        return new
+
+    # ------------------------------------------------------------------------------ events
+
+    def _event_record(self, doc: DocumentRecord, chave: str, tp: str, seq: int, result: ResultadoEvento,
+                      created_by: str | None, detail: str | None) -> FiscalEventRecord:
+        ev = result.evento
+        code = ev.cstat if ev is not None else result.cstat
+        return FiscalEventRecord(
+            document_id=doc.id, chave=chave, tp_evento=tp, n_seq_evento=seq, created_at=self.clock.now(),
+            cstat=int(code) if code.isdigit() else None, xmotivo=ev.xmotivo if ev is not None else result.xmotivo,
+            protocol=(ev.n_prot or None) if ev is not None else None, detail=detail,
+            proc_xml=result.proc[0] if result.proc else None, created_by=created_by,
+        )
+
+    def _authorized(self, tenant_id: str, doc_id: str, *, created_by: str | None) -> tuple[DocumentRecord,
+                                                                                                EmitterContext]:
+        with self.repo.reader() as uow:
+            doc = uow.get_document(tenant_id, id=doc_id)
+        if doc is None or (created_by is not None and doc.created_by != created_by):
+            raise NotFound("documento não encontrado", code="DOCUMENTO_NAO_ENCONTRADO")
+        if doc.status != DocStatus.AUTHORIZED or not doc.protocol or not doc.chave:
+            raise Conflict(f"o documento precisa estar autorizado; está '{doc.status.value}'",
+                           code="ESTADO_INVALIDO")
+        return doc, self._context(tenant_id, doc.emitter_id)
+
+    def _record_event(self, doc: DocumentRecord, tp: str, seq: int, result: ResultadoEvento, *,
+                      created_by: str | None, detail: str, request_id: str | None,
+                      to: DocStatus | None) -> EventOutcome:
+        record = self._event_record(doc, doc.chave or "", tp, seq, result, created_by, detail)
+        ev = result.evento
+        registered = ev is not None and ev.registrado
+        with self.repo.unit_of_work() as uow:
+            uow.add_fiscal_event(record)
+            cur = self._fresh(uow, doc)
+            uow.add_outbox(OutboxMessage(
+                "nfe.event", f"nfe.event:{doc.id}:{tp}:{seq}:{record.cstat}:{record.created_at.isoformat()}",
+                {"document_id": doc.id, "chave": doc.chave, "tp_evento": tp, "n_seq_evento": seq,
+                 "cstat": record.cstat, "protocol": record.protocol, "registrado": registered},
+                record.created_at, doc.tenant_id,
+            ))
+            if registered and to is not None:
+                cur = self._change(uow, cur, to, cstat=record.cstat, detail=detail, request_id=request_id)
+            else:
+                self._note(uow, cur, f"evento-{tp}", cstat=record.cstat,
+                           detail=f"{detail}: {record.xmotivo}"[:500], request_id=request_id)
+        return EventOutcome(cur, record)
+
+    def cancel(self, tenant_id: str, doc_id: str, xjust: str, *, created_by: str | None = None,
+               actor: str | None = None, request_id: str | None = None) -> EventOutcome:
+        """Evento 110111 (cancelamento) of an authorized document."""
+        doc, ctx = self._authorized(tenant_id, doc_id, created_by=created_by)
+        assert doc.chave and doc.protocol
+        result = ctx.worker().cancel(doc.chave, doc.protocol, xjust, ambiente(ctx.emitente.ambiente))
+        return self._record_event(doc, "110111", 1, result, created_by=actor, detail="cancelamento",
+                                  request_id=request_id, to=DocStatus.CANCELLED)
+
+    def cancel_substitution(self, tenant_id: str, doc_id: str, xjust: str, chave_substituta: str, *,
+                            created_by: str | None = None, actor: str | None = None,
+                            request_id: str | None = None) -> EventOutcome:
+        """Evento 110112 (cancelamento por substituição, NFC-e only, NT 2018.004)."""
+        doc, ctx = self._authorized(tenant_id, doc_id, created_by=created_by)
+        if doc.model != 65:
+            raise InvalidRequest("cancelamento por substituição é só para NFC-e (modelo 65) — evita a rejeição 775",
+                                 code="SUBSTITUICAO_SO_NFCE", cstat="775")
+        assert doc.chave and doc.protocol
+        result = ctx.worker().cancel_substituicao(doc.chave, doc.protocol, xjust, chave_substituta,
+                                                  ambiente(ctx.emitente.ambiente))
+        return self._record_event(doc, "110112", 1, result, created_by=actor,
+                                  detail=f"cancelamento por substituição ({chave_substituta})",
+                                  request_id=request_id, to=DocStatus.CANCELLED)
+
+    def correction_letter(self, tenant_id: str, doc_id: str, correcao: str, *, created_by: str | None = None,
+                          actor: str | None = None, request_id: str | None = None) -> EventOutcome:
+        """Evento 110110 (carta de correção, NF-e only); nSeqEvento = registered letters + 1."""
+        doc, ctx = self._authorized(tenant_id, doc_id, created_by=created_by)
+        if doc.model != 55:
+            raise InvalidRequest("carta de correção é só para NF-e (modelo 55)", code="CCE_SO_NFE")
+        with self.repo.reader() as uow:
+            previous = [e for e in uow.fiscal_events(doc.id) if e.tp_evento == "110110" and e.protocol]
+        seq = len(previous) + 1
+        if seq > 20:
+            raise Conflict("limite de 20 cartas de correção por NF-e atingido", code="CCE_LIMITE")
+        assert doc.chave
+        result = ctx.worker().carta_correcao(doc.chave, correcao, seq, ambiente(ctx.emitente.ambiente))
+        return self._record_event(doc, "110110", seq, result, created_by=actor, detail=f"carta de correção {seq}",
+                                  request_id=request_id, to=None)
+
+    def inutilizar(self, tenant_id: str, emitter_id: str, *, model: int, series: int, n_ini: int, n_fin: int,
+                   xjust: str, ano: int, actor: str | None = None) -> InutilizacaoRecord:
+        """NFeInutilizacao4 for a range none of whose numbers holds a document SEFAZ may have."""
+        if not 1 <= n_ini <= n_fin <= 999_999_999:
+            raise InvalidRequest("faixa inválida: 1 <= inicial <= final <= 999999999", code="FAIXA_INVALIDA",
+                                 path="numero_inicial")
+        if model not in (55, 65):
+            raise InvalidRequest("modelo deve ser 55 ou 65", code="MODELO_INVALIDO", path="modelo")
+        ctx = self._context(tenant_id, emitter_id)
+        with self.repo.reader() as uow:
+            used = [d for d in uow.list_documents(DocumentFilter(
+                tenant_id=tenant_id, emitter_id=emitter_id, model=model, series=series, number_from=n_ini,
+                number_to=n_fin, limit=10)) if d.status != DocStatus.REJECTED]
+        if used:
+            raise Conflict(f"o número {used[0].number} da faixa pertence ao documento {used[0].ref} "
+                           f"({used[0].status.value}) — evita a rejeição 241", code="FAIXA_EM_USO", cstat="241")
+        emitente = ctx.emitente
+        result = ctx.worker().inutilizar(emitente.endereco.uf, model, ambiente(emitente.ambiente), cnpj=emitente.cnpj,
+                                         ano=ano % 100, serie=series, n_nf_ini=n_ini, n_nf_fin=n_fin, x_just=xjust)
+        now = self.clock.now()
+        record = InutilizacaoRecord(
+            id=self.new_id(), tenant_id=tenant_id, emitter_id=emitter_id, model=model, series=series, ano=ano % 100,
+            n_ini=n_ini, n_fin=n_fin, xjust=xjust, created_at=now,
+            cstat=int(result.cstat) if result.cstat.isdigit() else None, xmotivo=result.xmotivo,
+            protocol=result.n_prot or None, proc_xml=result.proc or None, created_by=actor,
+        )
+        with self.repo.unit_of_work() as uow:
+            uow.add_inutilizacao(record)
+            uow.add_outbox(OutboxMessage(
+                "nfe.inutilizacao", f"nfe.inutilizacao:{record.id}",
+                {"id": record.id, "emitter_id": emitter_id, "model": model, "series": series, "n_ini": n_ini,
+                 "n_fin": n_fin, "cstat": record.cstat, "protocol": record.protocol},
+                now, tenant_id,
+            ))
+        return record
+
+
+def request_fingerprint(body: str) -> str:
+    return hashlib.sha256(_canonical(body).encode("utf-8")).hexdigest()
+
+
+__all__ = [
+    "DEFAULT_DEADLINE_MS", "PENDING", "TRANSITIONS", "EmissionService", "EmitOutcome", "EmitRequest", "EventOutcome",
+    "ambiente", "chave_of", "request_fingerprint",
+]
