@@ -5,7 +5,14 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("bench.bench_documents", "bench.bench_sign", "bench.bench_sefaz", "bench.bench_pix", "bench.bench_sped", "bench.bench_reconcile")
+BENCHMARKS = (
+    "bench.bench_documents",
+    "bench.bench_sign",
+    "bench.bench_sefaz",
+    "bench.bench_pix",
+    "bench.bench_sped",
+    "bench.bench_reconcile",
+)
 
 
 def main() -> int:

@@ -16,7 +16,8 @@ Several certificates per emitter, one active; ``put(..., activate=True)`` insert
 the active one in a single repository transaction (atomic replace).
 
 Persistence is behind ``CertificateRepository``; ``InMemoryCertificateRepository`` is the
-reference implementation (tests, CLI), adapters/certificate_repository.py the SQLite one.
+reference implementation (tests, CLI), adapters/db/certificates_repo.py the one on the service
+database (SQLite or PostgreSQL).
 """
 
 from __future__ import annotations

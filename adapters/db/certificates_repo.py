@@ -1,6 +1,6 @@
 """``certificates.store.CertificateRepository`` on the service database (SQLite or PostgreSQL).
 
-Same table layout as the stand-alone adapters/certificate_repository.py, now created by the
+The table layout of the certificate store (certificates/store.py records), created by the
 Alembic migrations. Switching the active certificate is one write transaction; the partial unique
 index ``uq_certificate_one_active`` keeps at most one active certificate per emitter.
 """

@@ -99,7 +99,7 @@ emitter = Table(
     Column("version", Integer, nullable=False, server_default=text("1")),
 )
 
-# Layout carried over from adapters/certificate_repository.py (certificates/store.py records).
+# The certificate store's records (certificates/store.py), sealed by the master key.
 certificate = Table(
     "certificate",
     metadata,

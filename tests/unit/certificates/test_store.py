@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from adapters.certificate_repository import SqliteCertificateRepository
+from adapters.db.certificates_repo import SqlCertificateRepository
+from adapters.db.engine import Database, sqlite_url_for
 from certificates.errors import CertificateError
 from certificates.store import (
     EVENT_EXPIRED,
@@ -29,14 +30,20 @@ KEY_A = base64.b64encode(bytes(range(32))).decode()
 KEY_B = base64.b64encode(bytes(range(32, 64))).decode()
 
 
+def _sqlite_repo(data_dir: Path) -> tuple[Database, SqlCertificateRepository]:
+    db = Database(sqlite_url_for(data_dir))
+    db.upgrade()
+    return db, SqlCertificateRepository(db)
+
+
 @pytest.fixture(params=["memory", "sqlite"])
 def repo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CertificateRepository]:
     if request.param == "memory":
         yield InMemoryCertificateRepository()
     else:
-        sqlite = SqliteCertificateRepository(tmp_path / "certs.db")
+        db, sqlite = _sqlite_repo(tmp_path)
         yield sqlite
-        sqlite.close()
+        db.dispose()
 
 
 @pytest.fixture
@@ -165,13 +172,12 @@ def test_expiry_event_record_shape(store: CertificateStore, test_ca: TestCA) -> 
 
 
 def test_sqlite_file_holds_no_plaintext(tmp_path: Path, issued: IssuedCertificate) -> None:
-    path = tmp_path / "certs.db"
-    repo = SqliteCertificateRepository(path)
+    db, repo = _sqlite_repo(tmp_path)
     store = CertificateStore(repo, MasterKeyring.from_config(f"k1:{KEY_A}"))
     original = issued.to_pfx(PASSWORD)
     store.put("clinica-1", original, PASSWORD, now=NOW)
     stored_pfx, _ = store.active_pkcs12("clinica-1")
-    repo.close()
+    db.dispose()
     raw = b"".join(p.read_bytes() for p in tmp_path.iterdir())  # the database and any WAL/SHM file
     assert len(raw) > 4096
     key_der = issued.private_key.private_bytes(
