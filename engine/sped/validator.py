@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 
 from engine.errors import ChaveError, ConfigurationError, Finding
@@ -47,14 +48,13 @@ _NFCE_VAZIOS = ("COD_PART", "VL_BC_ICMS_ST", "VL_ICMS_ST", "VL_IPI", "VL_PIS", "
 _C100_TOTAIS_C190 = (("VL_BC_ICMS", "VL_BC_ICMS"), ("VL_ICMS", "VL_ICMS"), ("VL_BC_ICMS_ST", "VL_BC_ICMS_ST"),
                      ("VL_ICMS_ST", "VL_ICMS_ST"), ("VL_IPI", "VL_IPI"))
 _FIM_04_05 = dt.date(2022, 12, 31)
-_NUM_RE: dict[int, re.Pattern[str]] = {}
+_ALFANUM = re.compile(r"[0-9A-Z]+")
 
 
+@cache
 def _num_re(dec: int) -> re.Pattern[str]:
-    p = _NUM_RE.get(dec)
-    if p is None:
-        p = _NUM_RE[dec] = re.compile(rf"[0-9]+(,[0-9]{{1,{dec}}})?" if dec else r"[0-9]+")
-    return p
+    """Numbers of the layout: digits, decimal comma with up to ``dec`` places, no sign or thousands separator."""
+    return re.compile(rf"[0-9]+(,[0-9]{{1,{dec}}})?" if dec else r"[0-9]+")
 
 
 def _dec(valor: str) -> Decimal:
@@ -132,10 +132,7 @@ def _checar_campo(st: _Estado, n: int, reg: str, c: Campo, v: str, obrig: str) -
         st.erro(n, reg, "SPED_CAMPO_NAO_INFORMAR", f"campo {c.numero:02d} ({c.nome}) não deve ser informado")
         return
     if c.tipo == "N":
-        if c.nome in _DOCUMENTO_ALFANUM:
-            ok = re.fullmatch(r"[0-9A-Z]+", v) is not None
-        else:
-            ok = _num_re(c.dec or 0).fullmatch(v) is not None
+        ok = (_ALFANUM if c.nome in _DOCUMENTO_ALFANUM else _num_re(c.dec or 0)).fullmatch(v) is not None
         if not ok:
             detalhe = ("use vírgula decimal, sem separador de milhar nem sinal"
                        + (f", até {c.dec} casas decimais" if c.dec else ", sem casas decimais"))
@@ -377,7 +374,7 @@ def validar_linhas(linhas: Iterable[bytes]) -> list[Finding]:
             corpo = bruta.rstrip(b"\r\n")
         else:
             corpo = bruta[:-2]
-        if utf8 is None and any(b >= 0x80 for b in corpo):
+        if utf8 is None and not corpo.isascii():
             try:
                 corpo.decode("utf-8")
                 utf8 = n
