@@ -213,3 +213,38 @@ class EmitterDirectory(Protocol):
     def tenant_of(self, emitter_id: str) -> str | None:
         """The tenant owning the emitter (background workers run without a request's tenant)."""
         ...
+
+
+# -- Bank reconciliation (engine/reconciliation; engine.reconciliation.store.MemoryRepository is the
+# in-memory implementation used by the CLI, a database adapter comes with the service).
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from datetime import date as _date
+
+    from engine.reconciliation.model import Charge, StatementLine
+
+
+class ReconciliationRepository(Protocol):
+    """Charges/receivables of a period and the imported statement lines.
+
+    ``add_statement`` must be atomic (one transaction): either the file hash and all its new lines
+    are stored, or nothing is. Lines are identified by their content hash (``StatementLine.hash``),
+    files by the sha256 of their bytes; both make re-imports no-ops.
+    """
+
+    def charges_for_period(self, inicio: _date, fim: _date) -> Sequence[Charge]:
+        """Charges (and payables, ``direcao="D"``) whose due date is in [inicio, fim]."""
+        ...
+
+    def statement_file_known(self, arquivo: str) -> bool: ...
+
+    def known_line_hashes(self, hashes: Iterable[str]) -> set[str]:
+        """The subset of ``hashes`` already stored."""
+        ...
+
+    def add_statement(self, arquivo: str, lines: Sequence[StatementLine]) -> None: ...
+
+    def statement_lines(self, inicio: _date, fim: _date) -> Sequence[StatementLine]:
+        """Every stored line dated in [inicio, fim], from any file."""
+        ...
