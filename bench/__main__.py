@@ -12,6 +12,7 @@ BENCHMARKS = (
     "bench.bench_pix",
     "bench.bench_sped",
     "bench.bench_reconcile",
+    "bench.bench_webhooks",
 )
 
 

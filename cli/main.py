@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "cli.sped",
     "cli.danfe",
     "cli.reconcile",
+    "cli.webhooks",
 )
 
 
