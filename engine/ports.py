@@ -77,6 +77,50 @@ class Clock(Protocol):
 
 
 
+# -- API Pix (engine/pix/psp_client.py, adapters/pix_http.py) -----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HttpRequest:
+    """One HTTPS request of the API Pix. ``query`` keeps its order; ``body`` goes on the wire as given."""
+
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...] = ()
+    query: tuple[tuple[str, str], ...] = ()
+    body: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HttpResponse:
+    """Any HTTP answer. ``headers`` names are lower-case."""
+
+    status: int
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def header(self, name: str) -> str | None:
+        wanted = name.lower()
+        return next((v for k, v in self.headers if k == wanted), None)
+
+
+class HttpError(FiscalError):
+    """No usable HTTP answer (connection, TLS, timeout). ``delivered`` as in ``TransportError``."""
+
+    code = "PSP_COMUNICACAO"
+
+    def __init__(self, mensagem: str, *, kind: TransportFailureKind, delivered: bool) -> None:
+        super().__init__(mensagem)
+        self.kind: TransportFailureKind = kind
+        self.delivered = delivered
+
+
+class HttpPort(Protocol):
+    def send(self, request: HttpRequest) -> HttpResponse:
+        """Send ``request`` over HTTPS (mTLS when configured); raise ``HttpError`` when there is no answer."""
+        ...
+
+
 # ---------------------------------------------------------------------------------------------------
 # Emission pipeline ports (engine/emission; implemented by adapters/db/documents.py and
 # adapters/sefaz_wiring.py).
@@ -247,4 +291,30 @@ class ReconciliationRepository(Protocol):
 
     def statement_lines(self, inicio: _date, fim: _date) -> Sequence[StatementLine]:
         """Every stored line dated in [inicio, fim], from any file."""
+        ...
+
+
+if TYPE_CHECKING:  # annotations only (engine.pix.confirmation imports these Protocols at run time)
+    from engine.pix.api import Pix
+    from engine.pix.confirmation import ConfirmedPayment, PixCharge
+
+
+class PixLookup(Protocol):
+    """Reads one received pix at the PSP (GET /pix/{e2eid}); ``engine.pix.psp_client.PspClient`` is one."""
+
+    def get_pix(self, e2eid: str) -> Pix: ...
+
+
+class PixChargeRepository(Protocol):
+    """Charges and their confirmed payments (engine/pix/confirmation.py); the storage adapter keeps
+    them in the database, ``engine.pix.confirmation.InMemoryPixCharges`` is the reference."""
+
+    def charge(self, txid: str) -> PixCharge | None: ...
+
+    def payment(self, end_to_end_id: str) -> ConfirmedPayment | None: ...
+
+    def payments_of(self, txid: str) -> list[ConfirmedPayment]: ...
+
+    def save(self, charge: PixCharge, payment: ConfirmedPayment) -> None:
+        """Upsert ``payment`` (by endToEndId) and replace ``charge`` in one transaction."""
         ...
