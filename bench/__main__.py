@@ -13,6 +13,7 @@ BENCHMARKS = (
     "bench.bench_sped",
     "bench.bench_reconcile",
     "bench.bench_webhooks",
+    "bench.bench_api",
 )
 
 
