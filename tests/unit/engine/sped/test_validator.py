@@ -148,3 +148,19 @@ def test_vl_doc_against_c190_is_a_warning_like_the_pva() -> None:
     achados = validar_bytes(montar(ls))
     alvo = [f for f in achados if f.code == "SPED_C100_VL_DOC_C190"]
     assert alvo and alvo[0].severity == "note" and not erros(montar(ls))
+
+
+def test_utf8_text_is_a_note_about_the_encoding() -> None:
+    ls = linhas()
+    i = indice(ls, "|0005|")
+    ls[i] = ls[i].replace("Instituto Orto+", "Instituto Ortodôntico")
+    conteudo = "\r\n".join(ls).encode("utf-8") + b"\r\n"
+    nota = [f for f in validar_bytes(conteudo) if f.code == "SPED_CODIFICACAO"]
+    assert nota and nota[0].line == i + 1 and nota[0].severity == "note" and "ISO-8859-1" in nota[0].mensagem
+
+
+def test_exit_date_after_the_period_is_refused() -> None:
+    ls = linhas()
+    linha = trocar("|C100|", 10, "01042026")(ls)
+    alvo = [f for f in erros(montar(ls)) if f.code == "SPED_DT_E_S_POSTERIOR"]
+    assert alvo and alvo[0].line == linha
