@@ -581,7 +581,7 @@ class EmissionService:
             with self.repo.unit_of_work() as uow:
                 uow.add_fiscal_event(self._event_record(doc, attempt.chave, "110112", 1, result, None,
                                                         f"substituída por {doc.chave}"))
-                self._note(uow, doc, "attempt-cancelled" if done else "attempt-cancel-refused",
+                self._note(uow, doc, "subst-cancelled" if done else "subst-refused",
                            cstat=int(result.evento.cstat) if result.evento else None,
                            detail=f"NFC-e {attempt.chave} autorizada na tentativa online: cancelada por "
                            "substituição")
@@ -606,7 +606,7 @@ class EmissionService:
                     xjust=XJUST_INUTILIZACAO, created_at=now, cstat=int(inut.cstat) if inut.cstat.isdigit() else None,
                     xmotivo=inut.xmotivo, protocol=inut.n_prot or None, proc_xml=inut.proc or None,
                 ))
-                self._note(uow, doc, "attempt-voided" if inut.homologada else "attempt-void-refused",
+                self._note(uow, doc, "number-voided" if inut.homologada else "void-refused",
                            cstat=int(inut.cstat) if inut.cstat.isdigit() else None,
                            detail=f"número {attempt.number} da tentativa online {attempt.chave}: {inut.xmotivo}")
                 if inut.homologada:
