@@ -27,6 +27,22 @@ class Situacao(enum.Enum):
     CANCELADO_EXTEMPORANEO = "03"
     DENEGADO = "04"  # only up to 31/12/2022 (Guia 3.1.8, C100 campo 06)
     INUTILIZADO = "05"  # only up to 31/12/2022
+    COMPLEMENTAR = "06"  # NF-e complementar (finNFe 2)
+    COMPLEMENTAR_EXTEMPORANEO = "07"  # complementary document bookkept after its period (E110.DEB_ESP)
+
+    @property
+    def escriturada(self) -> bool:
+        """A document with values and children (C190...): not cancelled, denied or voided."""
+        return self in _COM_VALORES
+
+    @property
+    def extemporanea(self) -> bool:
+        """Its ICMS goes to E110.DEB_ESP, not to the period's debits (Guia 3.1.8, E110 campos 02 and 15)."""
+        return self in (Situacao.EXTEMPORANEO, Situacao.COMPLEMENTAR_EXTEMPORANEO)
+
+
+_COM_VALORES = frozenset({Situacao.REGULAR, Situacao.EXTEMPORANEO, Situacao.COMPLEMENTAR,
+                          Situacao.COMPLEMENTAR_EXTEMPORANEO})
 
 
 @dataclass(frozen=True, slots=True)

@@ -136,15 +136,15 @@ def escrever_efd(fonte: FonteDocumentos, estab: Estabelecimento, inicio: dt.date
                 resumo.omitidos += 1
                 continue
             resumo.por_situacao[sit.value] = resumo.por_situacao.get(sit.value, 0) + 1
-            if doc.pagamento_eletronico and sit in (Situacao.REGULAR, Situacao.EXTEMPORANEO):
+            if doc.pagamento_eletronico and sit.escriturada:
                 resumo.pagamentos_eletronicos += 1
             cod_part = ""
-            if doc.modelo == "55" and doc.participante is not None and sit in (Situacao.REGULAR, Situacao.EXTEMPORANEO):
+            if doc.modelo == "55" and doc.participante is not None and sit.escriturada:
                 # The same sanitised code in C100 and 0150 (a '|' in a code would split the field).
                 cod_part = r.texto(doc.participante.cod_part, 60)
                 participantes.setdefault(cod_part, doc.participante)
             bloco_c.linha(r.c100(doc, cod_part=cod_part, sem_pis_cofins=sem_pis_cofins, dt_fin=fim))
-            if sit not in (Situacao.REGULAR, Situacao.EXTEMPORANEO):
+            if not sit.escriturada:
                 continue  # Exceção 1: no child records
             # Own-issue NF-e/NFC-e: C100 + C190 only (Exceção 2); third-party NF-e: C170 per item.
             if doc.ind_emit == "1":
@@ -154,7 +154,7 @@ def escrever_efd(fonte: FonteDocumentos, estab: Estabelecimento, inicio: dt.date
                     unidades.setdefault(r.texto(it.unid, 6))
             for g in r.agrupar_c190(doc.itens):
                 bloco_c.linha(g.campos())
-                if sit is Situacao.EXTEMPORANEO:
+                if sit.extemporanea:
                     apuracao.deb_esp += g.vl_icms if doc.ind_oper == "1" else Decimal("0.00")
                 elif doc.ind_oper == "1":
                     if g.cfop != CFOP_TRANSFERENCIA_SALDO:

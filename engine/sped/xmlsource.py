@@ -216,6 +216,8 @@ def documento(path: Path, situacao: Situacao) -> DocumentoFiscal:
     tot = inf.find(f"{_N}total/{_N}ICMSTot")
     dh_sai = _t(ide, _N + "dhSaiEnt")
     modelo = _t(ide, _N + "mod")
+    if situacao is Situacao.REGULAR and _t(ide, _N + "finNFe") == "2":
+        situacao = Situacao.COMPLEMENTAR  # NF-e complementar: COD_SIT 06 (Guia 3.1.8, C100 Exceção 3)
     return DocumentoFiscal(
         modelo=modelo, serie=int(_t(ide, _N + "serie")), numero=int(_t(ide, _N + "nNF")),
         chave=str(inf.get("Id", ""))[3:], dt_doc=_data(_t(ide, _N + "dhEmi")),
@@ -267,5 +269,5 @@ class PastaXml:
             elif e.status == "denegada":
                 situacao = Situacao.DENEGADO
             else:
-                situacao = Situacao.REGULAR
+                situacao = Situacao.REGULAR  # contingency documents too: tpEmis is not a situation
             yield documento(e.path, situacao)

@@ -59,7 +59,7 @@ def fatos(draw: st.DrawFn, ano: int) -> Fato:
     modelo = draw(st.sampled_from(["55", "65"]))
     entrada = modelo == "55" and draw(st.booleans())
     situacoes = [Situacao.REGULAR, Situacao.EXTEMPORANEO, Situacao.CANCELADO, Situacao.CANCELADO_EXTEMPORANEO,
-                 Situacao.DENEGADO]
+                 Situacao.DENEGADO, Situacao.COMPLEMENTAR, Situacao.COMPLEMENTAR_EXTEMPORANEO]
     sit = draw(st.sampled_from(situacoes))
     lista = draw(st.lists(itens(entrada), min_size=1, max_size=4))
     lista = [dataclasses.replace(it, num_item=i) for i, it in enumerate(lista, start=1)]

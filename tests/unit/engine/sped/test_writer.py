@@ -91,6 +91,15 @@ def test_extemporaneous_document_goes_to_deb_esp_not_to_debits() -> None:
     assert registros(linhas, "E116")[0][2] == "18,00"
 
 
+def test_complementary_documents_keep_their_c190_and_late_ones_go_to_deb_esp() -> None:
+    linhas, _ = gerar([documento(1, situacao=Situacao.COMPLEMENTAR),
+                       documento(2, situacao=Situacao.COMPLEMENTAR_EXTEMPORANEO)])
+    assert [c[5] for c in registros(linhas, "C100")] == ["06", "07"]
+    assert len(registros(linhas, "C190")) == 2
+    e110 = registros(linhas, "E110")[0]
+    assert e110[1] == "18,00" and e110[14] == "18,00"
+
+
 def test_adjustments_e111_feed_e110_by_the_fourth_character() -> None:
     ajustes = [{"cod_aj_apur": "SP000207", "descricao": "Outros débitos", "valor": "7.00"},
                {"cod_aj_apur": "SP020000", "descricao": "Outros créditos", "valor": "5.00"}]
