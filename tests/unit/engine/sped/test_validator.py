@@ -164,3 +164,16 @@ def test_exit_date_after_the_period_is_refused() -> None:
     linha = trocar("|C100|", 10, "01042026")(ls)
     alvo = [f for f in erros(montar(ls)) if f.code == "SPED_DT_E_S_POSTERIOR"]
     assert alvo and alvo[0].line == linha
+
+
+def test_missing_block_opening_and_blocks_out_of_order() -> None:
+    ls = linhas()
+    del ls[indice(ls, "|D001|")]
+    achados = erros(montar(ls))
+    codes = {f.code for f in achados}
+    assert {"SPED_BLOCO_SEM_ABERTURA", "SPED_REGISTRO_AUSENTE", "SPED_9999_QTD", "SPED_9900_SEM_REGISTRO"} <= codes
+    ls = linhas()
+    g, h = indice(ls, "|G001|"), indice(ls, "|H001|")
+    ls[g:g + 2], ls[h:h + 2] = ls[h:h + 2], ls[g:g + 2]
+    alvo = [f for f in erros(montar(ls)) if f.code == "SPED_ORDEM_BLOCOS"]
+    assert alvo and alvo[0].line == h + 1 and "0, B, C, D, E, G, H, K, 1, 9" in alvo[0].mensagem
