@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from engine.nfe.chave import make_chave
-from engine.sped import DocumentoFiscal, Fato, Item, Participante, Situacao, parse_estabelecimento
+from engine.sped import DocumentoFiscal, Estabelecimento, Fato, Item, Participante, Situacao, parse_estabelecimento
 
 from .mes import CNPJ_NORMAL, estabelecimento
 
@@ -52,7 +52,7 @@ def documento(numero: int, *, dia: int = 10, ano: int = 2026, mes: int = 3, mode
     )
 
 
-def estab(**alteracoes: object):  # type: ignore[no-untyped-def]
+def estab(**alteracoes: object) -> Estabelecimento:
     data = estabelecimento(CNPJ_NORMAL)
     data.update(alteracoes)
     return parse_estabelecimento(data)
