@@ -157,7 +157,12 @@ def reconcile(
     for b in buckets.values():
         b.sort()
     janela = p.janela_dias
-    for i, ln in enumerate(dentro):
+    # Lines that name their payer choose first: a payer-less line must not take the charge that a
+    # later line would have recognised by name or document.
+    ordem = sorted(range(len(dentro)), key=lambda i: (
+        0 if dentro[i].pagador_documento else 1 if dentro[i].pagador_nome else 2, i))
+    for i in ordem:
+        ln = dentro[i]
         if itens[i] is not None:
             continue
         cands: list[Charge] = []

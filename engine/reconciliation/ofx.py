@@ -122,6 +122,25 @@ def _date(s: str, line: int, campo: str) -> date:
         raise ReconciliationError(f"data {s!r} inválida (esperado AAAAMMDD...)", line=line, campo=campo) from None
 
 
+class _CheckedBuilder(TreeBuilder):
+    """ofxtools' builder with closing tags checked (ElementTree's own check is an ``assert``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._open: list[str] = []
+
+    def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:
+        self._open.append(tag)
+        return super().start(tag, attrs)
+
+    def end(self, tag: str) -> ET.Element:
+        if not self._open or self._open[-1] != tag:
+            aberto = self._open[-1] if self._open else "nenhum"
+            raise ParseError(f"</{tag}> fecha um elemento que não está aberto (aberto: <{aberto}>)")
+        self._open.pop()
+        return super().end(tag)
+
+
 def parse_ofx(data: bytes) -> list[StatementLine]:
     """Every transaction (STMTTRN) of every statement in the file; raises before returning anything."""
     text, start = _decode(data)
@@ -131,7 +150,7 @@ def parse_ofx(data: bytes) -> list[StatementLine]:
         return base_line + text.count("\n", start, start + pos)
 
     body = text[start:]
-    builder = TreeBuilder()
+    builder = _CheckedBuilder()
     try:
         builder.feed(body)
         root = builder.close()
