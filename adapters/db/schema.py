@@ -322,3 +322,73 @@ emission_mode = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
     PrimaryKeyConstraint("emitter_id", "model"),
 )
+
+# ---------------------------------------------------------------------------------------------------
+# Webhooks (engine/events, adapters/webhook_store.py, adapters/webhook_worker.py).
+
+# A subscription of a tenant. Secrets and the optional Bearer token are sealed with the master
+# keyring (certificates.store.MasterKeyring.wrap, AAD = the record and purpose). During a rotation the
+# previous secret keeps signing too until ``previous_secret_until``. Deleted subscriptions keep their
+# row (``deleted_at``) so the delivery history stays readable.
+webhook_subscription = Table(
+    "webhook_subscription",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("tenant_id", String(64), ForeignKey("tenant.id"), nullable=False, index=True),
+    Column("url", Text, nullable=False),
+    Column("description", Text),
+    Column("events", Text, nullable=False),  # JSON list of event types
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("disabled_reason", Text),
+    Column("secret_key_id", String(64), nullable=False),
+    Column("secret_sealed", LargeBinary, nullable=False),
+    Column("secret_created_at", UtcDateTime(), nullable=False),
+    Column("previous_secret_key_id", String(64)),
+    Column("previous_secret_sealed", LargeBinary),
+    Column("previous_secret_until", UtcDateTime()),
+    Column("bearer_key_id", String(64)),
+    Column("bearer_sealed", LargeBinary),
+    Column("rotation_reminded_at", UtcDateTime()),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("deleted_at", UtcDateTime()),
+)
+
+# One event for one subscription (the body is stored: every attempt sends the same bytes).
+# status: pending (due at next_attempt_at; a claimed one is leased by moving next_attempt_at),
+# delivered, dead (retries exhausted), disabled (the receiver answered 410 Gone or the subscription
+# was deleted/disabled). Unique (subscription, event): the fan-out never creates a second copy.
+webhook_delivery = Table(
+    "webhook_delivery",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("subscription_id", String(32), ForeignKey("webhook_subscription.id"), nullable=False),
+    Column("tenant_id", String(64), nullable=False),
+    Column("event_id", String(64), nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("next_attempt_at", UtcDateTime()),
+    Column("last_status_code", Integer),
+    Column("last_error", Text),
+    Column("last_duration_ms", Integer),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("delivered_at", UtcDateTime()),
+    UniqueConstraint("subscription_id", "event_id"),
+    Index("ix_webhook_delivery_due", "status", "next_attempt_at"),
+)
+
+# Every HTTP attempt of a delivery (the history a clinic admin reads).
+webhook_attempt = Table(
+    "webhook_attempt",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("delivery_id", String(32), ForeignKey("webhook_delivery.id"), nullable=False, index=True),
+    Column("attempt", Integer, nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("duration_ms", Integer, nullable=False),
+    Column("status_code", Integer),
+    Column("outcome", String(16), nullable=False),
+    Column("error", Text),
+)
