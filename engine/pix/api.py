@@ -59,6 +59,9 @@ TXID_RE = re.compile(r"[a-zA-Z0-9]{26,35}")
 E2EID_RE = re.compile(r"[a-zA-Z0-9]{32}")
 # Schema DevolucaoId.
 DEVOLUCAO_ID_RE = re.compile(r"[a-zA-Z0-9]{1,35}")
+# Answers are read with a looser id pattern: BACEN's own examples (pixResponse2/3) carry 34-character
+# endToEndIds, and one odd id must not make a whole GET /pix page unreadable. Requests stay strict.
+_E2EID_ANSWER_RE = re.compile(r"[a-zA-Z0-9]{1,64}")
 _VALOR_RE = re.compile(r"\d{1,10}\.\d{2}")
 _CPF_RE = re.compile(r"\d{11}")
 _CNPJ_RE = re.compile(r"[0-9A-Z]{14}")
@@ -408,7 +411,7 @@ class Pix:
         if not isinstance(data, Mapping):
             raise PspResponseError(f"resposta do PSP: {campo} não é um objeto")
         e2e = data.get("endToEndId")
-        if not isinstance(e2e, str) or not E2EID_RE.fullmatch(e2e):
+        if not isinstance(e2e, str) or not _E2EID_ANSWER_RE.fullmatch(e2e):
             raise PspResponseError(f"resposta do PSP: {campo}.endToEndId ausente ou fora do padrão")
         devs = data.get("devolucoes") or []
         if not isinstance(devs, list):
