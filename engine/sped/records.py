@@ -84,9 +84,15 @@ def r0100(c: Contabilista) -> Campos:
             c.cod_mun]
 
 
+# 0150.END is required (O); an NF-e whose recipient has no address (enderDest is optional in the
+# shared NF-e/NFC-e schema) still has to be bookkept, so the file says so instead of failing the month.
+SEM_ENDERECO = "NAO INFORMADO"
+
+
 def r0150(p: Participante) -> Campos:
-    return ["0150", texto(p.cod_part, 60), texto(p.nome, 100), p.cod_pais, p.cnpj, p.cpf, p.ie, p.cod_mun,
-            p.suframa, texto(p.end, 60), texto(p.num, 10), texto(p.compl, 60), texto(p.bairro, 60)]
+    cod = texto(p.cod_part, 60)
+    return ["0150", cod, texto(p.nome, 100) or cod, p.cod_pais, p.cnpj, p.cpf, p.ie, p.cod_mun,
+            p.suframa, texto(p.end, 60) or SEM_ENDERECO, texto(p.num, 10), texto(p.compl, 60), texto(p.bairro, 60)]
 
 
 def r0190(unid: str, descr: str) -> Campos:
