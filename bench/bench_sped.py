@@ -6,7 +6,8 @@ Each (writer, size) runs in its own process so the peak memory (``ru_maxrss``) i
 alone. The documents are synthetic facts generated on the fly (no XML parsing): 80 % NFC-e with
 one or two items, 20 % NF-e with a customer drawn from 500 and up to three items, ICMS 18 % and
 CST 40 mixed, a cancelled document every 97. Both writers consume the same generator and write the
-same records (block 0 with 0150, C100 + C190 per document, E110/E116, 1010, block 9) to a file:
+same records (block 0 with 0150, C100 + C190 per document, E100/E110, block 9) to a file; the
+python-sped run leaves out 0005, 0100, E116 and 1010 (8 lines):
 
 * ortho-fiscal   ``engine.sped.escrever_efd`` (streaming: block C spooled, registries collected);
 * python-sped    the ``python-sped`` package (``bench`` extra), ``ArquivoDigital`` + ``Registro*``
