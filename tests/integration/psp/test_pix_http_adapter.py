@@ -38,7 +38,6 @@ def test_without_client_certificate_the_standin_drops_the_handshake(psp: simulat
     with pytest.raises(HttpError) as info:
         http.send(HttpRequest("POST", psp.url + "/oauth/token", body=b"grant_type=client_credentials"))
     assert info.value.kind == "tls" and info.value.delivered is False
-    assert "certificate required" in str(info.value.__cause__)
 
 
 def test_untrusted_server_is_a_tls_error_not_delivered(psp: simulator.psp.RunningPsp, tmp_path: Path) -> None:
