@@ -150,3 +150,26 @@ def test_flags_matter_the_standin_refuses_the_standard_when_it_plays_a_deviating
         )
     )
     assert body_grant.status == 400  # Santander takes grant_type in the query string
+
+
+def test_control_api_over_https_pays_and_refunds(psp: simulator.psp.RunningPsp, mtls_receiver: Receiver) -> None:
+    bench = make_bench(psp, "bradesco")
+    bench.client.put_webhook(CHAVE, mtls_receiver.url)
+    bench.client.create_cob(CobRequest(chave=CHAVE, valor=Decimal("42.00")), txid=TXID)
+
+    def control(path: str, payload: dict[str, object]) -> dict[str, object]:
+        answer = bench.http.send(HttpRequest("POST", psp.url + path, (("content-type", "application/json"),), (),
+                                             json.dumps(payload).encode()))
+        assert answer.status == 200, answer.body
+        data: dict[str, object] = json.loads(answer.body)
+        return data
+
+    paid = control("/_control/pay", {"txid": TXID, "valor": "42.00", "infoPagador": "via controle"})
+    e2e = paid["pix"]["endToEndId"]  # type: ignore[index]
+    assert paid["delivery"]["status"] == 200  # type: ignore[index]
+    bench.client.request_devolucao(e2e, "Dev1", DevolucaoRequest(Decimal("2.00")))
+    settled = control("/_control/refund", {"e2eid": e2e, "id": "Dev1", "status": "NAO_REALIZADO"})
+    assert settled["devolucao"]["status"] == "NAO_REALIZADO"  # type: ignore[index]
+    assert bench.client.get_pix(e2e).devolucoes[0].status == "NAO_REALIZADO"
+    bad = bench.http.send(HttpRequest("POST", psp.url + "/_control/pay", (), (), b'{"txid": "Inexistente"}'))
+    assert bad.status == 400 and "não encontrada" in json.loads(bad.body)["erro"]
