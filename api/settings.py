@@ -10,6 +10,12 @@ ORTHO_MASTER_KEY_ACTIVE   the id that seals new secrets (default: the last in OR
 ORTHO_MAX_BODY_BYTES      largest accepted request body (default 1048576)
 ORTHO_DB_POOL_SIZE        PostgreSQL connection pool size (default 10)
 ORTHO_RUN_MIGRATIONS      ``0`` to skip the migrations at start-up (default ``1``)
+ORTHO_SIMULATOR           ``auto`` (default): ``ortho-fiscal serve`` starts the SEFAZ simulator when no
+                          SEFAZ is configured (neither ORTHO_SEFAZ_URL nor ORTHO_SEFAZ_TRUST_PEM);
+                          ``1`` always; ``0`` never
+ORTHO_SIMULATOR_PORT      loopback port of that simulator (default 0: a free port)
+ORTHO_WORKERS             uvicorn worker processes of ``ortho-fiscal serve`` (default 1)
+ORTHO_LOG_LEVEL           uvicorn log level (default ``info``: one access line per request)
 ========================  =====================================================================
 """
 
@@ -23,6 +29,10 @@ from pathlib import Path
 from adapters.db.engine import sqlite_url_for
 
 DEFAULT_MAX_BODY = 1024 * 1024
+
+
+SIMULATOR_MODES = ("auto", "1", "0")
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 
 
 class SettingsError(ValueError):
@@ -42,6 +52,13 @@ def _int(env: Mapping[str, str], name: str, default: int, *, low: int, high: int
     return value
 
 
+def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
+    raw = env.get(name, "").strip().lower() or default
+    if raw not in allowed:
+        raise SettingsError(f"{name} deve ser um de {', '.join(allowed)} (recebido {raw!r})")
+    return raw
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     host: str = "127.0.0.1"
@@ -51,6 +68,10 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY
     db_pool_size: int = 10
     run_migrations: bool = True
+    simulator: str = "auto"  # SIMULATOR_MODES; read by ``ortho-fiscal serve`` only
+    simulator_port: int = 0
+    workers: int = 1
+    log_level: str = "info"
     env: Mapping[str, str] = field(default_factory=dict, repr=False)  # master keys are read from here
 
     @property
@@ -68,6 +89,10 @@ class Settings:
             max_body_bytes=_int(env, "ORTHO_MAX_BODY_BYTES", DEFAULT_MAX_BODY, low=1024, high=64 * 1024 * 1024),
             db_pool_size=_int(env, "ORTHO_DB_POOL_SIZE", 10, low=1, high=500),
             run_migrations=env.get("ORTHO_RUN_MIGRATIONS", "1").strip() not in {"0", "false", "no"},
+            simulator=_choice(env, "ORTHO_SIMULATOR", "auto", SIMULATOR_MODES),
+            simulator_port=_int(env, "ORTHO_SIMULATOR_PORT", 0, low=0, high=65535),
+            workers=_int(env, "ORTHO_WORKERS", 1, low=1, high=64),
+            log_level=_choice(env, "ORTHO_LOG_LEVEL", "info", LOG_LEVELS),
             env=env,
         )
         clean = {k: v for k, v in overrides.items() if v is not None}

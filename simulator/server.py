@@ -3,6 +3,11 @@
 Control API (JSON, same listener and same client-certificate requirement):
 ``POST/DELETE /_control/faults``, ``POST /_control/clock``, ``POST /_control/reset``,
 ``POST /_control/deny``, ``GET /_control/documents`` (see docs/simulator.md).
+
+Optional timing (``start(timing_log=path)``, off by default so the answers stay byte-for-byte what
+SEFAZ sends): every SOAP answer then carries ``Server-Timing: sefaz;dur=<ms>`` (the simulator's own
+time, from its headers read to the answer ready) and one JSON line ``{"service", "chave", "dur_ms"}``
+is appended to ``path`` — benchmarks subtract it to get a client's latency "excluding SEFAZ".
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import json
 import socket
 import ssl
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -108,20 +114,33 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(404, {"erro": "caminho desconhecido"})
 
     def do_POST(self) -> None:
+        started = time.perf_counter()
         body = self._read_body()
         if body is None:
             return
         if self.path.startswith("/_control/"):
             self._control(body)
             return
-        status, payload, content_type, action = self.server.app.soap_call(
-            self.path, self.headers, body, self.request.getpeercert(binary_form=True)
+        app = self.server.app
+        note: dict[str, str] = {}
+        status, payload, content_type, action = app.soap_call(
+            self.path, self.headers, body, self.request.getpeercert(binary_form=True), note
         )
         if action == "drop":
             self.close_connection = True
             self.request.close()
             return
-        self._send(status, payload, content_type)
+        if app.timing is None:
+            self._send(status, payload, content_type)
+            return
+        dur_ms = (time.perf_counter() - started) * 1000
+        app.timing.write(note.get("service", ""), note.get("chave", ""), dur_ms)  # logged before the client can read
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.send_header("Server-Timing", f"sefaz;dur={dur_ms:.3f}")
+        self.end_headers()
+        self.wfile.write(payload)
 
     def _control(self, body: bytes) -> None:
         try:
@@ -138,6 +157,29 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, result)
 
 
+class TimingLog:
+    """Appends ``{"service", "chave", "dur_ms"}`` JSON lines (one per SOAP answer) to a file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+
+    def write(self, service: str, chave: str, dur_ms: float) -> None:
+        line = json.dumps({"service": service, "chave": chave, "dur_ms": round(dur_ms, 3)}) + "\n"
+        with self._lock, self.path.open("a", encoding="utf-8") as fh:
+            fh.write(line)
+
+
+def _chave_of(msg: Any) -> str:
+    """The chave a message is about (NF-e being authorized, consulted or receiving an event), or ""."""
+    ns = {"n": soap.NFE}
+    inf = msg.find("n:NFe/n:infNFe", namespaces=ns)
+    if inf is not None:
+        return str(inf.get("Id", ""))[3:]
+    return (msg.findtext("n:chNFe", namespaces=ns) or msg.findtext("n:evento/n:infEvento/n:chNFe", namespaces=ns)
+            or "").strip()
+
+
 @dataclass
 class SimulatorApp:
     """Everything a request needs; shared by the handler threads (the State holds the lock)."""
@@ -150,10 +192,14 @@ class SimulatorApp:
     sefaz: Sefaz
     stopping: threading.Event = field(default_factory=threading.Event)
     errors: list[str] = field(default_factory=list)  # internal errors, for tests to assert there were none
+    timing: TimingLog | None = None
 
     # -- SOAP ----------------------------------------------------------------------------------
 
-    def soap_call(self, path: str, headers: Any, body: bytes, peer_der: bytes | None) -> tuple[int, bytes, str, str]:
+    def soap_call(
+        self, path: str, headers: Any, body: bytes, peer_der: bytes | None, note: dict[str, str] | None = None
+    ) -> tuple[int, bytes, str, str]:
+        """``(status, body, content type, "send" | "drop")``; ``note`` receives the service and chave."""
         route = self.routes.resolve(path)
         if route is None:
             return 404, b"", "text/html", "send"
@@ -169,6 +215,8 @@ class SimulatorApp:
             msg = soap.parse_request(body, route.operation)
         except soap.SoapError as exc:
             return 500, soap.fault(exc.code, exc.reason), soap.CONTENT_TYPE, "send"
+        if note is not None:
+            note["service"], note["chave"] = route.service, _chave_of(msg)
         transmitter = self._transmitter(peer_der)
         fault = self.state.take_fault(self._ufs_of(route, msg), route.modelo, route.service)
         forced = "214" if len(body) > MAX_MESSAGE_BYTES else None
@@ -364,11 +412,13 @@ def start(
     batch_delay_s: float = 0.0,
     consumo: ConsumoRules | None = None,
     deadlines: Deadlines | None = None,
+    timing_log: Path | None = None,
 ) -> RunningSimulator:
     """Start the simulator on ``host:port`` (0 = a free port) in a background thread.
 
     The test PKI is created in ``pki_dir`` on first use and reused afterwards. ``batch_delay_s`` is
     how long an asynchronous batch stays "em processamento" (105) before NFeRetAutorizacao4 answers 104.
+    ``timing_log``: add ``Server-Timing`` to the SOAP answers and log each one's duration there.
     """
     pki = SimulatorPKI.load_or_create(Path(pki_dir))
     clock = Clock()
@@ -382,7 +432,8 @@ def start(
         batch_delay=timedelta(seconds=batch_delay_s),
         deadlines=deadlines,
     )
-    app = SimulatorApp(pki, _tls_context(pki), RouteTable(), state, clock, sefaz)
+    app = SimulatorApp(pki, _tls_context(pki), RouteTable(), state, clock, sefaz,
+                       timing=TimingLog(timing_log) if timing_log is not None else None)
     server = _Server((host, port), app)
     bound_port = server.server_address[1]
     url_host = f"[{host}]" if ":" in host else host
