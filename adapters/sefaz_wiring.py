@@ -24,8 +24,10 @@ SEFAZ servers must chain to (the ICP-Brasil roots in production, the simulator's
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -113,6 +115,23 @@ class EmitterSefaz:
             return client
 
 
+class CallableClock:
+    """``engine.ports.Clock`` over the API's ``Resources.clock`` (a ``() -> datetime``)."""
+
+    def __init__(self, now: Callable[[], datetime]) -> None:
+        self._now = now
+
+    def now(self) -> datetime:
+        return self._now()
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            time.sleep(seconds)
+
+
 class SqlEmitterDirectory:
     """``engine.ports.EmitterDirectory`` over the emitter table and the certificate store."""
 
@@ -134,6 +153,11 @@ class SqlEmitterDirectory:
             emitente = load_emitente(conn, self.keyring, tenant_id, emitter_id)
         if emitente is None:
             return None
+        if not self.settings.trust_pem_path:  # refused before anything is numbered or written
+            raise ConfigurationError(
+                f"repositório de confiança da SEFAZ não configurado: defina {ENV_TRUST} (PEM com as raízes "
+                "ICP-Brasil, ou o ca.pem do simulador)", code="SEFAZ_NAO_CONFIGURADA",
+            )
         repo = SqlCertificateRepository(self.db)
         active = repo.active(emitter_id)
         if active is None:
@@ -153,4 +177,4 @@ class SqlEmitterDirectory:
         return EmitterSefaz(emitente, cached.a1, cached, self.settings, self.clock)
 
 
-__all__ = ["ENV_TRUST", "ENV_URL", "EmitterSefaz", "SefazSettings", "SqlEmitterDirectory"]
+__all__ = ["ENV_TRUST", "ENV_URL", "CallableClock", "EmitterSefaz", "SefazSettings", "SqlEmitterDirectory"]

@@ -250,6 +250,7 @@ class EmissionService:
         if not isinstance(data, dict):
             raise InvalidRequest("o corpo deve ser um objeto JSON com a venda", code="VENDA_INVALIDA")
         data.pop("ref", None)
+        data.pop("emitter_id", None)
         data.setdefault("modelo", req.model)
         findings: list[Finding] = []
         if data.get("numero") is not None:
