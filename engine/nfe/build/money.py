@@ -11,7 +11,7 @@ Effective rates (pAliqEfet, TDec_0302_04) keep 4 decimal places.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -35,12 +35,27 @@ def pct(base: Decimal, rate: Decimal) -> Decimal:
 
 
 def apportion(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
-    """Split ``total`` (cents) over items proportionally to ``weights``; the last item with a
-    non-zero weight takes the remainder so the parts always add up to ``total`` exactly
-    (MOC: the sum of prod/vFrete must equal ICMSTot/vFrete, cStat 535)."""
+    """Split ``total`` (cents) over items proportionally to ``weights`` so that the parts always add
+    up to ``total`` exactly (MOC: the sum of prod/vFrete must equal ICMSTot/vFrete, cStat 535) and no
+    part is negative (prod/vFrete >= 0, XSD): each part gets the whole cents of its share, and the
+    cents left go to the largest remainders (ties: the earlier item). Rounding each share and giving
+    the last item the difference could make that last part negative.
+    """
     parts = [ZERO for _ in weights]
     if total == ZERO or not weights:
         return parts
+    weight_sum = sum(weights, ZERO)
+    if weight_sum == ZERO:
+        parts[-1] = total
+        return parts
+    cents = int((total * HUNDRED).to_integral_value())
+    shares = [total * HUNDRED * w / weight_sum for w in weights]
+    whole = [int(s.to_integral_value(rounding=ROUND_FLOOR)) for s in shares]
+    left = cents - sum(whole)
+    by_remainder = sorted(range(len(weights)), key=lambda i: (-(shares[i] - whole[i]), i))
+    for i in by_remainder[:left]:
+        whole[i] += 1
+    return [Decimal(c).scaleb(-2) for c in whole]
     weight_sum = sum(weights, ZERO)
     if weight_sum == ZERO:
         parts[-1] = total

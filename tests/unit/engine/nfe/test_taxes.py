@@ -79,8 +79,14 @@ def test_rounding_is_half_even_abnt_nbr_5891() -> None:
     assert q2(D("2.675")) == D("2.68")
 
 
-def test_apportion_gives_the_remainder_to_the_last_item() -> None:
-    assert apportion(D("10.00"), [D("1"), D("1"), D("1")]) == [D("3.33"), D("3.33"), D("3.34")]
+def test_apportion_adds_up_exactly_and_never_goes_negative() -> None:
+    # Whole cents of each share, the cents left to the largest remainders (ties: the earlier item).
+    assert apportion(D("10.00"), [D("1"), D("1"), D("1")]) == [D("3.34"), D("3.33"), D("3.33")]
+    # Rounding each share up (0.0075 -> 0.01 four times) and giving the last item the difference
+    # would leave it -0.01, which the layout refuses (prod/vFrete >= 0).
+    parts = apportion(D("0.03"), [D("1"), D("1"), D("1"), D("1"), D("0.01")])
+    assert parts == [D("0.01"), D("0.01"), D("0.01"), D("0.00"), D("0.00")]
+    assert sum(parts) == D("0.03")
     assert apportion(D("25.00"), [D("2160.00"), D("300.00"), D("35.00")]) == [D("21.64"), D("3.01"), D("0.35")]
     assert apportion(D("0"), [D("5")]) == [D("0")]
 
