@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "cli.danfe",
     "cli.reconcile",
     "cli.webhooks",
+    "cli.integrations",
 )
 
 
