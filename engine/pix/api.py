@@ -484,6 +484,22 @@ class Cobranca:
         pix = data.get("pix") or []
         if not isinstance(pix, list):
             raise PspResponseError("resposta do PSP: pix não é uma lista")
+        try:
+            return cls._build(tipo, data, status, cal, original, venc, pix)
+        except (TypeError, ValueError) as exc:  # revisao or dataDeVencimento in an unexpected shape
+            raise PspResponseError(f"resposta do PSP: cobrança com campo em formato inesperado ({exc})") from exc
+
+    @classmethod
+    def _build(
+        cls,
+        tipo: str,
+        data: Mapping[str, Any],
+        status: StatusCobranca,
+        cal: Mapping[str, Any],
+        original: object,
+        venc: object,
+        pix: list[Any],
+    ) -> Cobranca:
         return cls(
             tipo=tipo,
             txid=str(data["txid"]),

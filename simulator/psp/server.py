@@ -332,8 +332,11 @@ class PspApp:
                 "inicio e fim (RFC 3339) obrigatórios",
                 [{"razao": "inicio e fim são obrigatórios", "propriedade": "inicio"}],
             ) from exc
-        pagina = int(query.get("paginacao.paginaAtual", "0"))
-        por_pagina = max(1, min(1000, int(query.get("paginacao.itensPorPagina", "100"))))
+        try:
+            pagina = int(query.get("paginacao.paginaAtual", "0"))
+            por_pagina = max(1, min(1000, int(query.get("paginacao.itensPorPagina", "100"))))
+        except ValueError as exc:
+            raise Problem(400, "RequisicaoInvalida", "Requisição inválida.", "paginação deve ser numérica") from exc
         with self.state.lock:
             items = [
                 p

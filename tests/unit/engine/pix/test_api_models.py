@@ -194,3 +194,10 @@ def test_profile_flags_are_named_data_not_code() -> None:
     assert profile("bradesco").token_path() == "/auth/server/oauth/token"
     with pytest.raises(ConfigurationError, match="desconhecido"):
         profile("banco-x")
+
+
+def test_cobranca_with_odd_field_shapes_is_a_psp_response_error() -> None:
+    base = {"txid": "t" * 26, "calendario": {}, "status": "ATIVA", "valor": {"original": "1.00"}, "chave": "k"}
+    for broken in ({**base, "revisao": "um"}, {**base, "calendario": {"dataDeVencimento": "31/01/2027"}}):
+        with pytest.raises(PspResponseError, match="formato inesperado"):
+            Cobranca.from_json("cob", broken)
