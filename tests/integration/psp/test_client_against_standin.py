@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
+import simulator.psp
 from engine.pix import decode
 from engine.pix.api import (
     CobRequest,
@@ -19,7 +21,7 @@ from engine.pix.api import (
     StatusCobranca,
 )
 
-from .conftest import Bench
+from .conftest import Bench, make_bench
 
 TXID = "OrthoPlusTeste0000000000000001"
 
@@ -125,3 +127,12 @@ def test_revoked_token_is_replaced_once(bench: Bench) -> None:
     bench.psp.app.control("POST", "/_control/revoke-tokens", {})
     bench.client.create_cob(CobRequest(chave="11222333000181", valor=Decimal("1.00")))
     assert bench.client.tokens_requested == 2
+
+
+def test_token_expired_at_the_psp_before_our_clock_says_so_is_renewed(psp: simulator.psp.RunningPsp) -> None:
+    b = make_bench(psp, "bradesco", token_ttl_s=1)
+    b.client.create_cob(CobRequest(chave="11222333000181", valor=Decimal("1.00")))
+    time.sleep(1.1)  # the stand-in's token expired; our fake clock did not move (skew capped at half life)
+    b.client.create_cob(CobRequest(chave="11222333000181", valor=Decimal("1.00")))
+    assert b.client.tokens_requested == 2
+    b.http.close()
