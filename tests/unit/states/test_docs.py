@@ -1,16 +1,19 @@
-"""docs/states.md shows the table of the current data (regenerate with `python -m states.docs`)."""
+"""docs/states.md and README.md show the table of the current data (regenerate with `python -m states.docs`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from states import docs
 
-DOC = Path(__file__).resolve().parents[3] / "docs" / "states.md"
+ROOT = Path(__file__).resolve().parents[3]
 
 
-def test_docs_table_is_up_to_date() -> None:
-    text = DOC.read_text(encoding="utf-8")
+@pytest.mark.parametrize("doc", ["docs/states.md", "README.md"])
+def test_docs_table_is_up_to_date(doc: str) -> None:
+    text = (ROOT / doc).read_text(encoding="utf-8")
     block = text[text.index(docs.BEGIN) + len(docs.BEGIN) : text.index(docs.END)]
     assert block.strip() == docs.markdown_table().strip(), "run: .venv/bin/python -m states.docs"
 
