@@ -19,12 +19,14 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from adapters.db.engine import Database
 from adapters.db.keyring import load_keyring
+from adapters.webhook_worker import start_in_process
 from api.context import Resources, request_id_middleware, utc_now
 from api.problems import EXCEPTION_HANDLERS
 from api.routes import audit as audit_routes
 from api.routes import documents as document_routes
 from api.routes import emitters as emitter_routes
 from api.routes import system as system_routes
+from api.routes import webhooks as webhook_routes
 from api.security import SECURITY_SCHEME
 from api.settings import Settings
 
@@ -51,14 +53,17 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         resources = await anyio.to_thread.run_sync(lambda: open_resources(settings, clock))
         app.state.resources = resources
+        # In-process webhook worker (ORTHO_WEBHOOK_WORKER=0 turns it off, e.g. with worker processes).
+        stop_webhooks = start_in_process(resources.db, resources.keyring, settings.env, clock)
         try:
             yield
         finally:
+            await anyio.to_thread.run_sync(stop_webhooks)
             resources.db.dispose()
 
     app = Litestar(
         route_handlers=[system_routes.health, system_routes.me, emitter_routes.router, audit_routes.list_audit,
-                        document_routes.router],
+                        document_routes.router, *webhook_routes.ROUTERS],
         lifespan=[lifespan],
         middleware=[request_id_middleware],
         exception_handlers=EXCEPTION_HANDLERS,
