@@ -21,8 +21,10 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xmlsec1 poppler-utils >/dev/null; \
 	  else echo "missing Debian packages: sudo apt-get install xmlsec1 poppler-utils" >&2; exit 1; fi; fi
 
+# The API on 127.0.0.1:8000 (SQLite in ./data), the SEFAZ homologação simulator and the demo emitter
+# (docs/quickstart.md). Options of `ortho-fiscal serve` pass through ARGS, e.g. make run ARGS=--no-simulator
 run: install
-	$(BIN)/ortho-fiscal serve
+	$(BIN)/ortho-fiscal serve $(ARGS)
 
 lint: install
 	$(BIN)/ruff check .

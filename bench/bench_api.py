@@ -7,8 +7,9 @@ What runs (everything on this machine, loopback only):
 
 * ``ortho-fiscal serve`` as a separate process — the same code path as ``make run`` — with
   ``--workers`` uvicorn processes, its SEFAZ simulator in its own child process, on a fresh data
-  dir; SQLite (the embedded default) and PostgreSQL (a throw-away cluster from
-  scripts/postgres-test.sh, ``ORTHO_DATABASE_URL``);
+  dir; SQLite (the embedded default, ``synchronous=FULL``) and PostgreSQL (the throw-away cluster
+  of scripts/postgres-test.sh, ``ORTHO_DATABASE_URL``; that script starts it with ``fsync=off``, so
+  its commits cost less than on a production server);
 * one emitter per client (created through the API: ``POST /v1/emitters`` + its A1 from the
   simulator's PKI), because our SEFAZ client's consumo-indevido guard allows one emitter 300
   NFeAutorizacao4 per 5 minutes (NT 2018.002 limits; engine/sefaz/protection.py): each client is
@@ -337,6 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--databases", default="sqlite,postgresql", help="bancos (padrão sqlite,postgresql)")
     parser.add_argument("--workers", type=int, default=2, help="processos do uvicorn (padrão 2)")
     args = parser.parse_args(argv)
+    load_before = os.getloadavg()[0]  # other work on the machine skews every figure: say how much there was
     clients = [int(c) for c in args.clients.split(",")]
     docs = [int(d) for d in args.docs.split(",")]
     if len(docs) != len(clients) or min(clients) < 1 or min(docs) < 1:
@@ -358,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             parser.error(f"banco desconhecido: {database}")
     print(f"POST /v1/nfce end to end (ortho-fiscal serve --workers {args.workers}, SEFAZ simulator in its own "
-          f"process; {os.cpu_count()} CPUs shared by client, API, simulator and database)\n")
+          f"process; {os.cpu_count()} CPUs shared by client, API, simulator and database; SQLite synchronous=FULL, "
+          f"PostgreSQL from scripts/postgres-test.sh, fsync=off; load average before: {load_before:.1f})\n")
     print(table(
         ["database", "clients", "docs", "authorized", "other", "NFC-e/s", "p50 ms", "p99 ms",
          "p50 excl. SEFAZ", "p99 excl. SEFAZ", "SEFAZ p50 ms"],

@@ -226,3 +226,36 @@ def test_without_the_simulator_emission_is_refused_with_a_clear_problem(tmp_path
     problem = response.json()
     assert response.headers["content-type"].startswith("application/problem+json")
     assert problem["code"] == "SEFAZ_NAO_CONFIGURADA" and "ORTHO_SEFAZ_TRUST_PEM" in problem["detail"]
+
+
+# -- the settings behind `make run` -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("env", "wanted"),
+    [
+        ({}, True),  # the embedded default: no SEFAZ configured
+        ({"ORTHO_SEFAZ_TRUST_PEM": "/etc/icp-brasil.pem"}, False),  # production: real SEFAZ, never the simulator
+        ({"ORTHO_SEFAZ_URL": "https://sefaz.example"}, False),
+        ({"ORTHO_SIMULATOR": "1", "ORTHO_SEFAZ_URL": "https://sefaz.example"}, True),
+        ({"ORTHO_SIMULATOR": "0"}, False),
+    ],
+)
+def test_the_simulator_starts_only_when_no_sefaz_is_configured_unless_forced(env: dict[str, str],
+                                                                              wanted: bool) -> None:
+    from api.settings import Settings
+    from cli.serve import simulator_wanted
+
+    assert simulator_wanted(Settings.from_env(env)) is wanted
+
+
+def test_invalid_serve_settings_are_refused_in_pt_br(capsys: pytest.CaptureFixture[str]) -> None:
+    from api.settings import Settings, SettingsError
+    from cli.main import main
+
+    with pytest.raises(SettingsError, match="ORTHO_SIMULATOR deve ser um de auto, 1, 0"):
+        Settings.from_env({"ORTHO_SIMULATOR": "talvez"})
+    with pytest.raises(SettingsError, match="ORTHO_WORKERS deve estar entre 1 e 64"):
+        Settings.from_env({"ORTHO_WORKERS": "0"})
+    assert main(["serve", "--workers", "0"]) == 2
+    assert "--workers deve estar entre 1 e 64 (recebido 0)" in capsys.readouterr().err
