@@ -115,7 +115,7 @@ def test_timeout_gives_an_offline_nfce_within_the_deadline_then_it_is_transmitte
     doc = env.service.emit(env.request("off-1")).document
     elapsed = time.monotonic() - started
     assert doc.status == DocStatus.CONTINGENCY and doc.tp_emis == 9
-    assert elapsed < 1.6, elapsed  # the PDV prints its receipt within the deadline (+ signing)
+    assert elapsed < 2.5, elapsed  # deadline 1 s for SEFAZ + building, signing and storing two documents
     assert doc.chave is not None and doc.chave[34] == "9" and doc.number == 2  # new number: 1 was transmitted
     assert doc.signed_xml is not None and b"<infNFeSupl>" in doc.signed_xml and b"<dhCont>" in doc.signed_xml
     assert env.service.mode(env.emitter_id, 65).mode == Mode.OFFLINE
