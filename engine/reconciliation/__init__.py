@@ -14,6 +14,7 @@ Protocol (engine.ports.ReconciliationRepository). Public API::
     import_statement(repo, arquivo_sha256, lines) -> Importacao     # idempotent, all or nothing
     reconcile(lines, charges, *, inicio, fim, parametros=None, arquivos=()) -> Resultado
     to_json(resultado, extra=None) / to_csv(resultado) / completed_event(resultado, now=)
+    write_json(resultado, out, extra=None) / write_csv(resultado, out)      # streaming to a text file
     MemoryRepository, file_hash(bytes), line_hash(line)
 
 Errors: ``ReconciliationError`` (code CONCILIACAO_ARQUIVO_INVALIDO) with ``line`` and ``campo``.
@@ -41,7 +42,7 @@ from engine.reconciliation.model import (
 )
 from engine.reconciliation.ofx import parse_ofx
 from engine.reconciliation.pixjson import parse_pix_list
-from engine.reconciliation.report import completed_event, item_row, to_csv, to_json
+from engine.reconciliation.report import completed_event, item_row, to_csv, to_json, write_csv, write_json
 from engine.reconciliation.store import Importacao, MemoryRepository, import_statement
 
 
@@ -97,4 +98,6 @@ __all__ = [
     "reconcile",
     "to_csv",
     "to_json",
+    "write_csv",
+    "write_json",
 ]

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from difflib import SequenceMatcher
+from operator import attrgetter
 
 from engine.reconciliation.model import (
     Charge,
@@ -40,6 +41,7 @@ from engine.reconciliation.model import (
 )
 
 ZERO = Decimal("0.00")
+_MAX_PALAVRAS = 24  # words of a description searched for a payer name
 
 
 def _norm_key(s: str) -> str:
@@ -47,14 +49,21 @@ def _norm_key(s: str) -> str:
     return s.strip().lstrip("0").upper()
 
 
+_STOP = frozenset({"DA", "DE", "DO", "DAS", "DOS", "E", "LTDA", "ME", "SA", "EIRELI"})
+_NAO_ALNUM = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum() or not c.isascii()})
+
+
 def _norm_name(s: str) -> str:
-    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii").upper()
-    s = re.sub(r"[^A-Z0-9 ]", " ", s)
-    words = [w for w in s.split() if w not in {"DA", "DE", "DO", "DAS", "DOS", "E", "LTDA", "ME", "SA", "EIRELI"}]
-    return " ".join(words)
+    if not s:
+        return ""
+    if not s.isascii():
+        s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii")
+    return " ".join(w for w in s.upper().translate(_NAO_ALNUM).split() if w not in _STOP)
 
 
 def _digits(s: str) -> str:
+    if not s or s.isdigit():
+        return s
     return re.sub(r"\D", "", s)
 
 
@@ -72,26 +81,37 @@ class _Estado:
         return c.valor - self.pago.get(c.id, ZERO)
 
 
+def _keys(x: StatementLine | Charge) -> list[tuple[str, str, str]]:
+    out: list[tuple[str, str, str]] = []
+    if x.end_to_end_id:
+        out.append((x.direcao, "e2e", x.end_to_end_id.strip()))
+    if x.txid:
+        out.append((x.direcao, "txid", x.txid.strip()))
+    if x.nosso_numero and (k := _norm_key(x.nosso_numero)):
+        out.append((x.direcao, "nn", k))
+    if x.seu_numero and (k := _norm_key(x.seu_numero)):
+        out.append((x.direcao, "sn", k))
+    return out
+
+
 def _key_index(charges: Sequence[Charge]) -> dict[tuple[str, str, str], Charge]:
     idx: dict[tuple[str, str, str], Charge] = {}
     for c in charges:
-        for kind, value in (("e2e", c.end_to_end_id), ("txid", c.txid), ("nn", c.nosso_numero),
-                            ("sn", c.seu_numero)):
-            k = _norm_key(value) if kind in {"nn", "sn"} else value.strip()
-            if k:
-                idx.setdefault((c.direcao, kind, k), c)  # first by id wins on a (bad) shared key
+        for k in _keys(c):
+            idx.setdefault(k, c)  # first by id wins on a (bad) shared key
     return idx
 
 
-def _by_key(line: StatementLine, idx: dict[tuple[str, str, str], Charge]) -> Charge | None:
-    for kind, value in (("e2e", line.end_to_end_id), ("txid", line.txid), ("nn", line.nosso_numero),
-                        ("sn", line.seu_numero)):
-        k = _norm_key(value) if kind in {"nn", "sn"} else value.strip()
-        if k:
-            c = idx.get((line.direcao, kind, k))
-            if c is not None:
-                return c
-    return None
+def _by_key(ln: StatementLine, idx: dict[tuple[str, str, str], Charge]) -> Charge | None:
+    d = ln.direcao
+    c = idx.get((d, "e2e", ln.end_to_end_id.strip())) if ln.end_to_end_id else None
+    if c is None and ln.txid:
+        c = idx.get((d, "txid", ln.txid.strip()))
+    if c is None and ln.nosso_numero:
+        c = idx.get((d, "nn", _norm_key(ln.nosso_numero)))
+    if c is None and ln.seu_numero:
+        c = idx.get((d, "sn", _norm_key(ln.seu_numero)))
+    return c
 
 
 def _classify_amount(line: StatementLine, c: Charge, st: _Estado, criterio: Criterio, p: Parametros) -> Item:
@@ -124,9 +144,11 @@ def reconcile(
     """Classify every line dated in [inicio, fim] and every charge due in [inicio, fim]."""
     p = parametros or Parametros()
     todas = list(lines)
-    dentro = sorted((ln for ln in todas if inicio <= ln.data <= fim),
-                    key=lambda ln: (ln.data, ln.fonte.value, ln.conta, ln.hash))
-    cobs = sorted((c for c in charges if inicio <= c.vencimento <= fim), key=lambda c: c.id)
+    # The hash covers source, account and content: (date, hash) is a total, input-independent order.
+    dentro = [ln for ln in todas if inicio <= ln.data <= fim]
+    dentro.sort(key=attrgetter("hash"))
+    dentro.sort(key=attrgetter("data"))  # stable: (date, hash), faster than one sort on a tuple key
+    cobs = sorted((c for c in charges if inicio <= c.vencimento <= fim), key=attrgetter("id"))
     st = _Estado(cobs)
     itens: list[Item | None] = [None] * len(dentro)
 
@@ -136,17 +158,25 @@ def reconcile(
     # the richer record is the one matched and the other the duplicate.
     idx = _key_index(cobs)
     vistos: set[tuple[str, str]] = set()
-    for i in sorted(range(len(dentro)), key=lambda i: (not dentro[i].txid, i)):
+    n = len(dentro)
+    pago = st.pago
+    for i in [i for i in range(n) if dentro[i].txid] + [i for i in range(n) if not dentro[i].txid]:
         ln = dentro[i]
-        tid = (ln.conta if ln.fitid and not ln.end_to_end_id else "", ln.id_transacao)
-        if tid[1]:
+        tid_v = ln.end_to_end_id or ln.fitid or ln.nosso_numero
+        if tid_v:
+            tid = (ln.conta if ln.fitid and not ln.end_to_end_id else "", tid_v)
             if tid in vistos:
                 itens[i] = Item(Classe.DUPLICADO, Criterio.CHAVE, ln, None, ZERO,
-                                f"transação {tid[1]} já presente no extrato")
+                                f"transação {tid_v} já presente no extrato")
                 continue
             vistos.add(tid)
         c = _by_key(ln, idx)
-        if c is not None:
+        if c is None:
+            continue
+        if c.id not in pago and abs(ln.valor - c.valor) <= p.tolerancia:  # the common case, inlined
+            pago[c.id] = ln.valor
+            itens[i] = Item(Classe.CONCILIADO, Criterio.CHAVE, ln, c, ln.valor - c.valor)
+        else:
             itens[i] = _classify_amount(ln, c, st, Criterio.CHAVE, p)
 
     # Pass 2: amount + date window over charges still open, bucketed by (direction, amount).
@@ -157,18 +187,21 @@ def reconcile(
     for b in buckets.values():
         b.sort()
     janela = p.janela_dias
+    exato = p.tolerancia == 0
+    pago, por_id = st.pago, st.por_id
     # Lines that name their payer choose first: a payer-less line must not take the charge that a
     # later line would have recognised by name or document.
-    ordem = sorted(range(len(dentro)), key=lambda i: (
-        0 if dentro[i].pagador_documento else 1 if dentro[i].pagador_nome else 2, i))
+    abertas = [i for i in range(n) if itens[i] is None]
+    ordem = ([i for i in abertas if dentro[i].pagador_documento]
+             + [i for i in abertas if not dentro[i].pagador_documento and dentro[i].pagador_nome]
+             + [i for i in abertas if not dentro[i].pagador_documento and not dentro[i].pagador_nome])
     for i in ordem:
         ln = dentro[i]
         if itens[i] is not None:
             continue
         cands: list[Charge] = []
         alvo = ln.data.toordinal()
-        amounts = [ln.valor] if p.tolerancia == 0 else None
-        keys = [(ln.direcao, a) for a in amounts] if amounts is not None else [
+        keys = [(ln.direcao, ln.valor)] if exato else [
             k for k in buckets if k[0] == ln.direcao and abs(k[1] - ln.valor) <= p.tolerancia]
         for key in keys:
             bucket = buckets.get(key)
@@ -176,32 +209,43 @@ def reconcile(
                 continue
             lo = bisect.bisect_left(bucket, (alvo - janela, ""))
             hi = bisect.bisect_right(bucket, (alvo + janela, "\uffff"))
-            cands.extend(st.por_id[cid] for _, cid in bucket[lo:hi] if st.livre(st.por_id[cid]))
+            for _, cid in bucket[lo:hi]:
+                if cid not in pago:
+                    cands.append(por_id[cid])
         if not cands:
             continue
-        nome, doc = _norm_name(ln.pagador_nome), _digits(ln.pagador_documento)
-        best = min(cands, key=lambda c: (
-            abs(c.vencimento.toordinal() - alvo),
-            0 if doc and doc == _digits(c.pagador_documento) else 1,
-            -_similar(nome, _norm_name(c.pagador_nome)) if nome else 0.0,
-            c.id,
-        ))
-        item = _classify_amount(ln, best, st, Criterio.VALOR_DATA, p)
-        tied = sum(1 for c in cands if abs(c.vencimento.toordinal() - alvo) == abs(best.vencimento.toordinal() - alvo))
-        if tied > 1 and not doc and not nome:
-            item = Item(item.classe, item.criterio, ln, best, item.diferenca,
-                        f"{tied} cobranças candidatas com o mesmo valor e distância; escolhida a de menor id")
+        obs = ""
+        if len(cands) > 1:
+            dist = min(abs(c.vencimento.toordinal() - alvo) for c in cands)
+            cands = [c for c in cands if abs(c.vencimento.toordinal() - alvo) == dist]
+        if len(cands) > 1:
+            nome, doc = _norm_name(ln.pagador_nome), _digits(ln.pagador_documento)
+            cands.sort(key=lambda c: (
+                0 if doc and doc == _digits(c.pagador_documento) else 1,
+                -_similar(nome, _norm_name(c.pagador_nome)) if nome else 0.0,
+                c.id,
+            ))
+            if not doc and not nome:
+                obs = f"{len(cands)} cobranças candidatas com o mesmo valor e distância; escolhida a de menor id"
+        item = _classify_amount(ln, cands[0], st, Criterio.VALOR_DATA, p)
+        if obs:
+            item = Item(item.classe, item.criterio, ln, cands[0], item.diferenca, obs)
         itens[i] = item
 
-    # Pass 3: payer (document, then name), wider window, any amount.
+    # Pass 3: payer (document, then name), wider window, any amount. Names are normalised once and
+    # indexed by (first word, last word): a payer name or description can only reach the similarity
+    # threshold if it holds both, so a line looks up the word pairs it contains (a few dozen).
     por_doc: dict[tuple[str, str], list[Charge]] = defaultdict(list)
-    por_palavra: dict[tuple[str, str], list[Charge]] = defaultdict(list)
+    por_par: dict[tuple[str, str, str], list[Charge]] = defaultdict(list)
+    nome_de: dict[str, str] = {}
     for c in cobs:
         if st.livre(c):
             if _digits(c.pagador_documento):
                 por_doc[(c.direcao, _digits(c.pagador_documento))].append(c)
-            for w in set(_norm_name(c.pagador_nome).split()):
-                por_palavra[(c.direcao, w)].append(c)
+            nome_de[c.id] = _norm_name(c.pagador_nome)
+            words = nome_de[c.id].split()
+            if words:
+                por_par[(c.direcao, words[0], words[-1])].append(c)
     for i, ln in enumerate(dentro):
         if itens[i] is not None:
             continue
@@ -216,13 +260,15 @@ def reconcile(
         if not cands and (ln.pagador_nome or ln.descricao):
             # Without a payer field (many OFX), the payer's name is looked for in the description.
             nome = _norm_name(ln.pagador_nome or ln.descricao)
+            words = nome.split()[:_MAX_PALAVRAS]
             seen: dict[str, Charge] = {}
-            for w in nome.split():
-                for c in por_palavra.get((ln.direcao, w), []):
-                    if c.id not in seen and st.livre(c) and perto(c):
-                        seen[c.id] = c
+            for x in range(len(words)):
+                for y in range(x, len(words)):
+                    for c in por_par.get((ln.direcao, words[x], words[y]), ()):
+                        if c.id not in seen and st.livre(c) and perto(c):
+                            seen[c.id] = c
             score = _similar if ln.pagador_nome else _contained
-            cands = [c for c in seen.values() if score(nome, _norm_name(c.pagador_nome)) >= p.similaridade_nome]
+            cands = [c for c in seen.values() if score(nome, nome_de[c.id]) >= p.similaridade_nome]
             obs = "nome do pagador semelhante" if ln.pagador_nome else "nome do pagador na descrição"
         if not cands:
             continue

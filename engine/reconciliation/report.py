@@ -10,7 +10,7 @@ import csv
 import io
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, TextIO
 
 from engine.reconciliation.model import Item, Resultado
 
@@ -56,19 +56,36 @@ def resumo(res: Resultado) -> dict[str, Any]:
     }
 
 
+def write_json(res: Resultado, out: TextIO, *, extra: dict[str, Any] | None = None) -> None:
+    """The JSON report written item by item (100,000 rows never become one list of dicts)."""
+    head: dict[str, Any] = {"resumo": resumo(res), **(extra or {})}
+    out.write("{\n")
+    for k, v in head.items():
+        out.write(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)},\n")
+    out.write('  "itens": [')
+    sep = "\n    "
+    for item in res.itens:
+        out.write(sep + json.dumps(item_row(item), ensure_ascii=False))
+        sep = ",\n    "
+    out.write("\n  ]\n}\n")
+
+
+def write_csv(res: Resultado, out: TextIO) -> None:
+    w = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    for item in res.itens:
+        w.writerow(item_row(item))
+
+
 def to_json(res: Resultado, *, extra: dict[str, Any] | None = None) -> str:
-    doc: dict[str, Any] = {"resumo": resumo(res), "itens": [item_row(i) for i in res.itens]}
-    if extra:
-        doc.update(extra)
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    buf = io.StringIO()
+    write_json(res, buf, extra=extra)
+    return buf.getvalue()
 
 
 def to_csv(res: Resultado) -> str:
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    w.writeheader()
-    for item in res.itens:
-        w.writerow(item_row(item))
+    write_csv(res, buf)
     return buf.getvalue()
 
 
