@@ -392,3 +392,75 @@ webhook_attempt = Table(
     Column("outcome", String(16), nullable=False),
     Column("error", Text),
 )
+
+# Integrations registry ("Configurações → Integrações"). ``settings``/``mapping``/``sync``/``alerts``
+# are the non-secret configuration (JSON); the connector's credentials (OAuth tokens, API keys) are
+# only stored sealed with the master keyring (AES-256-GCM, AAD bound to the integration id).
+# ``consecutive_failures``/``alerted`` drive the failure alert (once per streak); ``next_run_at`` is
+# the next scheduled/batch run computed from the sync settings (NULL: manual or real-time).
+integration = Table(
+    "integration",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("tenant_id", String(64), ForeignKey("tenant.id"), nullable=False, index=True),
+    Column("connector", String(64), nullable=False),
+    Column("name", String(120), nullable=False),
+    Column("active", Boolean, nullable=False, server_default=text("false")),
+    Column("settings", JSON, nullable=False),
+    Column("mapping", JSON, nullable=False),
+    Column("sync", JSON, nullable=False),
+    Column("alerts", JSON, nullable=False),
+    Column("credentials_key_id", String(64)),
+    Column("credentials_sealed", LargeBinary),
+    Column("tested_at", UtcDateTime()),
+    Column("test_ok", Boolean),
+    Column("test_message", Text),
+    Column("consecutive_failures", Integer, nullable=False, server_default=text("0")),
+    Column("alerted", Boolean, nullable=False, server_default=text("false")),
+    Column("last_alert_at", UtcDateTime()),
+    Column("last_run_at", UtcDateTime()),
+    Column("next_run_at", UtcDateTime()),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("deleted_at", UtcDateTime()),
+    Index("ix_integration_due", "active", "next_run_at"),
+)
+
+# One sync run: the log a clinic admin reads (sent, received, duration, errors with the action).
+integration_run = Table(
+    "integration_run",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("integration_id", String(32), ForeignKey("integration.id"), nullable=False, index=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("trigger", String(16), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("finished_at", UtcDateTime(), nullable=False),
+    Column("duration_ms", Integer, nullable=False),
+    Column("sent", Integer, nullable=False),
+    Column("received", Integer, nullable=False),
+    Column("errors", JSON, nullable=False),
+    Column("conflicts", JSON, nullable=False),
+    Column("alert_sent", Boolean, nullable=False, server_default=text("false")),
+)
+
+# The records an integration synchronises, keyed by our id, with the two-way cursor: the remote id
+# and the fingerprints of both sides at the last successful sync (engine.integrations.conflicts).
+integration_record = Table(
+    "integration_record",
+    metadata,
+    Column("integration_id", String(32), ForeignKey("integration.id"), nullable=False),
+    Column("key", String(128), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("remote_id", String(64)),
+    Column("synced_local_fp", String(64)),
+    Column("synced_remote_fp", String(64)),
+    Column("last_error", Text),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("integration_id", "key"),
+    Index("ix_integration_record_status", "integration_id", "status"),
+)
