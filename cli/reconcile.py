@@ -13,6 +13,7 @@ input (``FILE:LINE: campo X: message`` on stderr) or bad arguments.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -31,8 +32,8 @@ from engine.reconciliation import (
     parse_charges_json,
     parse_statement,
     reconcile,
-    to_csv,
-    to_json,
+    write_csv,
+    write_json,
 )
 from states import uf as state
 
@@ -121,21 +122,19 @@ def _reconcile(args: argparse.Namespace) -> int:
                     parametros=Parametros(janela_dias=args.window_days, janela_pagador_dias=args.payer_window_days,
                                           tolerancia=tolerancia),
                     arquivos=repo.statement_files())
-    fora = res.fora_do_periodo
-    if args.json:
-        text = to_json(res, extra={"importacoes": importacoes,
-                                   "evento": completed_event(res, now=datetime.now(UTC))})
-    elif args.csv:
-        text = to_csv(res)
-    else:
-        text = _summary(res.contagem(), {k: f"{v:.2f}" for k, v in res.totais().items()}, importacoes, fora)
-    if args.out:
-        try:
-            Path(args.out).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            return _fail(f"{args.out}: {exc.strerror or exc}")
-    else:
-        sys.stdout.write(text)
+    try:
+        with (Path(args.out).open("w", encoding="utf-8", newline="") if args.out
+              else contextlib.nullcontext(sys.stdout)) as out:
+            if args.json:
+                write_json(res, out, extra={"importacoes": importacoes,
+                                            "evento": completed_event(res, now=datetime.now(UTC))})
+            elif args.csv:
+                write_csv(res, out)
+            else:
+                out.write(_summary(res.contagem(), {k: f"{v:.2f}" for k, v in res.totais().items()}, importacoes,
+                                   res.fora_do_periodo))
+    except OSError as exc:
+        return _fail(f"{args.out or 'stdout'}: {exc.strerror or exc}")
     return 0
 
 
