@@ -58,7 +58,7 @@ from engine.emission.records import (
     OutboxMessage,
     RecoveryReport,
 )
-from engine.errors import Finding
+from engine.errors import Finding, FiscalError
 from engine.nfe.build import EntradaInvalida, Venda, build_nfe, parse_venda
 from engine.nfe.contingencia import finalize_offline, to_offline, to_svc
 from engine.nfe.xmlio import render
@@ -522,7 +522,7 @@ class EmissionService:
         for doc in pending:
             try:
                 after = self._recover(doc)
-            except (TransportError, SefazError) as exc:
+            except FiscalError as exc:  # no answer, breaker open, no certificate, moved by another worker
                 report.failures.append(f"{doc.id}: {exc}")
                 continue
             if after.status != doc.status:
@@ -534,7 +534,7 @@ class EmissionService:
                 if self._resolve_attempt(attempt):
                     assert attempt.id is not None
                     report.attempts_resolved.append(attempt.id)
-            except (TransportError, SefazError) as exc:
+            except FiscalError as exc:
                 report.failures.append(f"tentativa {attempt.chave}: {exc}")
         return report
 
@@ -627,7 +627,7 @@ class EmissionService:
                 tenant_id, context = ctx
                 emitente = context.emitente
                 status = context.worker().status(emitente.endereco.uf, state.model, ambiente(emitente.ambiente))
-            except (TransportError, SefazError) as exc:
+            except FiscalError as exc:
                 report.failures.append(f"status {state.emitter_id}/{state.model}: {exc}")
                 continue
             if status.cstat != "107":

@@ -235,3 +235,28 @@ def test_chave_of_reads_the_stored_bytes(env: Env) -> None:
     doc = env.service.emit(env.request("k-1")).document
     assert doc.signed_xml is not None and chave_of(doc.signed_xml) == doc.chave
     assert hashlib.sha256(doc.signed_xml).hexdigest()
+
+
+def test_in_process_worker_settles_a_lost_answer_by_itself(env: Env) -> None:
+    from adapters.emission_worker import start_in_process
+    from tests.integration.emission.conftest import MASTER
+
+    crashing = EmissionService(env.repo, CrashingDirectory(env.directory, True), env.service.clock)
+    with pytest.raises(Crash):
+        crashing.emit(env.request("worker-1"))
+    stop = start_in_process(env.db, MASTER, {"ORTHO_SEFAZ_URL": env.sim.url,
+                                             "ORTHO_SEFAZ_TRUST_PEM": env.sim.ca_pem_path,
+                                             "ORTHO_EMISSION_RECOVERY_S": "1", "ORTHO_EMISSION_GRACE_S": "0"})
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            with env.repo.reader() as uow:
+                doc = uow.get_document(env.tenant_id, ref="worker-1")
+            assert doc is not None
+            if doc.status == DocStatus.AUTHORIZED:
+                break
+            assert time.monotonic() < deadline, doc.status
+            time.sleep(0.2)
+    finally:
+        stop()
+    assert len(env.sim.documents(env.cnpj)) == 1
