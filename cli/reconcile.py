@@ -72,6 +72,12 @@ def _fail(msg: str) -> int:
     return 2
 
 
+def _where(path: Path, exc: ReconciliationError) -> str:
+    """``FILE:LINE: campo X: message`` (line 0 when the error has no line, e.g. a JSON item path)."""
+    campo = f"campo {exc.campo}: " if exc.campo else ""
+    return f"{path}:{exc.line or 0}: {campo}{exc.detalhe}"
+
+
 def _reconcile(args: argparse.Namespace) -> int:
     try:
         inicio, fim = date.fromisoformat(args.inicio), date.fromisoformat(args.fim)
@@ -94,7 +100,7 @@ def _reconcile(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"{charges_path}: {exc.strerror or exc}")
     except ReconciliationError as exc:
-        return _fail(f"{charges_path}:{exc.line or 0}: {exc.mensagem}")
+        return _fail(_where(charges_path, exc))
 
     # Parse every statement completely before importing any (nothing half-imported).
     parsed = []
@@ -106,7 +112,7 @@ def _reconcile(args: argparse.Namespace) -> int:
         except OSError as exc:
             return _fail(f"{path}: {exc.strerror or exc}")
         except ReconciliationError as exc:
-            return _fail(f"{path}:{exc.line or 0}: {exc.mensagem}")
+            return _fail(_where(path, exc))
         parsed.append((path, fmt, file_hash(data), lines))
 
     repo = MemoryRepository(charges)
