@@ -320,11 +320,12 @@ def _insert_ignore(conn: Connection) -> Any:
     return pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
 
 
-def _add_delivery(conn: Connection, *, sid: str, tenant_id: str, event: PublicEvent, now: datetime) -> bool:
+def _add_delivery(conn: Connection, *, sid: str, tenant_id: str, event: PublicEvent, now: datetime,
+                  leased_until: datetime | None = None, delivery_id: str | None = None) -> bool:
     stmt = _insert_ignore(conn)(webhook_delivery).values(
-        id=new_id("dlv"), subscription_id=sid, tenant_id=tenant_id, event_id=event.id, event_type=event.type.value,
-        body=render_body(event.type.value, event.data), status="pending", attempts=0, next_attempt_at=now,
-        created_at=now,
+        id=delivery_id or new_id("dlv"), subscription_id=sid, tenant_id=tenant_id, event_id=event.id,
+        event_type=event.type.value, body=render_body(event.type.value, event.data), status="pending",
+        attempts=0 if leased_until is None else 1, next_attempt_at=leased_until or now, created_at=now,
     ).on_conflict_do_nothing(index_elements=["subscription_id", "event_id"]).returning(webhook_delivery.c.id)
     return conn.execute(stmt).first() is not None
 
@@ -351,15 +352,15 @@ def fan_out(db: Database, event: outbox_store.OutboxEvent, *, now: datetime) -> 
     return created
 
 
-def ping(conn: Connection, tenant_id: str, sid: str, *, now: datetime) -> str:
-    """A ``webhook.ping`` delivery for this subscription, due now; its id."""
+def ping(conn: Connection, tenant_id: str, sid: str, *, now: datetime, lease: timedelta) -> Claimed:
+    """A ``webhook.ping`` delivery for this subscription, already leased to the caller (who sends it
+    now; should it die, a worker retries it when the lease ends)."""
     _row(conn, tenant_id, sid)
     event = PublicEvent(new_id("evt"), EventType.WEBHOOK_PING,
                         {"webhook_id": sid, "message": "Teste de webhook do Ortho+ Fiscal ✅"})
-    _add_delivery(conn, sid=sid, tenant_id=tenant_id, event=event, now=now)
-    row = conn.execute(select(webhook_delivery.c.id).where(webhook_delivery.c.subscription_id == sid,
-                                                           webhook_delivery.c.event_id == event.id)).one()
-    return str(row.id)
+    did = new_id("dlv")
+    _add_delivery(conn, sid=sid, tenant_id=tenant_id, event=event, now=now, leased_until=now + lease, delivery_id=did)
+    return Claimed(did, sid, tenant_id, event.id, event.type.value, render_body(event.type.value, event.data), 1)
 
 
 def remind_rotations(db: Database, *, now: datetime) -> int:

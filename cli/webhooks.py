@@ -190,13 +190,13 @@ def _ping(args: argparse.Namespace) -> int:
     from adapters.webhook_worker import Sender, WorkerConfig, deliver
 
     def work(res: Any, settings: Any) -> Any:
-        with res.db.write() as conn:
-            delivery_id = store.ping(conn, args.tenant, args.webhook_id, now=_now())
         config = WorkerConfig.from_env(settings.env)
+        with res.db.write() as conn:
+            item = store.ping(conn, args.tenant, args.webhook_id, now=_now(), lease=config.lease)
+        delivery_id = item.id
         sender = Sender(config)
         try:
-            for item in store.claim(res.db, now=_now(), lease=config.lease, limit=1, delivery_id=delivery_id):
-                deliver(res.db, res.keyring, sender, item)
+            deliver(res.db, res.keyring, sender, item)
         finally:
             sender.close()
         with res.db.read() as conn:

@@ -210,16 +210,16 @@ async def ping_webhook(request: Request[Any, Any, Any], principal: NamedDependen
     res = resources_of(request)
 
     def work() -> dict[str, Any]:
+        config = WorkerConfig.from_env(res.settings.env)
         with res.db.write() as conn:
             try:
-                delivery_id = store.ping(conn, principal.tenant_id, webhook_id, now=res.clock())
+                item = store.ping(conn, principal.tenant_id, webhook_id, now=res.clock(), lease=config.lease)
             except store.WebhookError as exc:
                 raise _error(exc) from exc
-        config = WorkerConfig.from_env(res.settings.env)
+        delivery_id = item.id
         sender = Sender(config)
         try:
-            for item in store.claim(res.db, now=res.clock(), lease=config.lease, limit=1, delivery_id=delivery_id):
-                deliver(res.db, res.keyring, sender, item, now=res.clock)
+            deliver(res.db, res.keyring, sender, item, now=res.clock)
         finally:
             sender.close()
         with res.db.read() as conn:
