@@ -170,6 +170,73 @@ def add_emitters(server: Server, count: int, first: int) -> list[str]:
     return ids
 
 
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_stat(pid: int) -> tuple[int, float] | None:
+    """(ppid, CPU seconds of the process and of its reaped children) from /proc; None when gone."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = raw[raw.rindex(")") + 2:].split()  # after "pid (comm) "
+    utime, stime, cutime, cstime = (int(v) for v in fields[11:15])
+    return int(fields[1]), (utime + stime + cutime + cstime) / _TICKS
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds used so far by ``root`` and every live descendant (reaped ones count in their
+    parent's cutime/cstime). Linux /proc; NaN elsewhere."""
+    if not Path("/proc").is_dir():
+        return float("nan")
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            st = _proc_stat(int(entry.name))
+            if st is not None:
+                stats[int(entry.name)] = st
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _) in stats.items():
+        children.setdefault(ppid, []).append(pid)
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in stats:
+            total += stats[pid][1]
+            todo += children.get(pid, [])
+    return total
+
+
+@dataclass
+class CpuProbe:
+    """CPU seconds of the API (serve and its uvicorn workers), the simulator child, the database
+    server and this client process, so each phase can say what one NFC-e costs in CPU."""
+
+    api_root: int
+    simulator_pid: int | None
+    database_pid: int | None
+
+    def sample(self) -> dict[str, float]:
+        sim = tree_cpu(self.simulator_pid) if self.simulator_pid else 0.0
+        out = {"api": tree_cpu(self.api_root) - sim, "simulator": sim, "client": time.process_time()}
+        out["database"] = tree_cpu(self.database_pid) if self.database_pid else 0.0
+        return out
+
+
+def _simulator_pid(serve_pid: int) -> int | None:
+    """The simulator child of serve: the process running ``simulator_child_main``."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            st = _proc_stat(int(entry.name))
+            if st is not None and st[0] == serve_pid and b"simulator_child_main" in cmdline:
+                return int(entry.name)
+    return None
+
+
 @dataclass
 class Sample:
     started: float
@@ -189,6 +256,7 @@ class Phase:
     clients: int
     samples: list[Sample] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per component during the phase
 
 
 def _client(server: Server, emitter_id: str, prefix: str, count: int, stop_at: float) -> tuple[list[Sample], list[str]]:
@@ -223,16 +291,19 @@ def _client(server: Server, emitter_id: str, prefix: str, count: int, stop_at: f
     return samples, errors
 
 
-def run_phase(server: Server, database: str, emitters: list[str], total: int, max_seconds: float) -> Phase:
+def run_phase(server: Server, database: str, emitters: list[str], total: int, max_seconds: float,
+              probe: CpuProbe) -> Phase:
     clients = len(emitters)
     per_client = max(1, total // clients)
     tag = f"{database}-{clients}-{time.time_ns()}"
     with ThreadPoolExecutor(clients) as pool:  # warm-up: 2 documents per client, not measured
         list(pool.map(lambda i: _client(server, emitters[i], f"warm-{tag}-{i}", 2, float("inf")), range(clients)))
+        before = probe.sample()
         stop_at = time.perf_counter() + max_seconds
         results = list(pool.map(lambda i: _client(server, emitters[i], f"{tag}-{i}", per_client, stop_at),
                                 range(clients)))
-    phase = Phase(database, clients)
+        after = probe.sample()
+    phase = Phase(database, clients, cpu={k: after[k] - before[k] for k in before})
     for samples, errors in results:
         phase.samples += samples
         phase.errors += errors
@@ -273,6 +344,11 @@ class Row:
     p50_excl: float
     p99_excl: float
     sefaz_p50: float
+    cpu_ms: dict[str, float]  # CPU ms per authorized NFC-e, per component
+
+    @property
+    def cpu_total_ms(self) -> float:
+        return sum(self.cpu_ms.values())
 
 
 def summarize(phase: Phase, sefaz: dict[str, float]) -> Row:
@@ -290,7 +366,8 @@ def summarize(phase: Phase, sefaz: dict[str, float]) -> Row:
     return Row(phase.database, phase.clients, len(phase.samples), len(ok),
                ", ".join(f"{k}: {v}" for k, v in sorted(others.items())) or "-",
                len(ok) / wall if wall > 0 else 0.0, percentile(lat, 50), percentile(lat, 99),
-               percentile(excl, 50), percentile(excl, 99), percentile(at_sefaz, 50))
+               percentile(excl, 50), percentile(excl, 99), percentile(at_sefaz, 50),
+               {k: v * 1000 / len(ok) if ok else float("nan") for k, v in phase.cpu.items()})
 
 
 def _postgres() -> tuple[str, str] | None:
@@ -305,17 +382,18 @@ def _postgres() -> tuple[str, str] | None:
 
 
 def bench_database(database: str, clients: list[int], docs: list[int], max_seconds: float, workers: int,
-                   database_url: str | None) -> list[Row]:
+                   database_url: str | None, database_pid: int | None = None) -> list[Row]:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix=f"bench-api-{database}-") as tmp:
         server = start_server(Path(tmp), database_url=database_url, workers=workers)
+        probe = CpuProbe(server.proc.pid, _simulator_pid(server.proc.pid), database_pid)
         try:
             first = 0
             phases = []
             for n_clients, total in zip(clients, docs, strict=True):
                 emitters = add_emitters(server, n_clients, first)
                 first += n_clients
-                phase = run_phase(server, database, emitters, total, max_seconds)
+                phase = run_phase(server, database, emitters, total, max_seconds, probe)
                 for err in phase.errors[:3]:
                     print(f"  {database}/{n_clients}: {err}", file=sys.stderr)
                 phases.append(phase)
@@ -353,7 +431,9 @@ def main(argv: list[str] | None = None) -> int:
             if pg is None:
                 continue
             try:
-                rows += bench_database("postgresql", clients, docs, args.max_seconds, args.workers, pg[0])
+                pid_file = Path(pg[1]) / "data" / "postmaster.pid"
+                pg_pid = int(pid_file.read_text().split()[0]) if pid_file.exists() else None
+                rows += bench_database("postgresql", clients, docs, args.max_seconds, args.workers, pg[0], pg_pid)
             finally:
                 subprocess.run([str(ROOT / "scripts" / "postgres-test.sh"), "stop", pg[1]], check=False,
                                capture_output=True, timeout=120)
@@ -367,6 +447,17 @@ def main(argv: list[str] | None = None) -> int:
          "p50 excl. SEFAZ", "p99 excl. SEFAZ", "SEFAZ p50 ms"],
         [[r.database, r.clients, r.docs, r.authorized, r.other, f"{r.docs_per_s:.1f}", _fmt(r.p50), _fmt(r.p99),
           _fmt(r.p50_excl), _fmt(r.p99_excl), _fmt(r.sefaz_p50)] for r in rows],
+    ))
+    cores = os.cpu_count() or 1
+    print("\nCPU per authorized NFC-e (ms; /proc of each process tree during the measured phase) and the "
+          f"ceiling it implies on {cores} cores:\n")
+    print(table(
+        ["database", "clients", "API", "simulator", "database server", "bench client", "total",
+         f"ceiling NFC-e/s ({cores} cores)"],
+        [[r.database, r.clients, _fmt(r.cpu_ms.get("api", float("nan"))), _fmt(r.cpu_ms.get("simulator", float("nan"))),
+          _fmt(r.cpu_ms.get("database", float("nan"))), _fmt(r.cpu_ms.get("client", float("nan"))),
+          _fmt(r.cpu_total_ms), _fmt(cores * 1000 / r.cpu_total_ms if r.cpu_total_ms > 0 else float("nan"))]
+         for r in rows],
     ))
     single = [r for r in rows if r.clients == 1]
     best_pg = max((r.docs_per_s for r in rows if r.database == "postgresql"), default=float("nan"))
