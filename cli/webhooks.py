@@ -242,7 +242,7 @@ def _worker(args: argparse.Namespace) -> int:
     if args.database_url:
         argv += ["--database-url", args.database_url]
     if args.data_dir:
-        os.environ["ORTHO_DATA_DIR"] = args.data_dir
+        argv += ["--data-dir", args.data_dir]
     if args.once:
         argv.append("--once")
     return main(argv)
