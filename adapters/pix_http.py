@@ -1,7 +1,7 @@
 """HTTPS for the API Pix: ``engine.ports.HttpPort`` over requests, with mutual TLS from a PFX in memory.
 
 * The client certificate (the PSP-registered e-CNPJ A1 or the PSP-issued certificate) is loaded from
-  the PKCS#12 bytes through an anonymous memory file (``adapters.sefaz_transport._load_identity``):
+  the PKCS#12 bytes through an anonymous memory file (``adapters.sefaz_transport.load_identity``):
   no key is ever written to a filesystem.
 * The server is verified (hostname + chain) against ``trust_pem_path`` when given (the stand-in's test
   root in tests) or the ``certifi`` bundle requests ships (PSPs use public web certificates). No code path
@@ -24,7 +24,7 @@ import certifi
 import requests
 from requests.adapters import HTTPAdapter
 
-from adapters.sefaz_transport import _load_identity
+from adapters.sefaz_transport import load_identity
 from engine.errors import ConfigurationError
 from engine.pix.psp_credentials import PspCredentials
 from engine.pix.psp_profiles import Environment, PspProfile
@@ -73,7 +73,7 @@ class PixHttp:
         context.minimum_version = ssl.TLSVersion.TLSv1_2  # API Pix: TLS 1.2 or later (Manual de Segurança do Pix)
         context.load_verify_locations(cafile=str(trust))
         if pfx is not None:
-            _load_identity(context, pfx, pfx_password or "")
+            load_identity(context, pfx, pfx_password or "")
         self.mtls = pfx is not None
         self._timeouts = (connect_timeout_s, read_timeout_s)
         self._session = requests.Session()

@@ -39,7 +39,7 @@ _TLS_VERSIONS = {
 }
 
 
-def _load_identity(context: ssl.SSLContext, pfx: bytes, password: str | bytes) -> None:
+def load_identity(context: ssl.SSLContext, pfx: bytes, password: str | bytes) -> None:
     """Load the A1's key and chain into ``context`` through an anonymous in-memory file."""
     pw = password.encode("utf-8") if isinstance(password, str) else password
     try:
@@ -110,7 +110,7 @@ class RequestsTransport:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # check_hostname and CERT_REQUIRED by default
         context.minimum_version = _TLS_VERSIONS[min_version]
         context.load_verify_locations(cafile=self._trust_path)
-        _load_identity(context, self._pfx, self._password)
+        load_identity(context, self._pfx, self._password)
         return context
 
     def _mount(self, url: str, min_version: str) -> None:

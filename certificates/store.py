@@ -45,18 +45,21 @@ EVENT_EXPIRED = "certificate.expired"
 _NONCE = 12
 
 
-def _aad(*parts: str) -> bytes:
+def aad(*parts: str) -> bytes:
+    """Associated data binding a ciphertext to its purpose and record (a ciphertext moved elsewhere fails)."""
     return "\x1f".join(parts).encode("utf-8")
 
 
-def _seal(key: bytes, plaintext: bytes, aad: bytes) -> bytes:
+def seal(key: bytes, plaintext: bytes, associated: bytes) -> bytes:
+    """AES-256-GCM with a random 96-bit nonce: ``nonce || ciphertext+tag`` (the envelope every secret uses)."""
     nonce = os.urandom(_NONCE)
-    return nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
+    return nonce + AESGCM(key).encrypt(nonce, plaintext, associated)
 
 
-def _open(key: bytes, sealed: bytes, aad: bytes) -> bytes:
+def unseal(key: bytes, sealed: bytes, associated: bytes) -> bytes:
+    """Inverse of ``seal``; a wrong key, tampered bytes or other associated data raise CertificateError."""
     try:
-        return AESGCM(key).decrypt(sealed[:_NONCE], sealed[_NONCE:], aad)
+        return AESGCM(key).decrypt(sealed[:_NONCE], sealed[_NONCE:], associated)
     except (InvalidTag, ValueError) as exc:
         raise CertificateError(
             "CERT_DADOS_CORROMPIDOS",
@@ -104,7 +107,7 @@ class MasterKeyring:
         return base64.b64encode(AESGCM.generate_key(bit_length=256)).decode("ascii")
 
     def wrap(self, data_key: bytes, record_id: str) -> tuple[str, bytes]:
-        return self.active_id, _seal(self.keys[self.active_id], data_key, _aad("data-key", record_id, self.active_id))
+        return self.active_id, seal(self.keys[self.active_id], data_key, aad("data-key", record_id, self.active_id))
 
     def unwrap(self, key_id: str, wrapped: bytes, record_id: str) -> bytes:
         master = self.keys.get(key_id)
@@ -113,7 +116,7 @@ class MasterKeyring:
                 "CERT_CHAVE_MESTRA",
                 f"o certificado foi cifrado com a chave mestra '{key_id}', que não está configurada",
             )
-        return _open(master, wrapped, _aad("data-key", record_id, key_id))
+        return unseal(master, wrapped, aad("data-key", record_id, key_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,8 +297,8 @@ class CertificateStore:
             active=activate,
             key_id=key_id,
             wrapped_key=wrapped,
-            pfx_ciphertext=_seal(data_key, modern, _aad("pfx", record_id, emitter_id)),
-            password_ciphertext=_seal(data_key, password.encode("utf-8"), _aad("password", record_id, emitter_id)),
+            pfx_ciphertext=seal(data_key, modern, aad("pfx", record_id, emitter_id)),
+            password_ciphertext=seal(data_key, password.encode("utf-8"), aad("password", record_id, emitter_id)),
         )
         self._repo.add(record, activate=activate)
         return record
@@ -312,8 +315,8 @@ class CertificateStore:
     def reveal(self, record: StoredCertificate) -> tuple[bytes, str]:
         """The PKCS#12 bytes and password (for the TLS client of the SEFAZ transport)."""
         data_key = self._keyring.unwrap(record.key_id, record.wrapped_key, record.id)
-        pfx = _open(data_key, record.pfx_ciphertext, _aad("pfx", record.id, record.emitter_id))
-        password = _open(data_key, record.password_ciphertext, _aad("password", record.id, record.emitter_id))
+        pfx = unseal(data_key, record.pfx_ciphertext, aad("pfx", record.id, record.emitter_id))
+        password = unseal(data_key, record.password_ciphertext, aad("password", record.id, record.emitter_id))
         return pfx, password.decode("utf-8")
 
     def active_pkcs12(self, emitter_id: str) -> tuple[bytes, str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from certificates.errors import CertificateError
-from certificates.store import MasterKeyring, _aad, _open, _seal
+from certificates.store import MasterKeyring, aad, seal, unseal
 from engine.errors import ConfigurationError
 
 __all__ = ["PspCredentials", "SealedPspCredentials", "open_credentials", "seal_credentials"]
@@ -62,7 +62,7 @@ def seal_credentials(
     for name in _FIELDS:
         raw = _as_bytes(creds, name)
         if raw is not None:
-            sealed[name] = _seal(data_key, raw, _aad(f"psp.{psp_id}.{name}", record_id, emitter_id))
+            sealed[name] = seal(data_key, raw, aad(f"psp.{psp_id}.{name}", record_id, emitter_id))
     return SealedPspCredentials(
         id=record_id,
         emitter_id=emitter_id,
@@ -80,7 +80,7 @@ def open_credentials(keyring: MasterKeyring, sealed: SealedPspCredentials) -> Ps
     try:
         data_key = keyring.unwrap(sealed.key_id, sealed.wrapped_key, sealed.id)
         plain: dict[str, bytes] = {
-            name: _open(data_key, ct, _aad(f"psp.{sealed.psp_id}.{name}", sealed.id, sealed.emitter_id))
+            name: unseal(data_key, ct, aad(f"psp.{sealed.psp_id}.{name}", sealed.id, sealed.emitter_id))
             for name, ct in sealed.ciphertexts.items()
         }
     except CertificateError as exc:
