@@ -8,6 +8,14 @@ Public API:
     (QR images: engine.qrimage.png(payload) / svg(payload), shared with the NFC-e QR-Code)
     normalizar_chave(chave, tipo=None) -> (chave, TipoChave)
     crc16(text) -> str
+
+Charges through the banks' API Pix (docs/pix-api.md), in their own modules:
+
+    engine.pix.api              request/response models of the BACEN API Pix subset (cob, cobv, pix, webhook)
+    engine.pix.psp_client       PspClient: OAuth2 client credentials + mTLS, every operation
+    engine.pix.psp_profiles     the five PSP profiles as data (engine/pix/data/psps.json), named deviations
+    engine.pix.psp_credentials  PSP credentials sealed at rest (the certificate store's envelope)
+    engine.pix.confirmation     confirm_notification: every notified pix confirmed with the PSP first
 """
 
 from engine.pix.brcode import GUI_PIX, BRCode, PontoIniciacao, decode, encode, normalizar_texto
