@@ -70,9 +70,8 @@ def _digits(s: str) -> str:
 class _Estado:
     """Mutable bookkeeping of one run (local to ``reconcile``; nothing is module-level)."""
 
-    def __init__(self, charges: Sequence[Charge]) -> None:
+    def __init__(self) -> None:
         self.pago: dict[str, Decimal] = {}  # charge id -> amount received so far
-        self.por_id = {c.id: c for c in charges}
 
     def livre(self, c: Charge) -> bool:
         return c.id not in self.pago
@@ -149,7 +148,7 @@ def reconcile(
     dentro.sort(key=attrgetter("hash"))
     dentro.sort(key=attrgetter("data"))  # stable: (date, hash), faster than one sort on a tuple key
     cobs = sorted((c for c in charges if inicio <= c.vencimento <= fim), key=attrgetter("id"))
-    st = _Estado(cobs)
+    st = _Estado()
     itens: list[Item | None] = [None] * len(dentro)
 
     # Pass 1: keys. A repeated transaction id (same endToEndId, or same FITID on the same account)
@@ -180,15 +179,18 @@ def reconcile(
             itens[i] = _classify_amount(ln, c, st, Criterio.CHAVE, p)
 
     # Pass 2: amount + date window over charges still open, bucketed by (direction, amount).
-    buckets: dict[tuple[str, Decimal], list[tuple[int, str]]] = defaultdict(list)
+    # Each bucket: its charges by (due date, id) and, beside them, the due dates as ordinals for bisect.
+    pago = st.pago
+    por_valor: dict[tuple[str, Decimal], list[Charge]] = defaultdict(list)
     for c in cobs:
-        if st.livre(c):
-            buckets[(c.direcao, c.valor)].append((c.vencimento.toordinal(), c.id))
-    for b in buckets.values():
-        b.sort()
+        if c.id not in pago:
+            por_valor[(c.direcao, c.valor)].append(c)
+    buckets: dict[tuple[str, Decimal], tuple[list[int], list[Charge]]] = {}
+    for k, lst in por_valor.items():
+        lst.sort(key=attrgetter("vencimento"))  # stable: id order within a day
+        buckets[k] = ([c.vencimento.toordinal() for c in lst], lst)
     janela = p.janela_dias
     exato = p.tolerancia == 0
-    pago, por_id = st.pago, st.por_id
     # Lines that name their payer choose first: a payer-less line must not take the charge that a
     # later line would have recognised by name or document.
     abertas = [i for i in range(n) if itens[i] is None]
@@ -197,22 +199,23 @@ def reconcile(
              + [i for i in abertas if not dentro[i].pagador_documento and not dentro[i].pagador_nome])
     for i in ordem:
         ln = dentro[i]
-        if itens[i] is not None:
-            continue
-        cands: list[Charge] = []
         alvo = ln.data.toordinal()
         keys = [(ln.direcao, ln.valor)] if exato else [
             k for k in buckets if k[0] == ln.direcao and abs(k[1] - ln.valor) <= p.tolerancia]
+        cands: list[Charge] = []
         for key in keys:
             bucket = buckets.get(key)
-            if not bucket:
-                continue
-            lo = bisect.bisect_left(bucket, (alvo - janela, ""))
-            hi = bisect.bisect_right(bucket, (alvo + janela, "\uffff"))
-            for _, cid in bucket[lo:hi]:
-                if cid not in pago:
-                    cands.append(por_id[cid])
+            if bucket is not None:
+                ords, lst = bucket
+                lo = bisect.bisect_left(ords, alvo - janela)
+                hi = bisect.bisect_right(ords, alvo + janela)
+                cands += [c for c in lst[lo:hi] if c.id not in pago]
         if not cands:
+            continue
+        if len(cands) == 1 and exato:  # the common case, inlined: one charge, same amount
+            c = cands[0]
+            pago[c.id] = ln.valor
+            itens[i] = Item(Classe.CONCILIADO, Criterio.VALOR_DATA, ln, c, ZERO)
             continue
         obs = ""
         if len(cands) > 1:
@@ -235,40 +238,45 @@ def reconcile(
     # Pass 3: payer (document, then name), wider window, any amount. Names are normalised once and
     # indexed by (first word, last word): a payer name or description can only reach the similarity
     # threshold if it holds both, so a line looks up the word pairs it contains (a few dozen).
-    por_doc: dict[tuple[str, str], list[Charge]] = defaultdict(list)
-    por_par: dict[tuple[str, str, str], list[Charge]] = defaultdict(list)
+    por_doc: dict[tuple[str, str], list[tuple[int, Charge]]] = defaultdict(list)
+    por_par: dict[tuple[str, str, str], list[tuple[int, Charge]]] = defaultdict(list)
     nome_de: dict[str, str] = {}
+    palavras_de: dict[str, tuple[str, ...]] = {}
     for c in cobs:
-        if st.livre(c):
-            if _digits(c.pagador_documento):
-                por_doc[(c.direcao, _digits(c.pagador_documento))].append(c)
-            nome_de[c.id] = _norm_name(c.pagador_nome)
-            words = nome_de[c.id].split()
+        if c.id not in pago:
+            o = c.vencimento.toordinal()
+            if c.pagador_documento:
+                por_doc[(c.direcao, _digits(c.pagador_documento))].append((o, c))
+            nome_de[c.id] = nc = _norm_name(c.pagador_nome)
+            words = palavras_de.setdefault(nc, tuple(nc.split()))
             if words:
-                por_par[(c.direcao, words[0], words[-1])].append(c)
-    for i, ln in enumerate(dentro):
+                por_par[(c.direcao, words[0], words[-1])].append((o, c))
+    jp = p.janela_pagador_dias
+    for i in range(n):
         if itens[i] is not None:
             continue
+        ln = dentro[i]
         alvo = ln.data.toordinal()
-
-        def perto(c: Charge, alvo: int = alvo) -> bool:
-            return abs(c.vencimento.toordinal() - alvo) <= p.janela_pagador_dias
-
         doc = _digits(ln.pagador_documento)
-        cands = [c for c in por_doc.get((ln.direcao, doc), []) if st.livre(c) and perto(c)] if doc else []
+        cands = [c for o, c in por_doc.get((ln.direcao, doc), ()) if c.id not in pago and -jp <= o - alvo <= jp]
         obs = "mesmo CPF/CNPJ do pagador"
         if not cands and (ln.pagador_nome or ln.descricao):
             # Without a payer field (many OFX), the payer's name is looked for in the description.
             nome = _norm_name(ln.pagador_nome or ln.descricao)
-            words = nome.split()[:_MAX_PALAVRAS]
+            palavras = nome.split()[:_MAX_PALAVRAS]
             seen: dict[str, Charge] = {}
-            for x in range(len(words)):
-                for y in range(x, len(words)):
-                    for c in por_par.get((ln.direcao, words[x], words[y]), ()):
-                        if c.id not in seen and st.livre(c) and perto(c):
+            for x in range(len(palavras)):
+                for y in range(x, len(palavras)):
+                    for o, c in por_par.get((ln.direcao, palavras[x], palavras[y]), ()):
+                        if c.id not in pago and -jp <= o - alvo <= jp:
                             seen[c.id] = c
-            score = _similar if ln.pagador_nome else _contained
-            cands = [c for c in seen.values() if score(nome, nome_de[c.id]) >= p.similaridade_nome]
+            have = frozenset(palavras)
+            notas: dict[str, float] = {}  # one score per distinct name (homonyms are common)
+            for c in seen.values():
+                nc = nome_de[c.id]
+                if nc not in notas:
+                    notas[nc] = _similar(nome, nc) if ln.pagador_nome else _contained(have, palavras_de[nc])
+            cands = [c for c in seen.values() if notas[nome_de[c.id]] >= p.similaridade_nome]
             obs = "nome do pagador semelhante" if ln.pagador_nome else "nome do pagador na descrição"
         if not cands:
             continue
@@ -283,7 +291,7 @@ def reconcile(
         out.append(final if final is not None else Item(Classe.INESPERADO, Criterio.NENHUM, ln, None, ln.valor,
                                                       "dinheiro sem cobrança correspondente"))
     for c in cobs:
-        if st.livre(c):
+        if c.id not in pago:
             out.append(Item(Classe.AUSENTE, Criterio.NENHUM, None, c, -c.valor, "cobrança sem pagamento no extrato"))
     return Resultado(inicio=inicio, fim=fim, itens=tuple(out), fora_do_periodo=len(todas) - len(dentro),
                      arquivos=tuple(arquivos))
@@ -295,11 +303,9 @@ def _similar(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b).ratio()
 
 
-def _contained(texto: str, nome: str) -> float:
-    """Share of the name's words found in a free text; an initial ("A") stands for its word (ALVES)."""
-    words = nome.split()
+def _contained(have: frozenset[str], words: tuple[str, ...]) -> float:
+    """Share of the name's words among the words of a text; an initial ("A") stands for its word."""
     if len(words) < 2:  # one word alone (a first name) is too weak to tie money to a person
         return 0.0
-    have = set(texto.split())
     hits = sum(1 for w in words if w in have or w[0] in have)
     return hits / len(words)
