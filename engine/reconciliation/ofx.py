@@ -143,6 +143,8 @@ class _CheckedBuilder(TreeBuilder):
 
 def parse_ofx(data: bytes) -> list[StatementLine]:
     """Every transaction (STMTTRN) of every statement in the file; raises before returning anything."""
+    if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 BOM written by some export tools
+        data = data[3:]
     text, start = _decode(data)
     base_line = text.count("\n", 0, start) + 1
 

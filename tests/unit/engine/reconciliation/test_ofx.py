@@ -84,6 +84,11 @@ def test_mismatched_closing_tag_is_a_malformed_ofx_with_its_line() -> None:
     assert err.value.line == 14 and "</FITIDX>" in err.value.mensagem
 
 
+def test_utf8_bom_before_the_header_is_ignored() -> None:
+    data = b"\xef\xbb\xbf" + (DATA / "nubank-extrato-utf8.ofx").read_bytes()
+    assert detect_format(data) is Fonte.OFX and len(parse_ofx(data)) == 2
+
+
 def test_not_an_ofx() -> None:
     with pytest.raises(ReconciliationError, match="formato do extrato"):
         detect_format(b"data;valor\n01/03/2026;10,00\n")
