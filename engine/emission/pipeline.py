@@ -593,6 +593,13 @@ class EmissionService:
                 if done:
                     uow.update_attempt(replace(attempt, resolution="cancelled", protocol=prot.n_prot,
                                                cstat=int(ev.cstat) if ev else None, resolved_at=now))
+                    uow.add_outbox(OutboxMessage(
+                        "nfe.event", f"nfe.event:{doc.id}:110112:{attempt.chave}",
+                        {"document_id": doc.id, "chave": attempt.chave, "tp_evento": "110112", "n_seq_evento": 1,
+                         "cstat": int(ev.cstat) if ev else None, "protocol": ev.n_prot if ev else None,
+                         "registrado": True, "chave_substituta": doc.chave},
+                        now, doc.tenant_id,
+                    ))
             return done
         if consulta.cstat == "101" or (prot is not None and consulta.cstat == "101"):
             with self.repo.unit_of_work() as uow:
@@ -605,12 +612,14 @@ class EmissionService:
                 n_nf_ini=attempt.number, n_nf_fin=attempt.number, x_just=XJUST_INUTILIZACAO,
             )
             with self.repo.unit_of_work() as uow:
-                uow.add_inutilizacao(InutilizacaoRecord(
+                record = InutilizacaoRecord(
                     id=self.new_id(), tenant_id=doc.tenant_id, emitter_id=doc.emitter_id, model=65,
                     series=doc.series, ano=int(attempt.chave[2:4]), n_ini=attempt.number, n_fin=attempt.number,
                     xjust=XJUST_INUTILIZACAO, created_at=now, cstat=int(inut.cstat) if inut.cstat.isdigit() else None,
                     xmotivo=inut.xmotivo, protocol=inut.n_prot or None, proc_xml=inut.proc or None,
-                ))
+                )
+                uow.add_inutilizacao(record)
+                self._announce_inutilizacao(uow, record)
                 self._note(uow, doc, "number-voided" if inut.homologada else "void-refused",
                            cstat=int(inut.cstat) if inut.cstat.isdigit() else None,
                            detail=f"número {attempt.number} da tentativa online {attempt.chave}: {inut.xmotivo}")
@@ -782,13 +791,18 @@ class EmissionService:
         )
         with self.repo.unit_of_work() as uow:
             uow.add_inutilizacao(record)
-            uow.add_outbox(OutboxMessage(
-                "nfe.inutilizacao", f"nfe.inutilizacao:{record.id}",
-                {"id": record.id, "emitter_id": emitter_id, "model": model, "series": series, "n_ini": n_ini,
-                 "n_fin": n_fin, "cstat": record.cstat, "protocol": record.protocol},
-                now, tenant_id,
-            ))
+            self._announce_inutilizacao(uow, record)
         return record
+
+    def _announce_inutilizacao(self, uow: EmissionUnitOfWork, record: InutilizacaoRecord) -> None:
+        if record.cstat != 102:  # only a homologated range is news for integrations
+            return
+        uow.add_outbox(OutboxMessage(
+            "nfe.inutilizacao", f"nfe.inutilizacao:{record.id}",
+            {"id": record.id, "emitter_id": record.emitter_id, "model": record.model, "series": record.series,
+             "n_ini": record.n_ini, "n_fin": record.n_fin, "cstat": record.cstat, "protocol": record.protocol},
+            record.created_at, record.tenant_id,
+        ))
 
 
 def request_fingerprint(body: str) -> str:

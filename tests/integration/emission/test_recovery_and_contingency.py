@@ -137,6 +137,7 @@ def test_timeout_gives_an_offline_nfce_within_the_deadline_then_it_is_transmitte
         (65, 1, 1)
     ]
     assert topics.count("nfe.contingency") == 2  # normal -> offline -> normal
+    assert topics.count("nfe.inutilizacao") == 1
     assert env.service.mode(env.emitter_id, 65).mode == Mode.NORMAL
 
 
@@ -159,6 +160,9 @@ def test_online_attempt_authorized_after_all_is_cancelled_by_substitution(env: E
         final = uow.get_document(env.tenant_id, ref="slow-1")
         [resolved] = uow.attempts(doc.id)
         events = uow.fiscal_events(doc.id)
+        announced = [p for t, p in uow.outbox_topics(env.tenant_id) if t == "nfe.event"]
+    assert [(p["chave"], p["tp_evento"], p["chave_substituta"]) for p in announced] == [
+        (attempt.chave, "110112", doc.chave)]
     assert final is not None and final.status == DocStatus.AUTHORIZED
     assert resolved.resolution == "cancelled"
     assert [e.tp_evento for e in events] == ["110112"] and events[0].proc_xml
