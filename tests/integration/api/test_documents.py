@@ -228,3 +228,29 @@ def test_sefaz_status_modes_and_deadline(docs: DocsApi) -> None:
     modes = docs.client.get("/v1/emission/modes", headers=docs.h("t1", "auditor")).json()["items"]
     assert [(m["model"], m["mode"], m["deadline_ms"]) for m in modes] == [(65, "offline", 1000)]
     assert docs.client.get("/v1/emission/modes", headers=docs.h("t2", "auditor")).json()["items"] == []
+
+
+def test_rejected_document_is_corrected_over_http_under_the_same_number(docs: DocsApi) -> None:
+    docs.sim.control("POST", "/_control/clock", {"offset_seconds": -900})  # dhEmi 15 min ahead of SEFAZ: 703
+    try:
+        rejected = docs.emit("rej-http-1")
+    finally:
+        docs.sim.control("POST", "/_control/clock", {"offset_seconds": 0})
+    assert rejected.status_code == 201 and rejected.json()["status"] == "rejected"
+    assert rejected.json()["cstat"] == 703 and rejected.json()["xmotivo"]
+    assert docs.client.get("/v1/documents/rej-http-1/danfe", headers=docs.h("t1", "pdv")).status_code == 409
+    data = sale(65)
+    data["ref"] = "rej-http-1"
+    fixed = docs.client.post("/v1/documents/rej-http-1/correct", content=json.dumps(data, default=str),
+                             headers={**docs.h("t1", "pdv"), "Content-Type": "application/json"})
+    assert fixed.status_code == 200, fixed.text
+    assert fixed.json()["status"] == "authorized" and fixed.json()["number"] == rejected.json()["number"]
+    assert fixed.json()["chave"] != rejected.json()["chave"]
+    history = docs.client.get("/v1/documents/rej-http-1/history", headers=docs.h("t1", "auditor")).json()
+    assert [s["chave"] for s in history["superseded"]] == [rejected.json()["chave"]]
+    again = docs.client.post("/v1/documents/rej-http-1/correct", content=json.dumps(data, default=str),
+                             headers={**docs.h("t1", "pdv"), "Content-Type": "application/json"})
+    assert again.status_code == 409
+    bad = docs.client.put("/v1/emission/deadline", headers=docs.h("t1", "admin"),
+                          json={"emitter_id": docs.emitters["t1"][0], "model": 65, "deadline_ms": 10})
+    assert bad.status_code == 422 and bad.json()["field"] == "deadline_ms"
