@@ -191,6 +191,7 @@ def reconcile(
         buckets[k] = ([c.vencimento.toordinal() for c in lst], lst)
     janela = p.janela_dias
     exato = p.tolerancia == 0
+    valores = {d: sorted(v for dd, v in buckets if dd == d) for d in ("C", "D")}
     # Lines that name their payer choose first: a payer-less line must not take the charge that a
     # later line would have recognised by name or document.
     abertas = [i for i in range(n) if itens[i] is None]
@@ -200,8 +201,13 @@ def reconcile(
     for i in ordem:
         ln = dentro[i]
         alvo = ln.data.toordinal()
-        keys = [(ln.direcao, ln.valor)] if exato else [
-            k for k in buckets if k[0] == ln.direcao and abs(k[1] - ln.valor) <= p.tolerancia]
+        if exato:
+            keys = [(ln.direcao, ln.valor)]
+        else:  # the amounts within the tolerance, found by bisect on the sorted amounts
+            vs = valores[ln.direcao]
+            lo_v = bisect.bisect_left(vs, ln.valor - p.tolerancia)
+            hi_v = bisect.bisect_right(vs, ln.valor + p.tolerancia)
+            keys = [(ln.direcao, v) for v in vs[lo_v:hi_v]]
         cands: list[Charge] = []
         for key in keys:
             bucket = buckets.get(key)
