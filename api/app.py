@@ -25,6 +25,7 @@ from api.problems import EXCEPTION_HANDLERS
 from api.routes import audit as audit_routes
 from api.routes import documents as document_routes
 from api.routes import emitters as emitter_routes
+from api.routes import integrations as integration_routes
 from api.routes import system as system_routes
 from api.routes import webhooks as webhook_routes
 from api.security import SECURITY_SCHEME
@@ -63,7 +64,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
 
     app = Litestar(
         route_handlers=[system_routes.health, system_routes.me, emitter_routes.router, audit_routes.list_audit,
-                        document_routes.router, *webhook_routes.ROUTERS],
+                        document_routes.router, *webhook_routes.ROUTERS, integration_routes.integrations_router],
         lifespan=[lifespan],
         middleware=[request_id_middleware],
         exception_handlers=EXCEPTION_HANDLERS,
