@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import sys
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -26,10 +28,12 @@ from engine.reconciliation import (
     Parametros,
     ReconciliationError,
     completed_event,
+    detect_format,
     file_hash,
     import_statement,
     parse_charges_csv,
     parse_charges_json,
+    parse_cnab240,
     parse_statement,
     reconcile,
     write_csv,
@@ -72,6 +76,12 @@ def _fail(msg: str) -> int:
     return 2
 
 
+def _hashing(lines: Iterable[bytes], digest: Any) -> Iterator[bytes]:
+    for raw in lines:
+        digest.update(raw)
+        yield raw
+
+
 def _where(path: Path, exc: ReconciliationError) -> str:
     """``FILE:LINE: campo X: message`` (line 0 when the error has no line, e.g. a JSON item path)."""
     campo = f"campo {exc.campo}: " if exc.campo else ""
@@ -107,13 +117,25 @@ def _reconcile(args: argparse.Namespace) -> int:
     for name in args.statements:
         path = Path(name)
         try:
-            data = path.read_bytes()
-            fmt, lines = parse_statement(data, Fonte(args.format) if args.format else None, fuso=fuso)
+            with path.open("rb") as f:
+                head = f.read(4096)
+            fmt = Fonte(args.format) if args.format else detect_format(head)
+            if fmt is Fonte.CNAB240:
+                # Streamed line by line (a retorno can have hundreds of thousands of records); the
+                # file's sha256 is computed from the same lines.
+                digest = hashlib.sha256()
+                with path.open("rb") as f:
+                    lines = parse_cnab240(_hashing(f, digest))
+                sha = digest.hexdigest()
+            else:
+                data = path.read_bytes()
+                fmt, lines = parse_statement(data, fmt, fuso=fuso)
+                sha = file_hash(data)
         except OSError as exc:
             return _fail(f"{path}: {exc.strerror or exc}")
         except ReconciliationError as exc:
             return _fail(_where(path, exc))
-        parsed.append((path, fmt, file_hash(data), lines))
+        parsed.append((path, fmt, sha, lines))
 
     repo = MemoryRepository(charges)
     importacoes = []

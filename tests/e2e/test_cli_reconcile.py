@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import subprocess
@@ -51,6 +52,15 @@ def test_the_same_statement_twice_is_imported_once() -> None:
     a, b = json.loads(once.stdout), json.loads(twice.stdout)
     assert b["importacoes"][1]["arquivo_ja_importado"] is True and b["importacoes"][1]["novas"] == 0
     assert a["itens"] == b["itens"] and a["resumo"] == b["resumo"]
+
+
+def test_cnab_is_streamed_and_hashed_like_the_whole_file() -> None:
+    r = run("bb-cobranca-retorno.ret", "bb-cobranca-retorno.ret", "--charges", "cobrancas-marco.json", *PERIOD,
+            "--json")
+    assert r.returncode == 0
+    imports = json.loads(r.stdout)["importacoes"]
+    sha = hashlib.sha256((DATA / "bb-cobranca-retorno.ret").read_bytes()).hexdigest()
+    assert [(i["sha256"], i["novas"], i["arquivo_ja_importado"]) for i in imports] == [(sha, 3, False), (sha, 0, True)]
 
 
 def test_summary_in_portuguese_and_explicit_format() -> None:
