@@ -2,6 +2,11 @@
 
 * Evento (MOC 7.0 item 5.8, leiaute do evento HP07): Id = "ID" + tpEvento + chNFe + nSeqEvento
   (2 digits), cStat 572; chNFe with a valid DV (236); author CNPJ/CPF check digits (489/490).
+* Cancelamento por substituição (110112, NT 2018.004, NFC-e): the generic event schema skips
+  detEvento (xs:any) and the official e110112 schema could not be obtained byte-exact (see
+  schemas/xsd/README.md), so its fields are checked here as that schema defines them: descEvento,
+  cOrgaoAutor, tpAutor 1, verAplic, nProt (15 digits), xJust (15-255), chNFeRef (a valid NFC-e chave
+  other than chNFe); a violation is a schema error (225).
 * Inutilização (leiaute DP07): Id = "ID" + cUF + ano(2) + CNPJ(14) + mod(2) + serie(3) +
   nNFIni(9) + nNFFin(9); CNPJ check digits (489); nNFIni <= nNFFin (224).
 """
@@ -39,6 +44,40 @@ def _documento(el: etree._Element) -> Iterator[Finding]:
             yield finding(f"{tag}_INVALIDO", f"{tag} {valor} inválido (dígito verificador ou zeros)", node, cstat)
 
 
+_DESC_SUBSTITUICAO = "Cancelamento por substituicao"
+
+
+def _substituicao(inf: etree._Element, chave: str) -> Iterator[Finding]:
+    det = find(inf, "detEvento")
+    if det is None:
+        return
+
+    def erro(campo: str, mensagem: str) -> Finding:
+        node = find(det, campo)
+        return finding("EVENTO_SUBSTITUICAO", f"{campo}: {mensagem}", node if node is not None else det, "225")
+
+    if text(det, "descEvento") != _DESC_SUBSTITUICAO:
+        yield erro("descEvento", f"deve ser exatamente {_DESC_SUBSTITUICAO!r}")
+    if not (text(det, "cOrgaoAutor") or "").isdigit() or len(text(det, "cOrgaoAutor") or "") != 2:
+        yield erro("cOrgaoAutor", "código IBGE da UF do autor (2 dígitos) ausente ou inválido")
+    if text(det, "tpAutor") != "1":
+        yield erro("tpAutor", "o autor do cancelamento por substituição é a empresa emitente (tpAutor 1)")
+    if not 1 <= len(text(det, "verAplic") or "") <= 20:
+        yield erro("verAplic", "versão do aplicativo (1 a 20 caracteres) ausente")
+    n_prot = text(det, "nProt") or ""
+    if not (n_prot.isdigit() and len(n_prot) == 15):
+        yield erro("nProt", "protocolo de autorização da NFC-e cancelada deve ter 15 dígitos")
+    if not 15 <= len((text(det, "xJust") or "").strip()) <= 255:
+        yield erro("xJust", "justificativa deve ter de 15 a 255 caracteres")
+    ref = text(det, "chNFeRef") or ""
+    if len(ref) != 44 or [f for f in check_chave(ref) if f.code in ("CHAVE_DV", "CHAVE_FORMATO")]:
+        yield erro("chNFeRef", "chave da NFC-e substituta ausente ou inválida")
+    elif ref == chave:
+        yield erro("chNFeRef", "a NFC-e substituta deve ter chave diferente da cancelada")
+    if chave[20:22] != "65" or (len(ref) == 44 and ref[20:22] != "65"):
+        yield erro("chNFeRef", "cancelamento por substituição só se aplica à NFC-e (modelo 65)")
+
+
 def rule_eventos(root: etree._Element) -> Iterator[Finding]:
     for inf in _inf_eventos(root):
         tp, ch, seq = text(inf, "tpEvento") or "", text(inf, "chNFe") or "", text(inf, "nSeqEvento") or ""
@@ -48,6 +87,8 @@ def rule_eventos(root: etree._Element) -> Iterator[Finding]:
                 if f.code in ("CHAVE_DV", "CHAVE_CNPJ", "CHAVE_UF", "CHAVE_MODELO"):
                     yield finding("EVENTO_CHAVE", f"chNFe do evento: {f.mensagem}", ch_el, f.cstat)
         yield from _documento(inf)
+        if tp == "110112":
+            yield from _substituicao(inf, ch)
         if tp and ch and seq.isdigit():
             esperado = f"ID{tp}{ch}{int(seq):02d}"
             ident = inf.get("Id") or ""
