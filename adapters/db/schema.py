@@ -464,3 +464,18 @@ integration_record = Table(
     PrimaryKeyConstraint("integration_id", "key"),
     Index("ix_integration_record_status", "integration_id", "status"),
 )
+
+# ---------------------------------------------------------------------------------------------------
+# SPED EFD ICMS/IPI (adapters/sped_source.py); migration 0005.
+
+# The establishment's EFD configuration (engine.sped.Estabelecimento without what the emitter record
+# already says): IND_PERFIL/IND_ATIV (0000), the accountant (0100), E110/E116/E111 data, 1010.
+# Set by the tenant's admin (PUT /v1/sped/config/{emitter}); JSON with money as strings.
+sped_config = Table(
+    "sped_config",
+    metadata,
+    Column("emitter_id", String(32), ForeignKey("emitter.id"), primary_key=True),
+    Column("tenant_id", String(64), ForeignKey("tenant.id"), nullable=False, index=True),
+    Column("config", JSON, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
