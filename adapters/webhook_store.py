@@ -332,23 +332,37 @@ def _add_delivery(conn: Connection, *, sid: str, tenant_id: str, event: PublicEv
 
 def fan_out(db: Database, event: outbox_store.OutboxEvent, *, now: datetime) -> int:
     """Deliveries for one claimed outbox event + the outbox row dispatched, atomically."""
-    public = to_event(event.topic, event.idempotency_key, event.payload)
+    return fan_out_batch(db, [event], now=now)
+
+
+def fan_out_batch(db: Database, events: Sequence[outbox_store.OutboxEvent], *, now: datetime) -> int:
+    """``fan_out`` for a claimed batch in one transaction; the number of deliveries created. An event
+    another worker already dispatched (its lease expired and was taken over) is skipped."""
+    if not events:
+        return 0
     created = 0
     with db.write() as conn:
-        done = conn.execute(update(outbox).where(outbox.c.id == event.id, outbox.c.dispatched_at.is_(None))
-                            .values(dispatched_at=now, last_error=None))
-        if done.rowcount == 0:
-            return 0  # another worker fanned it out after our lease expired
-        if public is None or event.tenant_id is None:
-            return 0
-        subs = conn.execute(select(webhook_subscription.c.id, webhook_subscription.c.events).where(
-            webhook_subscription.c.tenant_id == event.tenant_id, webhook_subscription.c.active.is_(True),
-            webhook_subscription.c.deleted_at.is_(None),
-        )).all()
-        concerned = public.data.get("webhook_id") if public.type is EventType.WEBHOOK_SECRET_ROTATION_DUE else None
-        for sid, events in subs:
-            if public.type.value in json.loads(events) or sid == concerned:
-                created += _add_delivery(conn, sid=sid, tenant_id=event.tenant_id, event=public, now=now)
+        ids = [e.id for e in events]
+        mine = {int(r[0]) for r in conn.execute(
+            update(outbox).where(outbox.c.id.in_(ids), outbox.c.dispatched_at.is_(None))
+            .values(dispatched_at=now, last_error=None).returning(outbox.c.id)
+        ).all()}
+        subscribers: dict[str, list[tuple[str, list[str]]]] = {}
+        for event in events:
+            public = to_event(event.topic, event.idempotency_key, event.payload)
+            if event.id not in mine or public is None or event.tenant_id is None:
+                continue
+            if event.tenant_id not in subscribers:
+                subscribers[event.tenant_id] = [(sid, json.loads(evs)) for sid, evs in conn.execute(
+                    select(webhook_subscription.c.id, webhook_subscription.c.events).where(
+                        webhook_subscription.c.tenant_id == event.tenant_id, webhook_subscription.c.active.is_(True),
+                        webhook_subscription.c.deleted_at.is_(None),
+                    )).all()]
+            concerned = (public.data.get("webhook_id")
+                         if public.type is EventType.WEBHOOK_SECRET_ROTATION_DUE else None)
+            for sid, chosen in subscribers[event.tenant_id]:
+                if public.type.value in chosen or sid == concerned:
+                    created += _add_delivery(conn, sid=sid, tenant_id=event.tenant_id, event=public, now=now)
     return created
 
 

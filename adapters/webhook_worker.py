@@ -29,7 +29,16 @@ import httpx
 from adapters.db import outbox as outbox_store
 from adapters.db.engine import Database
 from adapters.webhook_guard import Guard, UnsafeDestination
-from adapters.webhook_store import Claimed, Outcome, claim, fan_out, finish, remind_rotations, sending_config
+from adapters.webhook_store import (
+    Claimed,
+    Outcome,
+    SendingConfig,
+    claim,
+    fan_out_batch,
+    finish,
+    remind_rotations,
+    sending_config,
+)
 from certificates.store import MasterKeyring
 from engine.events.body import sign_headers
 from engine.events.retry import parse_retry_after
@@ -119,12 +128,19 @@ class Sender:
 
 
 def deliver(db: Database, keyring: MasterKeyring, sender: Sender, item: Claimed, *,
-            now: Callable[[], datetime] = utc_now, rng: random.Random | None = None) -> str:
-    """Send one leased delivery and record the outcome; the new status."""
+            now: Callable[[], datetime] = utc_now, rng: random.Random | None = None,
+            configs: dict[str, SendingConfig | None] | None = None) -> str:
+    """Send one leased delivery and record the outcome; the new status. ``configs`` caches the
+    subscriptions' decrypted settings for the length of one pass."""
     rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
     started = now()
-    with db.read() as conn:
-        cfg = sending_config(conn, keyring, item.subscription_id, started)
+    if configs is not None and item.subscription_id in configs:
+        cfg = configs[item.subscription_id]
+    else:
+        with db.read() as conn:
+            cfg = sending_config(conn, keyring, item.subscription_id, started)
+        if configs is not None:
+            configs[item.subscription_id] = cfg
     if cfg is None or not cfg.active:
         return finish(db, item, None, started_at=started, now=now(), rng=rng,
                       final_reason="webhook inativo ou excluído: entrega não enviada")
@@ -149,16 +165,17 @@ class Worker:
 
     def run_once(self) -> int:
         """One pass: fan out due outbox events, deliver due deliveries; how much work was done."""
-        work = 0
-        for event in outbox_store.claim(self.db, now=self.now(), lease=self.config.lease, limit=self.config.batch):
-            try:
-                fan_out(self.db, event, now=self.now())
-            except Exception as exc:  # keep the event: retried with back-off
-                log.exception("fan-out of outbox event %s failed", event.id)
+        events = outbox_store.claim(self.db, now=self.now(), lease=self.config.lease, limit=self.config.batch)
+        try:
+            fan_out_batch(self.db, events, now=self.now())
+        except Exception as exc:  # keep the events: retried with back-off
+            log.exception("fan-out of %d outbox events failed", len(events))
+            for event in events:
                 outbox_store.mark_failed(self.db, event, now=self.now(), error=f"{type(exc).__name__}: {exc}")
-            work += 1
+        work = len(events)
+        configs: dict[str, SendingConfig | None] = {}  # one decryption per subscription per pass
         for item in claim(self.db, now=self.now(), lease=self.config.lease, limit=self.config.batch):
-            deliver(self.db, self.keyring, self.sender, item, now=self.now, rng=self.rng)
+            deliver(self.db, self.keyring, self.sender, item, now=self.now, rng=self.rng, configs=configs)
             work += 1
         if time.monotonic() - self._last_reminder > 3600:
             self._last_reminder = time.monotonic()
@@ -209,12 +226,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--lease-seconds", type=float, default=60.0)
     parser.add_argument("--batch", type=int, default=20)
+    parser.add_argument("--idle-sleep", type=float, default=0.2, help="pausa (s) quando não há trabalho")
     parser.add_argument("--once", action="store_true", help="uma passada e sai")
     args = parser.parse_args(argv)
     env = dict(os.environ)
     data_dir = args.data_dir or env.get("ORTHO_DATA_DIR", "data")
     db = Database(args.database_url or env.get("ORTHO_DATABASE_URL") or sqlite_url_for(data_dir))
-    config = WorkerConfig.from_env(env, lease=timedelta(seconds=args.lease_seconds), batch=args.batch)
+    config = WorkerConfig.from_env(env, lease=timedelta(seconds=args.lease_seconds), batch=args.batch,
+                                   idle_sleep=args.idle_sleep)
     worker = Worker(db, load_keyring(env, data_dir), config)
     stop = threading.Event()
     try:
