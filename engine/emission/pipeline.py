@@ -141,6 +141,20 @@ def _digest_of(signed: bytes) -> str:
     return (found.text or "").strip() if found is not None else ""
 
 
+def _maybe_delivered(exc: BaseException) -> bool:
+    """Whether SEFAZ may have received the document. The client consults by chave after a possibly
+    delivered POST; when that consulta fails too, ITS exception is raised with the POST's failure as
+    ``__context__``: a refused consulta must not hide a POST that timed out after sending."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, TransportError) and seen.delivered:
+            return True
+        if isinstance(seen, RespostaInvalida):  # an answer came back, unreadable: it was delivered
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def _load_body(body: str) -> Any:
     try:
         return json.loads(body, parse_float=Decimal)
@@ -349,13 +363,9 @@ class EmissionService:
         gateway = ctx.online(self.deadline_s(doc.emitter_id, doc.model)) if online else ctx.worker()
         try:
             result = gateway.authorize(signed)
-        except TransportError as exc:
-            return self._no_answer(ctx, doc, exc.mensagem, delivered=exc.delivered, online=online,
+        except (TransportError, RespostaInvalida, ServicoIndisponivel, ConsumoIndevidoEvitado) as exc:
+            return self._no_answer(ctx, doc, exc.mensagem, delivered=_maybe_delivered(exc), online=online,
                                    request_id=request_id)
-        except RespostaInvalida as exc:
-            return self._no_answer(ctx, doc, exc.mensagem, delivered=True, online=online, request_id=request_id)
-        except (ServicoIndisponivel, ConsumoIndevidoEvitado) as exc:
-            return self._no_answer(ctx, doc, exc.mensagem, delivered=False, online=online, request_id=request_id)
         return self._apply(ctx, doc, result, online=online, request_id=request_id)
 
     def _apply(self, ctx: EmitterContext, doc: DocumentRecord, result: Autorizacao, *, online: bool,

@@ -264,3 +264,44 @@ def test_in_process_worker_settles_a_lost_answer_by_itself(env: Env) -> None:
     finally:
         stop()
     assert len(env.sim.documents(env.cnpj)) == 1
+
+
+class LostThenRefused:
+    """The POST timed out after sending (SEFAZ may have it), then the client's consulta was refused."""
+
+    def __init__(self, inner: SefazGateway) -> None:
+        self.inner = inner
+
+    def authorize(self, nfe: bytes, **kw: Any) -> Any:
+        from engine.ports import TransportError
+
+        def consulta() -> None:
+            raise TransportError("conexão recusada", kind="connect", delivered=False)
+
+        try:
+            raise TransportError("sem resposta", kind="timeout", delivered=True)
+        except TransportError:
+            consulta()  # as SefazClient.authorize does: the consulta's failure carries the POST's as context
+        raise AssertionError("unreachable")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def test_a_refused_consulta_does_not_hide_a_possibly_delivered_authorization(env: Env) -> None:
+    class Directory(CrashingDirectory):
+        def context(self, tenant_id: str, emitter_id: str) -> Any:
+            inner = self.inner.context(tenant_id, emitter_id)
+
+            class Ctx(CrashingContext):
+                def online(self, deadline_s: float) -> Any:
+                    return LostThenRefused(self.inner.online(deadline_s))
+
+            return Ctx(inner, False)
+
+    service = EmissionService(env.repo, Directory(env.directory, False), env.service.clock)
+    doc = service.emit(env.request("lost-1")).document
+    assert doc.status == DocStatus.CONTINGENCY and doc.number == 2  # number 1 may be at SEFAZ: not reused
+    with env.repo.reader() as uow:
+        [attempt] = uow.attempts(doc.id)
+    assert attempt.number == 1 and attempt.resolution == "pending"
