@@ -331,7 +331,8 @@ class IntegrationsApp:
             try:
                 if outage:
                     raise Answer(outage, {"error": {"message": "Service temporarily unavailable", "code": 2}}
-                                 if provider == "whatsapp" else {"message": "Service Unavailable"})
+                                 if provider == "whatsapp" else {"message": "Service Unavailable"},
+                                 {"Retry-After": "1"})
                 if provider == "bling":
                     return _bling(st, method, path, dict(parse_qsl(parts.query)), headers, body)
                 if provider == "whatsapp":
