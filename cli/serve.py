@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from api.demo import DemoCertificate
+    from api.demo import CertificateIssuer, DemoCertificate
     from api.settings import Settings
 
 SIMULATOR_START_TIMEOUT_S = 60.0
@@ -87,7 +87,7 @@ def simulator_wanted(settings: Settings) -> bool:
     return settings.simulator == "1"
 
 
-def demo_certificate_issuer(pki_dir: Path) -> Any:
+def demo_certificate_issuer(pki_dir: Path) -> CertificateIssuer:
     """``api.demo.CertificateIssuer`` issuing from the simulator's PKI (created on first use)."""
 
     def issue(cnpj: str, now: datetime) -> DemoCertificate:
