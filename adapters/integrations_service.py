@@ -21,7 +21,7 @@ from certificates.store import MasterKeyring
 from engine.integrations import alerts, catalog, connectors, events, runner
 from engine.integrations.http import HttpTransport
 from engine.integrations.model import ConnectorFailure, Direction, IntegrationError, SyncMode
-from engine.integrations.runlog import Trigger, render
+from engine.integrations.runlog import RunLog, Trigger, render
 
 log = logging.getLogger("ortho.integrations")
 
@@ -54,16 +54,18 @@ class IntegrationService:
         with self.db.read() as conn:
             item = store.get(conn, tenant_id, iid)
         connector = self._connector(item)
+        payload: dict[str, Any]
+        code = "ok"
         try:
             message = connector.test_connection()
             ok, payload = True, {"ok": True, "mensagem": message}
         except ConnectorFailure as exc:
             ok, payload = False, {"ok": False, "mensagem": exc.error.mensagem, "erro": exc.error.to_json()}
-            message = exc.error.mensagem
+            message, code = exc.error.mensagem, exc.error.code
         self._save_renewed(item, connector)
         with self.db.write() as conn:
             store.record_test(conn, iid, ok=ok, message=message, now=self.clock())
-        log.info("integration test %s (%s): %s", iid, item.connector, "ok" if ok else payload["erro"]["code"])
+        log.info("integration test %s (%s): %s", iid, item.connector, code)
         return payload
 
     def run(self, tenant_id: str, iid: str, trigger: Trigger = Trigger.MANUAL) -> dict[str, Any]:
@@ -86,7 +88,7 @@ class IntegrationService:
             self._save_renewed(item, connector)
         else:
             now = self.clock()
-            result = runner.RunResult(runner.RunLog(now, now, trigger, errors=[failure], failed=True))
+            result = runner.RunResult(RunLog(now, now, trigger, errors=[failure], failed=True))
         state, send = alerts.after_run(alerts.AlertState(item.consecutive_failures, item.alerted),
                                        failed=result.log.failed, settings=item.alerts)
         alert_sent = False
@@ -166,3 +168,52 @@ class IntegrationService:
             trigger = Trigger.SCHEDULED if mode is SyncMode.SCHEDULED else Trigger.BATCH
             out.append({"integration": iid, **self.run(tenant_id, iid, trigger)})
         return out
+
+
+SCHEDULER_ENV = "ORTHO_INTEGRATIONS_SCHEDULER"
+INTERVAL_ENV = "ORTHO_INTEGRATIONS_SCHEDULER_SECONDS"
+
+
+def service_from_env(db: Database, keyring: MasterKeyring, env: Mapping[str, str],
+                     clock: Callable[[], datetime]) -> IntegrationService:
+    """The service with the transport (ORTHO_INTEGRATIONS_*) and the mailer (ORTHO_SMTP_*) of ``env``."""
+    from adapters.integrations_http import HttpxTransport
+    from adapters.smtp import SmtpSender, SmtpSettings
+
+    smtp = SmtpSettings.from_env(env)
+    return IntegrationService(db, keyring, HttpxTransport.from_env(env), clock, SmtpSender(smtp) if smtp else None)
+
+
+def start_scheduler(db: Database, keyring: MasterKeyring, env: Mapping[str, str],
+                    clock: Callable[[], datetime]) -> Callable[[], None]:
+    """The in-process scheduler thread (a lifespan hook like the webhook worker); returns its stop
+    function. ``ORTHO_INTEGRATIONS_SCHEDULER``: ``1`` (default) or ``0`` (e.g. when ``ortho-fiscal
+    integrations scheduler`` processes run instead; several may run, each due run is claimed once).
+    ``ORTHO_INTEGRATIONS_SCHEDULER_SECONDS``: seconds between passes (default 30)."""
+    import threading
+
+    if env.get(SCHEDULER_ENV, "1").strip().lower() in {"0", "false", "no"}:
+        return lambda: None
+    interval = max(0.05, float(env.get(INTERVAL_ENV) or 30))
+    service = service_from_env(db, keyring, env, clock)
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                service.run_due()
+            except Exception:  # one bad pass must not kill the scheduler; the next pass retries
+                log.exception("integrations scheduler pass failed")
+            stop.wait(interval)
+
+    thread = threading.Thread(target=loop, name="ortho-integrations", daemon=True)
+    thread.start()
+
+    def stop_scheduler() -> None:
+        stop.set()
+        thread.join(timeout=15)
+        close = getattr(service.transport, "close", None)
+        if close is not None:
+            close()
+
+    return stop_scheduler

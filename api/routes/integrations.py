@@ -24,9 +24,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from adapters import integrations_store as store
 from adapters.db.apikeys import Permission, Principal
-from adapters.integrations_http import HttpxTransport
-from adapters.integrations_service import IntegrationService
-from adapters.smtp import SmtpSender, SmtpSettings
+from adapters.integrations_service import IntegrationService, service_from_env
 from api.context import Resources
 from api.problems import ApiError
 from api.routes.common import blocking, record, resources_of
@@ -88,9 +86,7 @@ def _error(exc: IntegrationError | StatesError) -> ApiError:
 
 
 def _service(res: Resources) -> IntegrationService:
-    smtp = SmtpSettings.from_env(res.settings.env)
-    return IntegrationService(res.db, res.keyring, HttpxTransport.from_env(res.settings.env), res.clock,
-                              SmtpSender(smtp) if smtp else None)
+    return service_from_env(res.db, res.keyring, res.settings.env, res.clock)
 
 
 def _secret_free(values: dict[str, Any] | None) -> list[str] | None:

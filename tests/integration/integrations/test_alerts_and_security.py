@@ -159,3 +159,27 @@ def _dump(service: IntegrationService) -> bytes:
                     out += value if isinstance(value, bytes | memoryview) else str(value).encode()
                     out += b"\n"
     return bytes(out)
+
+
+def test_in_process_scheduler_thread_runs_due_integrations(service: IntegrationService, standin: Any,
+                                                           clock: Any) -> None:
+    import time
+
+    from adapters.integrations_service import start_scheduler
+
+    item = _wa(service, standin, sync={"mode": "lote", "batch_hours": 1})
+    activate(service, item.id)
+    service.enqueue(TENANT, item.id, [appointment()])
+    clock.advance(hours=2)
+    env = {"ORTHO_INTEGRATIONS_TRUST_PEM": str(standin.ca_pem_path), "ORTHO_INTEGRATIONS_SCHEDULER_SECONDS": "0.05"}
+    stop = start_scheduler(service.db, service.keyring, env, clock)
+    try:
+        deadline = time.monotonic() + 10
+        while not standin.state.wa_sent and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop()
+    assert len(standin.state.wa_sent) == 1
+    with service.db.read() as conn:
+        assert store.list_runs(conn, store.get(conn, TENANT, item.id))[-1]["trigger"] == "lote"
+    assert start_scheduler(service.db, service.keyring, {"ORTHO_INTEGRATIONS_SCHEDULER": "0"}, clock)() is None
