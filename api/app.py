@@ -17,9 +17,9 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
+from adapters import emission_worker, webhook_worker
 from adapters.db.engine import Database
 from adapters.db.keyring import load_keyring
-from adapters.webhook_worker import start_in_process
 from api.context import Resources, request_id_middleware, utc_now
 from api.problems import EXCEPTION_HANDLERS
 from api.routes import audit as audit_routes
@@ -54,11 +54,15 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         resources = await anyio.to_thread.run_sync(lambda: open_resources(settings, clock))
         app.state.resources = resources
-        # In-process webhook worker (ORTHO_WEBHOOK_WORKER=0 turns it off, e.g. with worker processes).
-        stop_webhooks = start_in_process(resources.db, resources.keyring, settings.env, clock)
+        # In-process workers (ORTHO_WEBHOOK_WORKER=0 / ORTHO_EMISSION_WORKER=0 turn them off, e.g. when
+        # worker processes run them): webhook deliveries, and the emission recovery (lost answers
+        # settled by consulta, off-line NFC-e transmitted, contingency switched back to normal).
+        stop_webhooks = webhook_worker.start_in_process(resources.db, resources.keyring, settings.env, clock)
+        stop_emission = emission_worker.start_in_process(resources.db, resources.keyring, settings.env, clock)
         try:
             yield
         finally:
+            await anyio.to_thread.run_sync(stop_emission)
             await anyio.to_thread.run_sync(stop_webhooks)
             resources.db.dispose()
 
