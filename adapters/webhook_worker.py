@@ -149,7 +149,10 @@ def deliver(db: Database, keyring: MasterKeyring, sender: Sender, item: Claimed,
     if cfg.bearer_token:
         headers["Authorization"] = f"Bearer {cfg.bearer_token}"
     outcome = sender.send(cfg.url, item.body, headers, now)
-    return finish(db, item, outcome, started_at=started, now=now(), rng=rng)
+    status = finish(db, item, outcome, started_at=started, now=now(), rng=rng)
+    if status == "disabled" and configs is not None:
+        configs[item.subscription_id] = None  # 410 Gone: the rest of this pass must not send to it
+    return status
 
 
 class Worker:

@@ -64,6 +64,7 @@ def register(sub: Any) -> None:
     w = cmd("worker", "roda um worker de entregas (Ctrl+C para parar)", _worker, tenant=False)
     w.add_argument("--lease-seconds", type=float, default=60.0)
     w.add_argument("--batch", type=int, default=20)
+    w.add_argument("--idle-sleep", type=float, default=0.2, help="pausa (s) quando não há trabalho")
     w.add_argument("--once", action="store_true", help="uma passada e sai")
 
 
@@ -238,7 +239,8 @@ def _deliveries(args: argparse.Namespace) -> int:
 def _worker(args: argparse.Namespace) -> int:
     from adapters.webhook_worker import main
 
-    argv = ["--lease-seconds", str(args.lease_seconds), "--batch", str(args.batch)]
+    argv = ["--lease-seconds", str(args.lease_seconds), "--batch", str(args.batch), "--idle-sleep",
+            str(args.idle_sleep)]
     if args.database_url:
         argv += ["--database-url", args.database_url]
     if args.data_dir:

@@ -127,6 +127,7 @@ def test_410_gone_disables_the_subscription_and_its_pending_deliveries(
     sub, _ = _subscribe(wdb, keyring, receiver.url, ["module.activated"])
     clock = Clock()
     _publish(wdb, EventType.MODULE_ACTIVATED, {"module": "fiscal"}, clock)
+    _publish(wdb, EventType.MODULE_ACTIVATED, {"module": "agenda"}, clock)  # claimed in the same pass
     receiver.responses = [(410, {})]
     worker = _worker(wdb, keyring, worker_env, clock)
     try:
@@ -139,7 +140,7 @@ def test_410_gone_disables_the_subscription_and_its_pending_deliveries(
     with wdb.read() as conn:
         s = store.get(conn, TENANT, sub.id)
         assert not s.active and s.disabled_reason and "410" in s.disabled_reason
-        assert [d.status for d in store.deliveries(conn, TENANT, sub.id)] == ["disabled"]
+        assert [d.status for d in store.deliveries(conn, TENANT, sub.id)] == ["disabled", "disabled"]
 
 
 def test_rotation_sends_both_signatures_during_the_overlap_only(
