@@ -216,8 +216,7 @@ def test_without_the_simulator_emission_is_refused_with_a_clear_problem(tmp_path
     try:
         assert "Simulador da SEFAZ desligado" in served.banner
         key = served.field(r"chave pdv:\s+(ofk_\S+)")
-        sale = json.loads(sh_blocks(QUICKSTART.read_text(encoding="utf-8"))[0].split("<<'JSON'\n")[1]
-                          .split("\nJSON\n")[0])
+        sale = _quickstart_sale()
         response = httpx.post(f"{served.base}/v1/nfce", json=sale, headers={"Authorization": f"Bearer {key}"},
                               timeout=30)
     finally:
@@ -226,6 +225,28 @@ def test_without_the_simulator_emission_is_refused_with_a_clear_problem(tmp_path
     problem = response.json()
     assert response.headers["content-type"].startswith("application/problem+json")
     assert problem["code"] == "SEFAZ_NAO_CONFIGURADA" and "ORTHO_SEFAZ_TRUST_PEM" in problem["detail"]
+
+
+def _quickstart_sale() -> dict[str, Any]:
+    block = sh_blocks(QUICKSTART.read_text(encoding="utf-8"))[0]
+    return dict(json.loads(block.split("<<'JSON'\n")[1].split("\nJSON\n")[0]))
+
+
+def test_several_workers_get_the_simulator_and_share_one_numbering(tmp_path: Path) -> None:
+    """--workers N: each uvicorn process builds its app from the ORTHO_* environment serve passes on."""
+    served = serve(tmp_path, "--workers", "2", "--log-level", "warning")
+    try:
+        key = served.field(r"chave pdv:\s+(ofk_\S+)")
+        headers = {"Authorization": f"Bearer {key}"}
+        sale = _quickstart_sale()
+        # A new connection each time, so the kernel may hand them to either worker.
+        docs = [httpx.post(f"{served.base}/v1/nfce", json={**sale, "ref": f"w-{i}"}, headers=headers, timeout=60)
+                for i in range(4)]
+    finally:
+        served.stop()
+    assert [d.status_code for d in docs] == [201] * 4, [d.text for d in docs]
+    assert {d.json()["status"] for d in docs} == {"authorized"}
+    assert sorted(d.json()["number"] for d in docs) == [1, 2, 3, 4]
 
 
 # -- the settings behind `make run` -----------------------------------------------------------------
