@@ -479,3 +479,128 @@ sped_config = Table(
     Column("config", JSON, nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
 )
+
+# ---------------------------------------------------------------------------------------------------
+# PIX in the service (issue 6; adapters/db/pix_store.py); migration 0005.
+
+# One API Pix account per emitter: the PSP profile (engine/pix/data/psps.json), the environment, the
+# receiving key (chave DICT), optional host overrides (a PSP's new host, the stand-in), and the
+# credentials (client_id/secret, app key, client certificate PFX + password) sealed with the same
+# envelope as certificates (engine.pix.psp_credentials). The webhook's secret path and HMAC secret are
+# sealed too; only the path's sha256 is in clear, to find the account of an incoming notification.
+pix_psp_account = Table(
+    "pix_psp_account",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("tenant_id", String(64), ForeignKey("tenant.id"), nullable=False, index=True),
+    Column("emitter_id", String(32), ForeignKey("emitter.id"), nullable=False, unique=True),
+    Column("profile", String(16), nullable=False),
+    Column("environment", String(16), nullable=False),
+    Column("chave", String(77), nullable=False),
+    Column("base_url", Text),
+    Column("token_url", Text),
+    Column("client_id_hint", String(16), nullable=False),
+    Column("key_id", String(64), nullable=False),
+    Column("wrapped_key", LargeBinary, nullable=False),
+    Column("ciphertexts", JSON, nullable=False),  # field -> base64 of the sealed value
+    Column("webhook_auth", String(8), nullable=False),  # mtls | hmac
+    Column("hmac_header", String(64), nullable=False),
+    Column("webhook_path_sha256", String(64), nullable=False, unique=True),
+    Column("webhook_key_id", String(64), nullable=False),
+    Column("webhook_sealed", LargeBinary, nullable=False),  # {"path": ..., "hmac_secret": ...}
+    Column("webhook_url", Text),  # the URL registered at the PSP (PUT /webhook/{chave})
+    Column("tested_at", UtcDateTime()),
+    Column("test_ok", Boolean),
+    Column("test_message", Text),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# Charges (cob / cobv) created at the PSP. Money as text "0.00" (exact on both databases, the API
+# Pix's own format). ``status``: engine.pix.confirmation.ChargeStatus values.
+pix_charge = Table(
+    "pix_charge",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("tenant_id", String(64), ForeignKey("tenant.id"), nullable=False, index=True),
+    Column("emitter_id", String(32), nullable=False),
+    Column("account_id", String(32), ForeignKey("pix_psp_account.id"), nullable=False),
+    Column("profile", String(16), nullable=False),
+    Column("txid", String(35), nullable=False, unique=True),
+    Column("tipo", String(4), nullable=False),  # cob | cobv
+    Column("valor", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("psp_status", String(32), nullable=False),
+    Column("recebido", String(16), nullable=False),
+    Column("devolvido", String(16), nullable=False),
+    Column("devedor", JSON),
+    Column("solicitacao_pagador", Text),
+    Column("expiracao", Integer),
+    Column("vencimento", String(10), nullable=False),  # local date (ISO) for reconciliation windows
+    Column("location", Text),
+    Column("brcode", Text, nullable=False),
+    Column("document_ref", String(64)),
+    Column("chave_acesso", String(44)),
+    Column("created_by", String(64)),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("paid_at", UtcDateTime()),
+)
+
+# Received pix, as the PSP confirmed them (GET /pix/{e2eid}); endToEndId makes a replay a no-op.
+pix_received = Table(
+    "pix_received",
+    metadata,
+    Column("end_to_end_id", String(32), primary_key=True),
+    Column("tenant_id", String(64), nullable=False, index=True),
+    Column("txid", String(35), nullable=False, index=True),
+    Column("valor", String(16), nullable=False),
+    Column("horario", UtcDateTime(), nullable=False),
+    Column("info_pagador", Text),
+    Column("devolucoes", JSON, nullable=False),
+    Column("confirmed_at", UtcDateTime(), nullable=False),
+)
+
+# The PSP's notifications as received (inbox): answered at once, confirmed with the PSP afterwards.
+pix_notification = Table(
+    "pix_notification",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("account_id", String(32), ForeignKey("pix_psp_account.id"), nullable=False),
+    Column("tenant_id", String(64), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("received_at", UtcDateTime(), nullable=False),
+    Column("status", String(16), nullable=False),  # pending | done | invalid
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("available_at", UtcDateTime(), nullable=False),
+    Column("result", JSON),
+    Column("last_error", Text),
+    Index("ix_pix_notification_due", "status", "available_at"),
+)
+
+# Imported bank statements (engine/reconciliation): the file by the sha256 of its bytes, each line by
+# its content hash; both per tenant, so re-importing changes nothing.
+reconciliation_statement = Table(
+    "reconciliation_statement",
+    metadata,
+    Column("tenant_id", String(64), ForeignKey("tenant.id"), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("formato", String(16), nullable=False),
+    Column("filename", String(200)),
+    Column("lines_total", Integer, nullable=False),
+    Column("lines_new", Integer, nullable=False),
+    Column("imported_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "sha256"),
+)
+
+reconciliation_line = Table(
+    "reconciliation_line",
+    metadata,
+    Column("tenant_id", String(64), ForeignKey("tenant.id"), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("statement_sha256", String(64), nullable=False),
+    Column("data", String(10), nullable=False),  # ISO date: compares as text on both databases
+    Column("line", JSON, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "hash"),
+    Index("ix_reconciliation_line_data", "tenant_id", "data"),
+)

@@ -1,0 +1,141 @@
+"""PIX use cases of the service, between the API and the storage: the PSP client of an account, charge
+creation, and the notification worker step that confirms every notified pix with the PSP.
+
+``process_notifications(db, keyring, *, now, client_for)`` takes due notifications from the inbox
+(``pix_notification``), runs ``engine.pix.confirmation.confirm_notification`` with the account's real
+``PspClient`` (GET /pix/{e2eid} for each item, so a forged notification never counts), and in ONE write
+transaction stores the confirmed pix, updates the charge and enqueues ``payment.received`` (and
+``pix.charge.paid`` when the charge became paid) in the outbox. A PSP that cannot answer now leaves the
+notification pending with back-off; rejected items are logged and kept in the notification's result.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from adapters.db import pix_store as store
+from adapters.db.engine import Database
+from adapters.db.outbox import enqueue
+from adapters.pix_http import PixHttp, http_for
+from adapters.sefaz_transport import SystemClock
+from certificates.store import MasterKeyring
+from engine.errors import FiscalError
+from engine.pix.confirmation import EVENT_PAYMENT_RECEIVED, NotificacaoInvalida, confirm_notification
+from engine.pix.psp_client import PspClient
+
+log = logging.getLogger("ortho_fiscal.pix")
+
+TRUST_ENV = "ORTHO_PIX_TRUST_PEM"  # extra CA bundle for the PSP's server certificate (the stand-in)
+MAX_BACKOFF = timedelta(hours=1)
+LEASE = timedelta(minutes=2)
+
+
+@dataclass
+class OpenClient:
+    client: PspClient
+    http: PixHttp
+
+    def close(self) -> None:
+        self.http.close()
+
+
+ClientFactory = Callable[[store.PspAccount], OpenClient]
+
+
+def client_factory(keyring: MasterKeyring, env: Mapping[str, str] | None = None) -> ClientFactory:
+    """Builds the account's PspClient: its profile (hosts overridden when configured), its sealed
+    credentials opened in memory, mTLS with its PFX; the server verified against ``ORTHO_PIX_TRUST_PEM``
+    when set, the public bundle otherwise."""
+    environ = os.environ if env is None else env
+    trust = environ.get(TRUST_ENV) or None
+
+    def make(account: store.PspAccount) -> OpenClient:
+        creds = store.credentials_of(keyring, account)
+        prof = account.profile()
+        http = http_for(prof, creds, account.environment, trust_pem_path=Path(trust) if trust else None,
+                        connect_timeout_s=5.0, read_timeout_s=10.0)
+        return OpenClient(PspClient(prof, creds, http, SystemClock(), environment=account.environment), http)
+
+    return make
+
+
+def _event_payload(event: Any) -> dict[str, Any]:
+    data: dict[str, Any] = dict(event.payload())
+    # Catalogue payment.received v1: id, amount, method (engine/events/catalogue.py).
+    data.update({"id": event.end_to_end_id, "amount": f"{event.valor:.2f}", "method": "pix"})
+    return data
+
+
+def process_notifications(
+    db: Database, keyring: MasterKeyring, *, now: Callable[[], datetime], client_for: ClientFactory,
+    limit: int = 20,
+) -> int:
+    """One pass over the due notifications; returns how many were taken."""
+    with db.write() as conn:
+        batch = store.claim_notifications(conn, now=now(), lease_until=now() + LEASE, limit=limit)
+    for item in batch:
+        _process_one(db, item, now=now, client_for=client_for)
+    return len(batch)
+
+
+def _process_one(db: Database, item: store.Notification, *, now: Callable[[], datetime],
+                 client_for: ClientFactory) -> None:
+    with db.read() as conn:
+        account = store.account_by_id(conn, item.account_id)
+    if account is None:
+        with db.write() as conn:
+            store.finish_notification(conn, item.id, status="invalid", result={}, retry_at=None,
+                                      error="conta PSP removida")
+        return
+    opened: OpenClient | None = None
+    try:
+        opened = client_for(account)
+        with db.write() as conn:
+            repo = store.SqlPixCharges(conn, account.tenant_id)
+            result = confirm_notification(item.body, psp=opened.client, repository=repo, now=now())
+            for ev in result.events:
+                topic = ev.type if ev.type == EVENT_PAYMENT_RECEIVED else None
+                if topic is None:
+                    continue  # payment.refunded is not in the event catalogue yet: the charge row records it
+                enqueue(conn, topic=topic, idempotency_key=ev.idempotency_key, payload=_event_payload(ev),
+                        now=now(), tenant_id=account.tenant_id)
+            for charge, payment in repo.newly_paid:
+                enqueue(conn, topic="pix.charge.paid", idempotency_key=f"pix.charge.paid:{charge.txid}",
+                        payload={"txid": charge.txid, "end_to_end_id": payment.end_to_end_id,
+                                 "amount": f"{charge.valor:.2f}", "paid_at": payment.horario.isoformat(),
+                                 "emitter_id": charge.emitter_id, "document_ref": charge.document_ref},
+                        now=now(), tenant_id=account.tenant_id)
+            summary = {
+                "confirmados": [p.end_to_end_id for p in result.confirmed],
+                "devolucoes_atualizadas": [p.end_to_end_id for p in result.refunds_updated],
+                "duplicados": result.duplicates,
+                "rejeitados": [r.as_dict() for r in result.rejected],
+                "pendentes": [r.as_dict() for r in result.retry],
+            }
+            for r in result.rejected:
+                log.warning("pix notification %s item rejected: %s %s", item.id, r.code, r.mensagem)
+            if result.complete:
+                store.finish_notification(conn, item.id, status="done", result=summary, retry_at=None)
+            else:
+                delay = min(timedelta(seconds=5) * (2 ** (item.attempts - 1)), MAX_BACKOFF)
+                store.finish_notification(conn, item.id, status="pending", result=summary, retry_at=now() + delay,
+                                          error="PSP indisponível para confirmar; nova tentativa agendada")
+    except NotificacaoInvalida as exc:
+        log.warning("pix notification %s is not a callback body: %s", item.id, exc)
+        with db.write() as conn:
+            store.finish_notification(conn, item.id, status="invalid", result={}, retry_at=None, error=str(exc))
+    except FiscalError as exc:  # configuration (credentials, certificate): retried with back-off
+        log.warning("pix notification %s could not be confirmed: %s", item.id, exc)
+        delay = min(timedelta(seconds=5) * (2 ** (item.attempts - 1)), MAX_BACKOFF)
+        with db.write() as conn:
+            store.finish_notification(conn, item.id, status="pending", result={}, retry_at=now() + delay,
+                                      error=str(exc)[:2000])
+    finally:
+        if opened is not None:
+            opened.close()
