@@ -28,6 +28,7 @@ from api.routes import emitters as emitter_routes
 from api.routes import integrations as integration_routes
 from api.routes import pix as pix_routes
 from api.routes import reconciliation as reconciliation_routes
+from api.routes import sped as sped_routes
 from api.routes import system as system_routes
 from api.routes import webhooks as webhook_routes
 from api.security import SECURITY_SCHEME
@@ -71,7 +72,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app = Litestar(
         route_handlers=[system_routes.health, system_routes.me, emitter_routes.router, audit_routes.list_audit,
                         document_routes.router, *webhook_routes.ROUTERS, integration_routes.integrations_router,
-                        pix_routes.pix_router, reconciliation_routes.reconciliation_router],
+                        pix_routes.pix_router, reconciliation_routes.reconciliation_router, sped_routes.router],
         lifespan=[lifespan],
         middleware=[request_id_middleware],
         exception_handlers=EXCEPTION_HANDLERS,

@@ -2,11 +2,14 @@
 
 * ``sped validate FILE``: structural validation of an EFD file (ours or from elsewhere); one line
   per problem, ``FILE:LINE: REG: message``; exit 0 valid (notes only), 1 invalid, 2 unreadable.
-* ``sped export --emitter CNPJ --period YYYY-MM --xml-dir DIR --config ESTAB.json --out FILE``:
-  the EFD of one establishment and month from a folder of distribution XMLs (the database
-  source comes with the service); progress on stderr; the file is validated after writing.
-* ``sped package --xml-dir DIR --period YYYY-MM --out FILE.zip [--emitter CNPJ]``: the month's
-  nfeProc/procEventoNFe/procInutNFe in a zip with a CSV summary.
+* ``sped export --emitter CNPJ --period YYYY-MM --out FILE [--database-url URL | --data-dir DIR]``:
+  the EFD of one establishment and month from the service database (documents, events, voided
+  ranges and the emitter's stored EFD configuration; ``--config`` replaces the stored one); or,
+  with ``--xml-dir DIR --config ESTAB.json``, from a folder of distribution XMLs. Progress on
+  stderr; the file is validated after writing.
+* ``sped package --emitter CNPJ --period YYYY-MM --out FILE.zip [--database-url URL | --data-dir DIR]``
+  (or ``--xml-dir DIR``, where ``--emitter`` is optional): the month's nfeProc/procEventoNFe/
+  procInutNFe in a zip with a CSV summary.
 """
 
 from __future__ import annotations
@@ -52,9 +55,12 @@ def register(sub: Any) -> None:
                      "gerado é validado em seguida.")
     e.add_argument("--emitter", required=True, metavar="CNPJ", help="CNPJ do estabelecimento")
     e.add_argument("--period", required=True, metavar="AAAA-MM", help="mês de referência")
-    e.add_argument("--xml-dir", required=True, metavar="DIR", help="pasta com os XMLs (lida recursivamente)")
-    e.add_argument("--config", required=True, metavar="ESTAB.json",
-                   help="configuração do estabelecimento (perfil, contabilista, apuração)")
+    e.add_argument("--xml-dir", metavar="DIR",
+                   help="pasta com os XMLs (lida recursivamente); sem ela, lê o banco de dados do serviço")
+    e.add_argument("--config", metavar="ESTAB.json",
+                   help="configuração do estabelecimento (perfil, contabilista, apuração); obrigatória com "
+                   "--xml-dir; com o banco, substitui a configuração cadastrada")
+    _db_args(e)
     e.add_argument("--out", required=True, metavar="FILE", help="arquivo da EFD a gerar")
     e.add_argument("--quiet", action="store_true", help="sem progresso no stderr")
     e.set_defaults(handler=_export)
@@ -62,11 +68,54 @@ def register(sub: Any) -> None:
     k = s.add_parser("package", help="pacote mensal: zip dos XMLs do período + resumo CSV",
                      description="Zip com todos os nfeProc, procEventoNFe e procInutNFe do período e um resumo.csv "
                      "(uma linha por documento: modelo, série, número, chave, data, situação, valor e tributos).")
-    k.add_argument("--xml-dir", required=True, metavar="DIR", help="pasta com os XMLs (lida recursivamente)")
+    k.add_argument("--xml-dir", metavar="DIR",
+                   help="pasta com os XMLs (lida recursivamente); sem ela, lê o banco de dados do serviço")
     k.add_argument("--period", required=True, metavar="AAAA-MM", help="mês de referência")
     k.add_argument("--out", required=True, metavar="FILE.zip", help="zip a gerar")
-    k.add_argument("--emitter", metavar="CNPJ", help="só os documentos deste emitente")
+    k.add_argument("--emitter", metavar="CNPJ",
+                   help="CNPJ do emitente (obrigatório com o banco; com --xml-dir, filtra os documentos)")
+    _db_args(k)
     k.set_defaults(handler=_package)
+
+
+def _db_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--database-url", default=None,
+                   help="URL do banco (padrão ORTHO_DATABASE_URL ou SQLite no --data-dir)")
+    p.add_argument("--data-dir", default=None, help="diretório de dados (padrão ORTHO_DATA_DIR ou ./data)")
+
+
+def _database(args: argparse.Namespace) -> Any:
+    from adapters.db.engine import Database
+    from api.settings import Settings
+
+    settings = Settings.from_env(data_dir=args.data_dir, database_url=args.database_url)
+    return Database(settings.effective_database_url)
+
+
+def _fonte_banco(args: argparse.Namespace, cnpj: str) -> tuple[Any, Any, Any] | None:
+    """(database, emitter row, Estabelecimento) for the database commands; None after printing why not."""
+    from adapters import sped_source
+
+    db = _database(args)
+    try:
+        with db.read() as conn:
+            row = sped_source.resolver_emitente(conn, cnpj, tenant_id=None)
+            if row is None:
+                print(f"ortho-fiscal sped: emitente {cnpj} não cadastrado no banco", file=sys.stderr)
+                db.dispose()
+                return None
+            estab = load_estabelecimento(args.config) if getattr(args, "config", None) else (
+                sped_source.estabelecimento(conn, row) if hasattr(args, "config") else None)
+    except ConfiguracaoInvalida as exc:
+        onde = args.config or "configuração da EFD cadastrada"
+        for f in exc.findings:
+            print(f"{onde}: {f.path}: {f.mensagem}", file=sys.stderr)
+        db.dispose()
+        return None
+    except BaseException:
+        db.dispose()
+        raise
+    return db, row, estab
 
 
 def _line(file: str, f: Finding) -> str:
@@ -102,17 +151,40 @@ def _export(args: argparse.Namespace) -> int:
     datas = _periodo(args.period)
     if datas is None:
         return 2
-    pasta = Path(args.xml_dir)
-    if not pasta.is_dir():
-        print(f"ortho-fiscal sped: pasta não encontrada: {pasta}", file=sys.stderr)
-        return 2
-    try:
-        estab = load_estabelecimento(args.config)
-    except ConfiguracaoInvalida as exc:
-        for f in exc.findings:
-            print(f"{args.config}: {f.path}: {f.mensagem}", file=sys.stderr)
-        return 2
     cnpj = normalizar(args.emitter)
+    db = None
+    fonte: Any
+    if args.xml_dir:
+        pasta = Path(args.xml_dir)
+        if not pasta.is_dir():
+            print(f"ortho-fiscal sped: pasta não encontrada: {pasta}", file=sys.stderr)
+            return 2
+        if not args.config:
+            print("ortho-fiscal sped: --config é obrigatório com --xml-dir", file=sys.stderr)
+            return 2
+        try:
+            estab = load_estabelecimento(args.config)
+        except ConfiguracaoInvalida as exc:
+            for f in exc.findings:
+                print(f"{args.config}: {f.path}: {f.mensagem}", file=sys.stderr)
+            return 2
+        fonte = PastaXml(pasta)
+    else:
+        from adapters.sped_source import BancoDocumentos
+
+        aberto = _fonte_banco(args, cnpj)
+        if aberto is None:
+            return 2
+        db, row, estab = aberto
+        fonte = BancoDocumentos(db, row.id)
+    try:
+        return _export_de(args, fonte, estab, cnpj, datas)
+    finally:
+        if db is not None:
+            db.dispose()
+
+
+def _export_de(args: argparse.Namespace, fonte: Any, estab: Any, cnpj: str, datas: tuple[Any, Any]) -> int:
     if cnpj != estab.cnpj:
         print(f"ortho-fiscal sped: --emitter {cnpj} difere do CNPJ da configuração ({estab.cnpj})", file=sys.stderr)
         return 2
@@ -124,7 +196,6 @@ def _export(args: argparse.Namespace) -> int:
                   file=sys.stderr, flush=True)
 
     out = Path(args.out)
-    fonte = PastaXml(pasta)
     # Written next to the destination and renamed at the end: a failed export never leaves half a file.
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent if str(out.parent) else ".")
     try:
@@ -159,13 +230,31 @@ def _package(args: argparse.Namespace) -> int:
     datas = _periodo(args.period)
     if datas is None:
         return 2
-    pasta = Path(args.xml_dir)
-    if not pasta.is_dir():
-        print(f"ortho-fiscal sped: pasta não encontrada: {pasta}", file=sys.stderr)
-        return 2
     out = Path(args.out)
-    with open(out, "wb") as fh:
-        resumo = escrever_pacote(pasta, datas[0], datas[1], fh, cnpj=normalizar(args.emitter) if args.emitter else None)
+    if args.xml_dir:
+        pasta = Path(args.xml_dir)
+        if not pasta.is_dir():
+            print(f"ortho-fiscal sped: pasta não encontrada: {pasta}", file=sys.stderr)
+            return 2
+        with open(out, "wb") as fh:
+            resumo = escrever_pacote(pasta, datas[0], datas[1], fh,
+                                     cnpj=normalizar(args.emitter) if args.emitter else None)
+    else:
+        from adapters.sped_source import escrever_pacote_banco
+
+        if not args.emitter:
+            print("ortho-fiscal sped: --emitter é obrigatório sem --xml-dir (pacote a partir do banco)",
+                  file=sys.stderr)
+            return 2
+        aberto = _fonte_banco(args, normalizar(args.emitter))
+        if aberto is None:
+            return 2
+        db, row, _ = aberto
+        try:
+            with open(out, "wb") as fh:
+                resumo = escrever_pacote_banco(db, row.id, datas[0], datas[1], fh)
+        finally:
+            db.dispose()
     for aviso in resumo.avisos:
         print(f"nota: {aviso.path}: {aviso.mensagem}", file=sys.stderr)
     print(f"{out}: {resumo.arquivos} XML(s), {resumo.documentos} linha(s) no resumo.csv", file=sys.stderr)
