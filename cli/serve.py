@@ -221,14 +221,29 @@ def _serve(args: argparse.Namespace) -> int:
             print(f"erro: {exc}", file=sys.stderr)
             return 2
         env[ENV_URL], env[ENV_TRUST] = sim.url, sim.ca_pem_path
+    psp = _start_psp(settings, env, pki_dir, sim)
     settings = replace(settings, env=env)
     try:
         _print_banner(settings, demo, sim)
         _run_uvicorn(settings)
     finally:
+        if psp is not None:
+            psp.stop()
         if sim is not None:
             sim.stop()
     return 0
+
+
+def _start_psp(settings: Settings, env: dict[str, str], pki_dir: Path, sim: SimulatorProcess | None) -> Any:
+    """Beside the SEFAZ simulator, the PSP stand-in with the demo emitter's PSP account pointed at it
+    (cli/pix_standin.py); None when the simulator is off."""
+    if sim is None:
+        return None
+    from cli.pix_standin import start_psp_standin
+
+    psp = start_psp_standin(settings, env, pki_dir)
+    print(f"PSP simulado (API Pix, perfil bb, sandbox): {psp.url}", flush=True)
+    return psp
 
 
 def _print_banner(settings: Settings, demo: Any, sim: SimulatorProcess | None) -> None:

@@ -43,7 +43,7 @@ from engine.errors import FiscalError
 from engine.pix.api import CobRequest, Devedor, PspApiError
 from engine.pix.confirmation import ChargeStatus, verify_hmac_signature
 from engine.pix.psp_credentials import PspCredentials
-from engine.pix.psp_profiles import load_profiles
+from engine.pix.psp_profiles import Environment, load_profiles
 from states import uf as state_uf
 
 log = logging.getLogger("ortho_fiscal.pix")
@@ -159,7 +159,7 @@ async def put_account(request: Request[Any, Any, Any], principal: NamedDependenc
             pfx = base64.b64decode(data.pfx_base64, validate=True)
         except (binascii.Error, ValueError) as exc:
             raise ApiError(422, "PIX_PFX_INVALIDO", "pfx_base64 não é base64 válido", field="pfx_base64") from exc
-    env = "production" if data.ambiente == "production" else "sandbox"
+    env: Environment = "production" if data.ambiente == "production" else "sandbox"
     if prof.mtls_required(env) and pfx is None:
         raise ApiError(422, "PIX_PSP_CERTIFICADO_AUSENTE",
                        f"PSP {prof.nome} exige certificado de cliente (mTLS) em {env}: envie pfx_base64",

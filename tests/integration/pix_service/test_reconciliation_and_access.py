@@ -121,8 +121,9 @@ def test_bad_input_is_a_4xx_in_portuguese(service: Service) -> None:
         r = service.http.post("/v1/pix/charges", json=body, headers=pdv)
         assert r.status_code == 422, (body, r.text)
         assert r.json()["detail"]
-    for body in ({"valor": "1.00"}, {"emitter_id": e1, "valor": "1.00", "extra": 1}, [1, 2]):
-        assert service.http.post("/v1/pix/charges", json=body, headers=pdv).status_code == 400
+    bad_shapes: tuple[object, ...] = ({"valor": "1.00"}, {"emitter_id": e1, "valor": "1.00", "extra": 1}, [1, 2])
+    for shape in bad_shapes:
+        assert service.http.post("/v1/pix/charges", json=shape, headers=pdv).status_code == 400
     assert service.http.post("/v1/pix/charges", content=b"{", headers=pdv).status_code == 400
     assert service.http.get("/v1/pix/charges/%3Cscript%3E", headers=pdv).status_code == 404
     assert service.http.get("/v1/pix/charges/" + "a" * 32, headers=pdv).status_code == 404
