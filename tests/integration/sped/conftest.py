@@ -7,9 +7,10 @@ back through the emission repository (what the accountant would get from any oth
 from __future__ import annotations
 
 import base64
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from adapters.db.emitters import create_emitter
 from api.app import create_app
 from api.context import Resources
 from api.settings import Settings
-from engine.emission import DocStatus
+from engine.emission import DocStatus, EmissionService
 from engine.emission.records import DocumentFilter
 from engine.nfe.build.emitter import parse_emitente
 from engine.sefaz.proc import nfe_proc
@@ -55,11 +56,35 @@ class Month:
         return {"Authorization": f"Bearer {self.keys[(tenant, role)]}"}
 
 
+class _At:
+    """A clock stopped at one instant (a document issued earlier in the month)."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+
+def _start_of_local_month(now: datetime) -> datetime:
+    # São Paulo is UTC-3 (no DST since 2019): 04:00 UTC of day 1 is 01:00 local of day 1.
+    local = now - timedelta(hours=3)
+    return datetime(local.year, local.month, 1, 4, 0, tzinfo=UTC)
+
+
 def _emit_month(env: Env) -> dict[str, str]:
     svc, t = env.service, env.tenant_id
     sold = [svc.emit(env.request(f"venda-{i}")).document for i in (1, 2)]
     nfe = svc.emit(env.request("nfe-1", sale(55), model=55)).document
-    assert all(d.status == DocStatus.AUTHORIZED for d in (*sold, nfe))
+    # Issued with an earlier dhEmi but a higher number: the file must follow the date, not the number
+    # (an NF-e: SEFAZ accepts an NF-e dhEmi up to 30 days old, an NFC-e's only minutes).
+    early = EmissionService(env.repo, env.directory, _At(_start_of_local_month(datetime.now(UTC))),
+                            recovery_grace_s=0.0)
+    older = early.emit(env.request("nfe-2", sale(55), model=55)).document
+    assert all(d.status == DocStatus.AUTHORIZED for d in (*sold, nfe, older)), older.xmotivo
     svc.correction_letter(t, nfe.id, "Correcao do endereco de entrega do paciente")
     cancelled = svc.emit(env.request("venda-3")).document
     out = svc.cancel(t, cancelled.id, "Venda desfeita a pedido do paciente", actor="k1")
@@ -73,7 +98,7 @@ def _emit_month(env: Env) -> dict[str, str]:
     env.sim.fault(uf="SP", model=65, service="NFeAutorizacao4", kind="timeout", delay_s=3, count=1)
     off = svc.emit(env.request("offline-1")).document
     assert off.status == DocStatus.CONTINGENCY and off.tp_emis == 9
-    docs = (*sold, nfe, cancelled, off)
+    docs = (*sold, nfe, older, cancelled, off)
     return {d.ref: str(d.chave) for d in docs}
 
 

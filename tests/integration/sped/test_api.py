@@ -41,7 +41,15 @@ def test_efd_from_the_database_is_valid_and_equals_the_folder_export(month: Mont
     assert c100[month.chaves["venda-3"]][6] == "02"  # cancelled
     assert c100[month.chaves["offline-1"]][6] == "00"  # off-line NFC-e, not yet transmitted: regular
     assert c100[month.chaves["nfe-1"]][5] == "55" and c100[month.chaves["nfe-1"]][6] == "00"  # with its CC-e
-    assert int(r.headers["x-efd-documentos"]) == 5
+    assert int(r.headers["x-efd-documentos"]) == 6
+    # Ordered by (date, model, series, number) — the earlier-dated NF-e with the higher number first.
+    # (A cancelled C100 carries no DT_DOC: Guia 3.1.8, C100 Exceção 1.)
+    datados = [row for row in _c100(efd) if row[10]]
+    keys = [(row[10][4:] + row[10][2:4] + row[10][:2], row[5], int(row[7]), int(row[8])) for row in datados]
+    assert keys == sorted(keys)
+    chaves = [row[9] for row in datados]
+    if keys[0][0] != keys[-1][0]:  # not when the test runs on the month's first day (same date)
+        assert chaves.index(month.chaves["nfe-2"]) < chaves.index(month.chaves["nfe-1"])
 
 
 def test_admin_may_export_too_and_the_emitter_id_works_like_the_cnpj(month: Month) -> None:
@@ -67,14 +75,14 @@ def test_package_from_the_database_holds_the_same_files_as_the_folder_package(mo
     for name in want.namelist():
         assert got.read(name) == want.read(name), name
     names = got.namelist()
-    assert sum(n.endswith("-nfeProc.xml") for n in names) == 4
+    assert sum(n.endswith("-nfeProc.xml") for n in names) == 5
     assert sum(n.endswith("-nfe-contingencia.xml") for n in names) == 1
     assert any("-110111-" in n for n in names) and any("-110110-" in n for n in names)
     assert any(n.startswith("65/inutilizacoes/") and n.endswith("-000000050-000000052-procInutNFe.xml")
                for n in names)
     csv_lines = got.read("resumo.csv").decode("utf-8-sig").splitlines()
     assert csv_lines[0].startswith("modelo;serie;numero;chave")
-    assert len(csv_lines) == 1 + 5 + 1  # header, five documents, one voided range
+    assert len(csv_lines) == 1 + 6 + 1  # header, six documents, one voided range
     assert any(";cancelada;" in line for line in csv_lines) and any(";50-52;" in line for line in csv_lines)
 
 

@@ -33,7 +33,7 @@ def test_export_from_the_database_equals_the_api_and_the_folder_export(month: Mo
     p = run("sped", "export", "--emitter", month.env.cnpj, "--period", month.period, "--out", str(out),
             "--database-url", month.database_url)
     assert p.returncode == 0, p.stderr
-    assert "5 documento(s)" in p.stderr and "COD_SIT 02: 1" in p.stderr
+    assert "6 documento(s)" in p.stderr and "COD_SIT 02: 1" in p.stderr
     assert [f for f in validar_arquivo(out) if f.severity == "error"] == []
     assert out.read_bytes() == _api(month, "/v1/sped/efd")
 
@@ -56,7 +56,7 @@ def test_package_from_the_database_equals_the_api_package(month: Month, tmp_path
     p = run("sped", "package", "--emitter", month.env.cnpj, "--period", month.period, "--out", str(out),
             "--database-url", month.database_url)
     assert p.returncode == 0, p.stderr
-    assert "6 linha(s) no resumo.csv" in p.stderr
+    assert "7 linha(s) no resumo.csv" in p.stderr
     got, want = zipfile.ZipFile(out), zipfile.ZipFile(io.BytesIO(_api(month, "/v1/sped/package")))
     assert sorted(got.namelist()) == sorted(want.namelist())
     assert all(got.read(n) == want.read(n) for n in want.namelist())
