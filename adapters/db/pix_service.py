@@ -26,7 +26,13 @@ from adapters.pix_http import PixHttp, http_for
 from adapters.sefaz_transport import SystemClock
 from certificates.store import MasterKeyring
 from engine.errors import FiscalError
-from engine.pix.confirmation import EVENT_PAYMENT_RECEIVED, NotificacaoInvalida, confirm_notification
+from engine.pix.confirmation import (
+    EVENT_PAYMENT_RECEIVED,
+    ConfirmedPayment,
+    NotificacaoInvalida,
+    PixCharge,
+    confirm_notification,
+)
 from engine.pix.psp_client import PspClient
 
 log = logging.getLogger("ortho_fiscal.pix")
@@ -65,6 +71,33 @@ def client_factory(keyring: MasterKeyring, env: Mapping[str, str] | None = None)
     return make
 
 
+class _StagedCharges:
+    """Reads through to the database snapshot; ``save`` is staged (and visible to later reads of the
+    same pass) until the write transaction applies it."""
+
+    def __init__(self, reader: store.SqlPixCharges) -> None:
+        self._reader = reader
+        self.saved: list[tuple[PixCharge, ConfirmedPayment]] = []
+        self._charges: dict[str, PixCharge] = {}
+        self._payments: dict[str, ConfirmedPayment] = {}
+
+    def charge(self, txid: str) -> PixCharge | None:
+        return self._charges.get(txid) or self._reader.charge(txid)
+
+    def payment(self, end_to_end_id: str) -> ConfirmedPayment | None:
+        return self._payments.get(end_to_end_id) or self._reader.payment(end_to_end_id)
+
+    def payments_of(self, txid: str) -> list[ConfirmedPayment]:
+        stored = {p.end_to_end_id: p for p in self._reader.payments_of(txid)}
+        stored.update({k: p for k, p in self._payments.items() if p.txid == txid})
+        return list(stored.values())
+
+    def save(self, charge: PixCharge, payment: ConfirmedPayment) -> None:
+        self._charges[charge.txid] = charge
+        self._payments[payment.end_to_end_id] = payment
+        self.saved.append((charge, payment))
+
+
 def _event_payload(event: Any) -> dict[str, Any]:
     data: dict[str, Any] = dict(event.payload())
     # Catalogue payment.received v1: id, amount, method (engine/events/catalogue.py).
@@ -74,11 +107,12 @@ def _event_payload(event: Any) -> dict[str, Any]:
 
 def process_notifications(
     db: Database, keyring: MasterKeyring, *, now: Callable[[], datetime], client_for: ClientFactory,
-    limit: int = 20,
+    limit: int = 20, tenant_id: str | None = None,
 ) -> int:
-    """One pass over the due notifications; returns how many were taken."""
+    """One pass over the due notifications (of one tenant when given); returns how many were taken."""
     with db.write() as conn:
-        batch = store.claim_notifications(conn, now=now(), lease_until=now() + LEASE, limit=limit)
+        batch = store.claim_notifications(conn, now=now(), lease_until=now() + LEASE, limit=limit,
+                                          tenant_id=tenant_id)
     for item in batch:
         _process_one(db, item, now=now, client_for=client_for)
     return len(batch)
@@ -96,20 +130,26 @@ def _process_one(db: Database, item: store.Notification, *, now: Callable[[], da
     opened: OpenClient | None = None
     try:
         opened = client_for(account)
+        # The PSP is asked with no transaction open (a slow PSP must never hold SQLite's write lock);
+        # what is confirmed is written afterwards in one transaction with its events.
+        with db.read() as conn:
+            staged = _StagedCharges(store.SqlPixCharges(conn, account.tenant_id))
+            result = confirm_notification(item.body, psp=opened.client, repository=staged, now=now())
         with db.write() as conn:
             repo = store.SqlPixCharges(conn, account.tenant_id)
-            result = confirm_notification(item.body, psp=opened.client, repository=repo, now=now())
+            for charge, payment in staged.saved:
+                repo.save(charge, payment)
             for ev in result.events:
                 topic = ev.type if ev.type == EVENT_PAYMENT_RECEIVED else None
                 if topic is None:
                     continue  # payment.refunded is not in the event catalogue yet: the charge row records it
                 enqueue(conn, topic=topic, idempotency_key=ev.idempotency_key, payload=_event_payload(ev),
                         now=now(), tenant_id=account.tenant_id)
-            for charge, payment in repo.newly_paid:
-                enqueue(conn, topic="pix.charge.paid", idempotency_key=f"pix.charge.paid:{charge.txid}",
-                        payload={"txid": charge.txid, "end_to_end_id": payment.end_to_end_id,
-                                 "amount": f"{charge.valor:.2f}", "paid_at": payment.horario.isoformat(),
-                                 "emitter_id": charge.emitter_id, "document_ref": charge.document_ref},
+            for charge_rec, payment in repo.newly_paid:
+                enqueue(conn, topic="pix.charge.paid", idempotency_key=f"pix.charge.paid:{charge_rec.txid}",
+                        payload={"txid": charge_rec.txid, "end_to_end_id": payment.end_to_end_id,
+                                 "amount": f"{charge_rec.valor:.2f}", "paid_at": payment.horario.isoformat(),
+                                 "emitter_id": charge_rec.emitter_id, "document_ref": charge_rec.document_ref},
                         now=now(), tenant_id=account.tenant_id)
             summary = {
                 "confirmados": [p.end_to_end_id for p in result.confirmed],
@@ -139,3 +179,41 @@ def _process_one(db: Database, item: store.Notification, *, now: Callable[[], da
     finally:
         if opened is not None:
             opened.close()
+
+
+def run_pass(db: Database, keyring: MasterKeyring, *, now: Callable[[], datetime], client_for: ClientFactory,
+             tenant_id: str | None = None) -> int:
+    """``process_notifications`` that never raises: a failure leaves the notification leased, and it is
+    taken again when the lease expires (a database conflict between two processors, for instance)."""
+    try:
+        return process_notifications(db, keyring, now=now, client_for=client_for, tenant_id=tenant_id)
+    except Exception:
+        log.exception("pix notification pass failed")
+        return 0
+
+
+def start_in_process(db: Database, keyring: MasterKeyring, env: Mapping[str, str], now: Callable[[], datetime],
+                     *, interval_s: float = 2.0) -> Callable[[], None]:
+    """A daemon thread retrying due notifications (the webhook handler processes new ones at once);
+    returns the function that stops it. ``ORTHO_PIX_WORKER=0`` turns it off."""
+    import threading
+
+    if env.get("ORTHO_PIX_WORKER", "1").strip() in {"0", "false", "no"}:
+        return lambda: None
+    stop = threading.Event()
+    factory = client_factory(keyring, env)
+
+    def loop() -> None:
+        while not stop.is_set():
+            busy = run_pass(db, keyring, now=now, client_for=factory)
+            if not busy:
+                stop.wait(interval_s)
+
+    thread = threading.Thread(target=loop, name="pix-notifications", daemon=True)
+    thread.start()
+
+    def halt() -> None:
+        stop.set()
+        thread.join(timeout=15)
+
+    return halt

@@ -414,13 +414,16 @@ class Notification:
     attempts: int
 
 
-def claim_notifications(conn: Connection, *, now: datetime, lease_until: datetime, limit: int) -> list[Notification]:
+def claim_notifications(conn: Connection, *, now: datetime, lease_until: datetime, limit: int,
+                        tenant_id: str | None = None) -> list[Notification]:
     stmt = (
         select(pix_notification)
         .where(pix_notification.c.status == "pending", pix_notification.c.available_at <= now)
         .order_by(pix_notification.c.id)
         .limit(limit)
     )
+    if tenant_id is not None:
+        stmt = stmt.where(pix_notification.c.tenant_id == tenant_id)
     if conn.dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
     rows = conn.execute(stmt).all()

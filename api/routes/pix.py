@@ -7,6 +7,8 @@
 /v1/pix/charges                      POST (pdv): cob at the PSP -> 201 with the BR Code; pix.charge.created
 /v1/pix/charges/{txid}               GET (pdv/accountant/admin of the tenant), .../qr.png, .../qr.svg
 /v1/pix/notifications                GET (admin): the inbox with each notification's outcome
+/v1/pix/notifications/process        POST (admin): retry the due ones now (a worker also does, see
+                                      adapters.db.pix_service.start_in_process)
 /v1/pix/webhook/{secret}[/pix]       POST (the PSP; no API key): secret path + HMAC or mTLS via the
                                       front proxy; answers 200 at once, confirms with the PSP afterwards
 """
@@ -414,6 +416,17 @@ async def list_notifications(request: Request[Any, Any, Any], principal: NamedDe
     return await blocking(work)
 
 
+@post("/v1/pix/notifications/process", guards=[requires(Permission.INTEGRATION_WRITE)], status_code=200,
+      summary="Processa agora as notificações pendentes (nova confirmação com o PSP)")
+async def process_notifications(request: Request[Any, Any, Any],
+                                principal: NamedDependency[Principal]) -> dict[str, Any]:
+    res = resources_of(request)
+    factory = _factory(request)
+    taken = await blocking(lambda: service.run_pass(res.db, res.keyring, now=res.clock, client_for=factory,
+                                                    tenant_id=principal.tenant_id))
+    return {"processadas": taken}
+
+
 # -- the PSP's webhook --------------------------------------------------------------------------------
 
 
@@ -459,11 +472,8 @@ async def _webhook(request: Request[Any, Any, Any], secret: str) -> Response[dic
     await blocking(accept)
     factory = service.client_factory(res.keyring, env or None)
 
-    def process() -> None:
-        try:
-            service.process_notifications(res.db, res.keyring, now=res.clock, client_for=factory)
-        except Exception:  # the inbox keeps the notification: retried by the next pass
-            log.exception("pix notification processing failed")
+    def process() -> None:  # the inbox keeps the notification: retried by the next pass if this fails
+        service.run_pass(res.db, res.keyring, now=res.clock, client_for=factory)
 
     # Answer the PSP now (it retries on timeouts); the confirmation with the PSP runs after the answer.
     return Response({"recebido": True}, status_code=200,
@@ -484,7 +494,7 @@ async def webhook_pix(request: Request[Any, Any, Any], secret: FromPath[str]) ->
 
 pix_router = Router(path="/", dependencies={"principal": Provide(provide_principal)}, route_handlers=[
     put_account, get_account, test_account, register_webhook, create_charge, get_charge, get_qr_png, get_qr_svg,
-    list_notifications, webhook, webhook_pix,
+    list_notifications, process_notifications, webhook, webhook_pix,
 ])
 
 __all__ = ["pix_router"]

@@ -6,6 +6,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import socket
+import time
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -118,3 +121,32 @@ def test_credentials_and_webhook_secrets_are_sealed_at_rest(service: Service) ->
     stored = repr(tuple(row))
     assert "segredo+/=t1" not in stored and HMAC_SECRET not in stored
     assert account["webhook_path"].rsplit("/", 1)[1] not in stored
+
+
+def test_a_psp_that_cannot_answer_leaves_the_notification_for_a_later_pass(service: Service) -> None:
+    service.configure_psp()
+    charge = service.charge("45.00")
+    pix = service.psp.pay(charge["txid"], notify=False)["pix"]
+    with socket.socket() as s:  # a port nobody listens on: the PSP is "down"
+        s.bind(("127.0.0.1", 0))
+        dead = f"https://127.0.0.1:{s.getsockname()[1]}"
+    account = service.configure_psp(base_url=dead + "/pix/v2", token_url=dead + "/oauth/token")
+    assert _signed_post(service, account["webhook_path"], {"pix": [pix]}) == 200
+    deadline = time.monotonic() + 10
+    while not (items := service.notifications()) or items[0]["erro"] is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert items[0]["status"] == "pending" and service.wait_charge(charge["txid"], "paid", timeout=0)["status"] == (
+        "pending")
+    # Nothing is counted and nothing announced while the PSP has not confirmed.
+    assert "payment.received" not in [t for t, _ in _topics(service)]
+    # The PSP is back (the account points at it again); the pass after the back-off confirms the pix.
+    service.configure_psp()
+    res = service.resources
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    taken = pix_service.run_pass(res.db, res.keyring, now=lambda: later,
+                                 client_for=pix_service.client_factory(res.keyring, res.settings.env))
+    assert taken == 1
+    assert service.wait_charge(charge["txid"], "paid", timeout=0)["status"] == "paid"
+    assert service.notifications()[0]["status"] == "done"
+    assert [t for t, _ in _topics(service)].count("payment.received") == 1
