@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -86,14 +87,29 @@ def https_base(url: str, field: str) -> str:
     return url.rstrip("/")
 
 
-class _SafeDict(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return ""
+def check_template(template: str, fields: tuple[str, ...], path: str) -> str:
+    """A text template may only use ``{campo}`` placeholders of ``fields``: no format specs, no
+    attribute or index access (a template is configuration typed by the clinic, not code)."""
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise IntegrationError(f"modelo de texto inválido: {exc}", path=path) from exc
+    for _text, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in fields or spec or conversion:
+            raise IntegrationError(
+                f"campo inválido no modelo de texto: {{{name}}} (use {', '.join('{' + f + '}' for f in fields)})",
+                path=path)
+    if len(template) > 2000:
+        raise IntegrationError("o modelo de texto deve ter até 2000 caracteres", path=path)
+    return template
 
 
 def fill(template: str, values: Mapping[str, Any]) -> str:
-    """Message text from a template with ``{campo}`` placeholders (plain text, never markup)."""
-    return template.format_map(_SafeDict(values))
+    """Message text from a checked template with ``{campo}`` placeholders (plain text, never markup)."""
+    names = {name for _t, name, _s, _c in string.Formatter().parse(template) if name}
+    return template.format_map({n: "" if values.get(n) is None else str(values[n]) for n in names})
 
 
 def local_parts(value: str) -> tuple[str, str]:

@@ -14,6 +14,7 @@ with types such as VALIDATION_ERROR, invalid_token, RESOURCE_NOT_FOUND, TOO_MANY
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -24,7 +25,7 @@ from engine.integrations.catalog import CatalogEntry, entry
 from engine.integrations.connectors.base import Pushed, RecordFailure, basic, call, generic_http_error, https_base
 from engine.integrations.http import HttpRequest, HttpResponse, HttpTransport, json_body
 from engine.integrations.mapping import apply, merge, reverse
-from engine.integrations.model import ConnectorFailure, Credentials, ProviderError
+from engine.integrations.model import ConnectorFailure, Credentials, IntegrationError, ProviderError
 
 DEFAULT_BASE = "https://www.bling.com.br/Api/v3"
 # Our conta a receber -> Bling's ContasReceber fields.
@@ -84,6 +85,9 @@ class BlingConnector:
         self.base = https_base(str(settings.get("base_url") or DEFAULT_BASE), "base_url")
         self.redirect_uri = str(settings.get("redirect_uri") or "")
         self.default_contato = settings.get("contato_id_padrao")
+        if self.default_contato is not None and not re.fullmatch(r"[0-9]{1,18}", str(self.default_contato)):
+            raise IntegrationError("contato_id_padrao deve ser o id numérico de um contato do Bling",
+                                   path="settings.contato_id_padrao")
         self.mapping = merge(DEFAULT_MAPPING, mapping, targets=TARGETS)
         self.creds = dict(credentials.values)
         self.transport, self.now = transport, now
@@ -165,6 +169,17 @@ class BlingConnector:
             if record.get(name) in (None, ""):
                 raise RecordFailure(ProviderError("REGISTRO_INCOMPLETO", f"Campo obrigatório ausente: {name}",
                                                   "Completar a conta a receber no Ortho+", record=key))
+        try:
+            valor = Decimal(str(record["valor"]))
+        except InvalidOperation:
+            valor = Decimal("NaN")
+        if not valor.is_finite():
+            raise RecordFailure(ProviderError("REGISTRO_INVALIDO", f"valor inválido: {record['valor']!r}",
+                                              "Informar o valor com ponto decimal (ex.: 350.00)", record=key))
+        contato = record.get("contato_id")
+        if contato is not None and not re.fullmatch(r"[0-9]{1,18}", str(contato)):
+            raise RecordFailure(ProviderError("REGISTRO_INVALIDO", f"contato_id inválido: {contato!r}",
+                                              "Informar o id numérico do contato no Bling", record=key))
         body = self._body(record)
         if remote_id:
             resp = self._api("PUT", f"/contas/receber/{remote_id}", body, key=key)

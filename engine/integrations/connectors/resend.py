@@ -17,7 +17,15 @@ from typing import Any
 
 from engine.integrations.catalog import CatalogEntry, entry
 from engine.integrations.connectors import messaging
-from engine.integrations.connectors.base import Pushed, RecordFailure, call, fill, generic_http_error, https_base
+from engine.integrations.connectors.base import (
+    Pushed,
+    RecordFailure,
+    call,
+    check_template,
+    fill,
+    generic_http_error,
+    https_base,
+)
 from engine.integrations.http import HttpRequest, HttpResponse, HttpTransport, json_body
 from engine.integrations.model import ConnectorFailure, Credentials, IntegrationError, ProviderError
 
@@ -62,8 +70,10 @@ class ResendConnector:
         if not m:
             raise IntegrationError("remetente inválido: use 'Clínica <contato@dominio.com.br>'", path="settings.from")
         self.sender, self.domain = sender, m.group(1)
-        self.texts = {t: str(settings.get(f"texto_{t}") or messaging.DEFAULT_TEXTS[t]) for t in messaging.TIPOS}
-        self.subjects = {t: str(settings.get(f"assunto_{t}") or messaging.DEFAULT_SUBJECTS[t]) for t in messaging.TIPOS}
+        self.texts = {t: check_template(str(settings.get(f"texto_{t}") or messaging.DEFAULT_TEXTS[t]),
+                                        messaging.SOURCE_FIELDS, f"settings.texto_{t}") for t in messaging.TIPOS}
+        self.subjects = {t: check_template(str(settings.get(f"assunto_{t}") or messaging.DEFAULT_SUBJECTS[t]),
+                                           messaging.SOURCE_FIELDS, f"settings.assunto_{t}") for t in messaging.TIPOS}
         self.to_field = str((mapping or {}).get("to") or "paciente_email")
         if self.to_field not in messaging.SOURCE_FIELDS:
             raise IntegrationError(f"campo desconhecido no mapeamento: {self.to_field!r}", path="mapping.to")

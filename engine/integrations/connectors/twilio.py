@@ -23,6 +23,7 @@ from engine.integrations.connectors.base import (
     RecordFailure,
     basic,
     call,
+    check_template,
     fill,
     generic_http_error,
     https_base,
@@ -80,7 +81,8 @@ class TwilioConnector:
         self.service = str(settings.get("messaging_service_sid") or "")
         if not self.sender and not self.service:
             raise IntegrationError("informe o número remetente (from) ou o messaging_service_sid", path="settings.from")
-        self.texts = {t: str(settings.get(f"texto_{t}") or messaging.DEFAULT_TEXTS[t]) for t in messaging.TIPOS}
+        self.texts = {t: check_template(str(settings.get(f"texto_{t}") or messaging.DEFAULT_TEXTS[t]),
+                                        messaging.SOURCE_FIELDS, f"settings.texto_{t}") for t in messaging.TIPOS}
         self.to_field = str((mapping or {}).get("To") or "paciente_telefone")
         if self.to_field not in messaging.SOURCE_FIELDS:
             raise IntegrationError(f"campo desconhecido no mapeamento: {self.to_field!r}", path="mapping.To")

@@ -11,6 +11,7 @@ error object ``{"error": {"message", "type", "code", "error_subcode", "error_dat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
@@ -92,7 +93,7 @@ class WhatsAppConnector:
         # Here the mapping is position -> our field; positions are "1".."10".
         out = dict(DEFAULT_MAPPING)
         for pos, ours in (overrides or {}).items():
-            if not str(pos).isdigit() or not 1 <= int(pos) <= 10:
+            if not re.fullmatch(r"[0-9]{1,2}", str(pos)) or not 1 <= int(pos) <= 10:
                 raise IntegrationError(f"posição de parâmetro inválida: {pos!r} (use 1 a 10)", path=f"mapping.{pos}")
             if ours is None:
                 out.pop(str(pos), None)

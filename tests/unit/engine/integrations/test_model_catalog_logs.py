@@ -100,3 +100,14 @@ def test_appointment_events_become_messages_in_the_clinic_zone() -> None:
     assert key == "appointment.confirmed:9" and rec == {"tipo": "confirmacao", "paciente_nome": "Ana",
                                                         "data_hora": "2026-12-10T10:00"}
     assert record_from_event("payment.received", {"id": "1"}, SP) is None
+
+
+def test_text_templates_only_accept_known_placeholders() -> None:
+    from engine.integrations.connectors.base import check_template, fill
+
+    fields = ("paciente_nome", "data")
+    template = check_template("Olá {paciente_nome}, dia {data}", fields, "t")
+    assert fill(template, {"paciente_nome": "Zé"}) == "Olá Zé, dia "
+    for bad in ("{0}", "{paciente_nome.__class__}", "{paciente_nome:>99999}", "{paciente_nome!r}", "{x}", "{"):
+        with pytest.raises(IntegrationError):
+            check_template(bad, fields, "t")
