@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
+
 from adapters import integrations_store as store
 from adapters.integrations_service import IntegrationService
 from tests.integration.integrations.conftest import (
@@ -107,3 +109,26 @@ def test_twilio_sender_not_capable_fails_the_whole_run(service: IntegrationServi
     assert run["outcome"] == "falha" and run["errors"][0]["code"] == "REMETENTE_INVALIDO"
     assert len(run["errors"]) == 1  # stopped at the first: the second would fail the same way
     assert urlsplit(standin.base_url("twilio")).scheme == "https"
+
+
+def test_unreachable_provider_is_reported_with_the_action(service: IntegrationService, standin: Any) -> None:
+    item = create(service, "resend", settings={"base_url": "https://127.0.0.1:9/resend", "from": SENDER},
+                  credentials={"api_key": RESEND_SEND})
+    result = service.test(TENANT, item.id)
+    assert result["ok"] is False and result["erro"]["code"] == "INTEGRACAO_INDISPONIVEL"
+    assert "tentar a sincronização manual mais tarde" in result["erro"]["acao"]
+    plain = create(service, "twilio", settings={"base_url": "https://127.0.0.1:9", "from": TWILIO_FROM},
+                   credentials={"account_sid": TWILIO_SID})  # auth_token missing
+    service.enqueue(TENANT, plain.id, [appointment()])
+    run = service.run(TENANT, plain.id)
+    assert run["outcome"] == "falha" and run["errors"][0]["code"] == "CREDENCIAIS_AUSENTES"
+    assert "auth_token" in run["errors"][0]["mensagem"]
+
+
+def test_plain_http_provider_address_is_refused_at_configuration(service: IntegrationService) -> None:
+    from engine.integrations.model import IntegrationError
+
+    with pytest.raises(IntegrationError) as err:
+        create(service, "twilio", settings={"base_url": "http://api.twilio.com", "from": TWILIO_FROM},
+               credentials={})
+    assert err.value.path == "settings.base_url" and "HTTPS" in err.value.mensagem
