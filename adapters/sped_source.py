@@ -64,7 +64,8 @@ SITUACAO_POR_STATUS = {
 CSTAT_INUT_HOMOLOGADA = 102
 CSTAT_EVENTO_OK = (135, 136, 155)
 
-_LOTE = 500  # rows per fetch and per spool insert
+_LOTE = 500  # facts per spool insert and per spool fetch (about 1 KiB each)
+_LOTE_BANCO = 100  # stored documents per database fetch (signed XML: several KiB each)
 _EMITTER_ID = re.compile(r"^[0-9a-f]{32}$")
 
 # Keys of the EFD configuration taken from the emitter record unless the stored configuration sets them.
@@ -171,14 +172,21 @@ def estabelecimento(conn: Connection, row: Row[Any]) -> Estabelecimento:
 
 
 class _Xml:
-    """One reusable temporary file: engine.sped.xmlsource reads documents from paths (the folder source)."""
+    """One reusable temporary file: engine.sped.xmlsource maps documents read from a path (the folder
+    source's API). On Linux it lives in /dev/shm (memory): on an overlay/disk temp dir the write and
+    the read back cost as much as parsing the document."""
 
-    def __init__(self, pasta: Path) -> None:
-        self.path = pasta / "doc.xml"
+    def __init__(self) -> None:
+        shm = Path("/dev/shm")  # noqa: S108 - only as the parent of a private mkdtemp directory
+        self._dir = tempfile.TemporaryDirectory(prefix="efd-xml-", dir=shm if shm.is_dir() else None)
+        self.path = Path(self._dir.name) / "doc.xml"
 
     def __call__(self, data: bytes) -> Path:
         self.path.write_bytes(data)
         return self.path
+
+    def close(self) -> None:
+        self._dir.cleanup()
 
 
 class _Espera:
@@ -226,20 +234,22 @@ class BancoDocumentos:
     def documentos(self, cnpj: str, inicio: dt.date, fim: dt.date) -> Iterator[Fato]:
         with tempfile.TemporaryDirectory(prefix="efd-banco-") as tmp:
             pasta = Path(tmp)
-            espera, xml = _Espera(pasta), _Xml(pasta)
+            espera, xml = _Espera(pasta), _Xml()
             try:
                 with self.db.read() as conn:
                     self._ler(conn, cnpj, inicio, fim, espera, xml)
+                xml.close()
                 yield from espera.ordenados()
             finally:
                 espera.close()
+                xml.close()
 
     def _ler(self, conn: Connection, cnpj: str, inicio: dt.date, fim: dt.date, espera: _Espera, xml: _Xml) -> None:
         dono = conn.execute(select(emitter.c.cnpj).where(emitter.c.id == self.emitter_id)).scalar_one_or_none()
         if dono != cnpj:
             return  # another establishment's documents are never in this one's file
         meses = _meses(inicio, fim)
-        streamed = conn.execution_options(yield_per=_LOTE)
+        streamed = conn.execution_options(yield_per=_LOTE_BANCO)
         docs = streamed.execute(
             select(document.c.id, document.c.status, document.c.signed_xml)
             .where(document.c.emitter_id == self.emitter_id,
@@ -313,7 +323,7 @@ def escrever_pacote_banco(db: Database, emitter_id: str, inicio: dt.date, fim: d
         pasta = Path(tmp)
         with db.read() as conn:
             cnpj = conn.execute(select(emitter.c.cnpj).where(emitter.c.id == emitter_id)).scalar_one()
-            streamed = conn.execution_options(yield_per=_LOTE)
+            streamed = conn.execution_options(yield_per=_LOTE_BANCO)
             no_periodo = and_(document.c.emitter_id == emitter_id, func.substr(document.c.chave, 3, 4).in_(meses))
             for row in streamed.execute(
                     select(document.c.chave, document.c.status, document.c.signed_xml, document.c.protocol_xml)
