@@ -83,8 +83,18 @@ class IntegrationService:
         except ConnectorFailure as exc:  # credentials missing: a failed run like any other
             connector = None
             failure = exc.error
+        stored: set[str] = set()
+
+        def progress(key: str, update: runner.RecordUpdate) -> None:
+            # Each pushed record is recorded at once (its own short transaction): after a crash
+            # mid-run only the record in flight can be sent again.
+            with self.db.write() as conn:
+                store.apply_updates(conn, iid, {key: update}, self.clock())
+            stored.add(key)
+
         if connector is not None:
-            result = runner.run(connector, records, direction=item.sync.direction, trigger=trigger, clock=self.clock)
+            result = runner.run(connector, records, direction=item.sync.direction, trigger=trigger, clock=self.clock,
+                                progress=progress)
             self._save_renewed(item, connector)
         else:
             now = self.clock()
@@ -95,7 +105,7 @@ class IntegrationService:
         if send:
             alert_sent = self._alert(item, state.consecutive_failures, result)
         with self.db.write() as conn:
-            store.apply_updates(conn, iid, result.updates, self.clock())
+            store.apply_updates(conn, iid, {k: u for k, u in result.updates.items() if k not in stored}, self.clock())
             run_id = store.add_run(conn, item, result, alert_sent=alert_sent, failures=state.consecutive_failures,
                                    alerted=state.alerted)
             if send:

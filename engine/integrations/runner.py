@@ -41,13 +41,21 @@ class RecordUpdate:
 class RunResult:
     log: RunLog
     updates: dict[str, RecordUpdate] = field(default_factory=dict)
+    # Called after each pushed record, so the caller can store it at once: a crash in the middle
+    # of a run then re-sends at most the record in flight, not the whole run.
+    progress: Callable[[str, RecordUpdate], None] | None = None
+
+    def set(self, key: str, update: RecordUpdate) -> None:
+        self.updates[key] = update
+        if self.progress is not None:
+            self.progress(key, update)
 
 
 def run(connector: Connector, records: Sequence[RecordState], *, direction: Direction, trigger: Trigger,
-        clock: Callable[[], datetime]) -> RunResult:
+        clock: Callable[[], datetime], progress: Callable[[str, RecordUpdate], None] | None = None) -> RunResult:
     started = clock()
     log = RunLog(started_at=started, finished_at=started, trigger=trigger)
-    result = RunResult(log)
+    result = RunResult(log, progress=progress)
     try:
         if direction is Direction.TWO_WAY:
             _two_way(connector, records, result)
@@ -68,13 +76,13 @@ def _push(connector: Connector, rec: RecordState, result: RunResult) -> None:
         # A retryable refusal (rate limit, provider instability) stays pending for the next run; any
         # other waits for the record to change (queueing it again re-arms it).
         status = "pendente" if exc.error.retryable else "erro"
-        result.updates[rec.key] = RecordUpdate(status, rec.remote_id, rec.synced_local_fp, rec.synced_remote_fp,
-                                               exc.error.mensagem)
+        result.set(rec.key, RecordUpdate(status, rec.remote_id, rec.synced_local_fp, rec.synced_remote_fp,
+                                         exc.error.mensagem))
         return
     result.log.sent += 1
     local_fp = fingerprint(connector.comparable(rec.payload))
     remote_fp = fingerprint(pushed.remote) if pushed.remote is not None else None
-    result.updates[rec.key] = RecordUpdate("enviado", pushed.remote_id or rec.remote_id, local_fp, remote_fp)
+    result.set(rec.key, RecordUpdate("enviado", pushed.remote_id or rec.remote_id, local_fp, remote_fp))
 
 
 def _one_way(connector: Connector, records: Sequence[RecordState], result: RunResult) -> None:

@@ -112,3 +112,33 @@ def test_realtime_mode_sends_on_the_appointment_event(service: IntegrationServic
     assert params == ["Maria", "10/12/2026", "14:30", "Dr. Paulo"]
     # Events that are not appointments are ignored.
     assert service.on_event(TENANT, "patient.created", {"id": "p2", "name": "X"}) == []
+
+
+class _Crash(BaseException):
+    """The process dying in the middle of a run (not an error the service handles)."""
+
+
+def test_a_crash_mid_run_resends_nothing_already_sent(service: IntegrationService, standin: Any) -> None:
+    item = _wa(service, standin)
+    service.enqueue(TENANT, item.id, [appointment(f"a{i}") for i in range(1, 5)])
+    real = service.transport
+    calls = {"n": 0}
+
+    class Dying:
+        def send(self, request: Any) -> Any:
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise _Crash
+            return real.send(request)
+
+    service.transport = Dying()
+    try:
+        service.run(TENANT, item.id)
+    except _Crash:
+        pass
+    service.transport = real
+    with service.db.read() as conn:
+        status = {r["key"]: r["status"] for r in store.list_records(conn, item.id)}
+    assert status == {"a1": "enviado", "a2": "enviado", "a3": "pendente", "a4": "pendente"}
+    assert service.run(TENANT, item.id)["sent"] == 2
+    assert len(standin.state.wa_sent) == 4  # each patient messaged exactly once
