@@ -43,9 +43,10 @@ from api.security import principal_of, provide_principal, requires
 from engine import qrimage
 from engine.errors import FiscalError
 from engine.pix.api import CobRequest, Devedor, PspApiError
-from engine.pix.confirmation import ChargeStatus, verify_hmac_signature
+from engine.pix.confirmation import ChargeStatus, nfce_pagamentos, verify_hmac_signature
 from engine.pix.psp_credentials import PspCredentials
 from engine.pix.psp_profiles import Environment, load_profiles
+from engine.pix.psp_profiles import profile as psp_profile
 from states import uf as state_uf
 
 log = logging.getLogger("ortho_fiscal.pix")
@@ -362,6 +363,11 @@ async def create_charge(request: Request[Any, Any, Any], principal: NamedDepende
 
 def _charge_json(rec: store.ChargeRecord, payments: list[Any]) -> dict[str, Any]:
     data = rec.to_json(payments)
+    # The NFC-e's detPag for what was confirmed: tPag 17 with the card group (tpIntegra 1, CNPJ of the
+    # PSP, cAut = endToEndId), for the PDV to put in the document the charge pays.
+    data["nfce_det_pag"] = [
+        {**entry, "valor": f"{entry['valor']:.2f}"} for entry in nfce_pagamentos(payments, psp_profile(rec.profile_id))
+    ]
     data["qr_png"] = f"/v1/pix/charges/{rec.txid}/qr.png"
     data["qr_svg"] = f"/v1/pix/charges/{rec.txid}/qr.svg"
     return data

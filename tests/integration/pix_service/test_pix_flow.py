@@ -52,6 +52,9 @@ def test_paid_charge_is_confirmed_with_the_psp_and_announced(service: Service) -
     got = service.wait_charge(charge["txid"], "paid")
     assert got["status"] == "paid" and got["recebido"] == "150.00"
     assert [p["endToEndId"] for p in got["pix"]] == [paid["pix"]["endToEndId"]]
+    (det_pag,) = got["nfce_det_pag"]  # what the NFC-e of venda-42 carries: tPag 17, cAut = endToEndId
+    assert det_pag["forma"] == "17" and det_pag["valor"] == "150.00"
+    assert det_pag["cartao"]["autorizacao"] == paid["pix"]["endToEndId"]
     topics = _topics(service)
     names = [t for t, _ in topics]
     assert names.count("pix.charge.created") == 1

@@ -159,3 +159,17 @@ def test_mtls_webhook_needs_the_verifying_proxy(service: Service) -> None:
     # ORTHO_PIX_MTLS_PROXY is not set: headers from outside are never trusted.
     assert r.status_code == 401 and r.json()["code"] == "PIX_WEBHOOK_MTLS"
     assert service.notifications() == []
+
+
+def test_mtls_webhook_behind_the_verifying_proxy_is_accepted(service: Service) -> None:
+    account = service.configure_psp(webhook_auth="mtls", hmac_secret=None)
+    charge = service.charge("60.00")
+    pix = service.psp.pay(charge["txid"], notify=False)["pix"]
+    env = service.resources.settings.env
+    assert isinstance(env, dict)
+    env["ORTHO_PIX_MTLS_PROXY"] = "1"  # the operator's setting when nginx verifies the PSP's certificate
+    proxied = {"X-SSL-Client-Verify": "SUCCESS", "X-SSL-Client-Cert": "-----BEGIN%20CERTIFICATE-----"}
+    failed = {**proxied, "X-SSL-Client-Verify": "FAILED:unable to verify"}
+    assert service.http.post(account["webhook_path"], json={"pix": [pix]}, headers=failed).status_code == 401
+    assert service.http.post(account["webhook_path"] + "/pix", json={"pix": [pix]}, headers=proxied).status_code == 200
+    assert service.wait_charge(charge["txid"], "paid")["status"] == "paid"
