@@ -98,11 +98,17 @@ class _StagedCharges:
         self.saved.append((charge, payment))
 
 
+def outbox_payload(data: Mapping[str, Any]) -> dict[str, Any]:
+    """An outbox record of a catalogue topic carries the event's data under ``data`` (engine/events/
+    translate.py); the event id comes from the idempotency key, so a replay is the same event."""
+    return {"data": dict(data)}
+
+
 def _event_payload(event: Any) -> dict[str, Any]:
     data: dict[str, Any] = dict(event.payload())
     # Catalogue payment.received v1: id, amount, method (engine/events/catalogue.py).
     data.update({"id": event.end_to_end_id, "amount": f"{event.valor:.2f}", "method": "pix"})
-    return data
+    return outbox_payload(data)
 
 
 def process_notifications(
@@ -147,9 +153,10 @@ def _process_one(db: Database, item: store.Notification, *, now: Callable[[], da
                         now=now(), tenant_id=account.tenant_id)
             for charge_rec, payment in repo.newly_paid:
                 enqueue(conn, topic="pix.charge.paid", idempotency_key=f"pix.charge.paid:{charge_rec.txid}",
-                        payload={"txid": charge_rec.txid, "end_to_end_id": payment.end_to_end_id,
-                                 "amount": f"{charge_rec.valor:.2f}", "paid_at": payment.horario.isoformat(),
-                                 "emitter_id": charge_rec.emitter_id, "document_ref": charge_rec.document_ref},
+                        payload=outbox_payload({
+                            "txid": charge_rec.txid, "end_to_end_id": payment.end_to_end_id,
+                            "amount": f"{charge_rec.valor:.2f}", "paid_at": payment.horario.isoformat(),
+                            "emitter_id": charge_rec.emitter_id, "document_ref": charge_rec.document_ref}),
                         now=now(), tenant_id=account.tenant_id)
             summary = {
                 "confirmados": [p.end_to_end_id for p in result.confirmed],

@@ -21,6 +21,7 @@ import hmac
 import logging
 import re
 import uuid
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -352,8 +353,10 @@ async def create_charge(request: Request[Any, Any, Any], principal: NamedDepende
         with res.db.write() as conn:
             store.insert_charge(conn, rec, created_by=principal.key_id)
             enqueue(conn, topic="pix.charge.created", idempotency_key=f"pix.charge.created:{rec.txid}",
-                    payload={"txid": rec.txid, "amount": f"{valor:.2f}", "emitter_id": rec.emitter_id,
-                             "document_ref": rec.document_ref, "expiracao": rec.expiracao},
+                    payload=service.outbox_payload({
+                        "txid": rec.txid, "amount": f"{valor:.2f}", "emitter_id": rec.emitter_id,
+                        "document_ref": rec.document_ref, "brcode": rec.brcode,
+                        "expires_at": (now + timedelta(seconds=data.expiracao)).isoformat()}),
                     now=now, tenant_id=principal.tenant_id)
             record(conn, request, principal, "pix.charge.create", f"pix/{rec.txid}", {"valor": f"{valor:.2f}"})
         return _charge_json(rec, [])

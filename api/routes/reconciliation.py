@@ -25,6 +25,7 @@ from sqlalchemy import Connection, select
 from adapters.db import pix_store as store
 from adapters.db.apikeys import Permission, Principal
 from adapters.db.outbox import enqueue
+from adapters.db.pix_service import outbox_payload
 from adapters.db.schema import emitter
 from api.problems import ApiError
 from api.routes.common import blocking, record, resources_of
@@ -129,9 +130,10 @@ async def report(request: Request[Any, Any, Any], principal: NamedDependency[Pri
         key = hashlib.sha256(json.dumps([principal.tenant_id, summary], sort_keys=True).encode()).hexdigest()
         with res.db.write() as conn:
             enqueue(conn, topic="reconciliation.completed", idempotency_key=f"reconciliation.completed:{key}",
-                    payload={"id": key[:32], "matched": contagem.get("matched", 0),
-                             "unmatched": sum(v for k, v in contagem.items() if k != "matched"),
-                             "total_amount": summary["totais"].get("matched", "0.00"), "resumo": summary},
+                    payload=outbox_payload({
+                        "id": key[:32], "matched": contagem.get("matched", 0),
+                        "unmatched": sum(v for k, v in contagem.items() if k != "matched"),
+                        "total_amount": summary["totais"].get("matched", "0.00"), "resumo": summary}),
                     now=res.clock(), tenant_id=principal.tenant_id)
         if want_csv:
             return to_csv(resultado), "text/csv; charset=utf-8"

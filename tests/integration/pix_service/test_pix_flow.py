@@ -16,14 +16,24 @@ from sqlalchemy import select
 
 from adapters.db import pix_service, pix_store
 from adapters.db.schema import outbox, pix_psp_account
+from engine.events.catalogue import EventType, validate
+from engine.events.translate import to_event
 from engine.pix.api import DevolucaoRequest
 
 from .conftest import HMAC_SECRET, Service
 
 
 def _topics(service: Service) -> list[tuple[str, dict[str, Any]]]:
+    """(topic, event data) of every outbox record; each one valid for its catalogue entry."""
+    out = []
     with service.resources.db.read() as conn:
-        return [(r.topic, json.loads(r.payload)) for r in conn.execute(select(outbox).order_by(outbox.c.id))]
+        for r in conn.execute(select(outbox).order_by(outbox.c.id)):
+            data = json.loads(r.payload)["data"]
+            assert validate(EventType(r.topic), data) == [], (r.topic, data)
+            public = to_event(r.topic, r.idempotency_key, json.loads(r.payload))  # what webhooks deliver
+            assert public is not None and public.data == data
+            out.append((r.topic, data))
+    return out
 
 
 def _signed_post(service: Service, path: str, body: dict[str, Any], secret: str = HMAC_SECRET) -> int:

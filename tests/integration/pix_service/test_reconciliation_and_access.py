@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from adapters.db.schema import outbox, reconciliation_line, reconciliation_statement
+from engine.events.catalogue import EventType, validate
 from states import uf
 
 from .conftest import HMAC_SECRET, Service
@@ -65,7 +66,8 @@ def test_statement_import_is_idempotent_and_the_report_classifies(service: Servi
     with service.resources.db.read() as conn:
         events = conn.execute(select(outbox.c.payload).where(outbox.c.topic == "reconciliation.completed")).all()
     assert len(events) == 1  # the CSV of the same result did not announce it twice
-    assert json.loads(events[0].payload)["matched"] == 1
+    data = json.loads(events[0].payload)["data"]
+    assert validate(EventType.RECONCILIATION_COMPLETED, data) == [] and data["matched"] == 1
 
 
 def test_a_bad_statement_names_the_line_and_stores_nothing(service: Service) -> None:
