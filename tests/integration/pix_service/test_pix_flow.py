@@ -133,6 +133,9 @@ def test_credentials_and_webhook_secrets_are_sealed_at_rest(service: Service) ->
         row = conn.execute(select(pix_psp_account)).one()
     stored = repr(tuple(row))
     assert "segredo+/=t1" not in stored and HMAC_SECRET not in stored
+    pfx, password = service.psp.client_pfx("11222333000181")
+    raw = b"".join(v if isinstance(v, bytes) else json.dumps(v, default=str).encode() for v in tuple(row))
+    assert pfx[64:128] not in raw and password not in stored
     assert account["webhook_path"].rsplit("/", 1)[1] not in stored
 
 
@@ -157,9 +160,10 @@ def test_a_psp_that_cannot_answer_leaves_the_notification_for_a_later_pass(servi
     service.configure_psp()
     res = service.resources
     later = datetime.now(UTC) + timedelta(minutes=5)
-    taken = pix_service.run_pass(res.db, res.keyring, now=lambda: later,
-                                 client_for=pix_service.client_factory(res.keyring, res.settings.env))
-    assert taken == 1
-    assert service.wait_charge(charge["txid"], "paid", timeout=0)["status"] == "paid"
+    halt = pix_service.start_in_process(res.db, res.keyring, res.settings.env, lambda: later, interval_s=0.05)
+    try:
+        assert service.wait_charge(charge["txid"], "paid")["status"] == "paid"
+    finally:
+        halt()
     assert service.notifications()[0]["status"] == "done"
     assert [t for t, _ in _topics(service)].count("payment.received") == 1
