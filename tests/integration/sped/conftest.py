@@ -68,6 +68,9 @@ class _At:
     def monotonic(self) -> float:
         return time.monotonic()
 
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
 
 def _start_of_local_month(now: datetime) -> datetime:
     # São Paulo is UTC-3 (no DST since 2019): 04:00 UTC of day 1 is 01:00 local of day 1.

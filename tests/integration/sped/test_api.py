@@ -15,7 +15,9 @@ from tests.integration.sped.conftest import SPED_CONFIG, Month
 def _folder_efd(month: Month) -> bytes:
     inicio, fim = periodo(month.period)
     with month.resources.db.read() as conn:
-        estab = sped_source.estabelecimento(conn, sped_source.resolver_emitente(conn, month.env.cnpj, tenant_id="t1"))
+        row = sped_source.resolver_emitente(conn, month.env.cnpj, tenant_id="t1")
+        assert row is not None
+        estab = sped_source.estabelecimento(conn, row)
     out = io.BytesIO()
     escrever_efd(PastaXml(month.folder), estab, inicio, fim, out)
     return out.getvalue()
