@@ -8,7 +8,7 @@
   nfeProc, procEventoNFe and procInutNFe of the period + ``resumo.csv``.
 * ``GET|PUT /v1/sped/config/{emitter}``: the emitter's EFD configuration (IND_PERFIL, IND_ATIV,
   accountant 0100, E110/E116/E111, 1010); reading it is for whoever may export, setting it is the
-  admin's (``emitter:write``), audited.
+  admin's (``emitter:write``). Settings and exports are written to the audit trail.
 
 Another tenant's emitter is a 404, exactly like an unknown one.
 """
@@ -124,6 +124,9 @@ async def get_efd(request: Request[Any, Any, Any], principal: NamedDependency[Pr
         except BaseException:
             fh.close()
             raise
+        with res.db.write() as conn:  # who took the month's books out, and which
+            record(conn, request, principal, "sped.efd.export", f"emitter/{row.id}",
+                   {"period": period, "linhas": resumo.linhas, "documentos": resumo.documentos})
         nome = f"EFD-ICMS-IPI_{estab.cnpj}_{estab.ie}_{inicio:%Y%m}.txt"
         headers = {
             "Content-Disposition": f'attachment; filename="{nome}"',
@@ -154,6 +157,9 @@ async def get_package(request: Request[Any, Any, Any], principal: NamedDependenc
         except BaseException:
             fh.close()
             raise
+        with res.db.write() as conn:
+            record(conn, request, principal, "sped.package.export", f"emitter/{row.id}",
+                   {"period": period, "arquivos": resumo.arquivos, "documentos": resumo.documentos})
         headers = {
             "Content-Disposition": f'attachment; filename="XML-{row.cnpj}-{inicio:%Y-%m}.zip"',
             "X-Pacote-Arquivos": str(resumo.arquivos),

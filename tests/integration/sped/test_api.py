@@ -60,6 +60,11 @@ def test_admin_may_export_too_and_the_emitter_id_works_like_the_cnpj(month: Mont
     by_id = month.client.get("/v1/sped/efd", params={"emitter": month.env.emitter_id, "period": month.period},
                              headers=month.h("t1", "admin"))
     assert by_id.status_code == 200 and by_id.content == by_cnpj.content
+    # Exports and the configuration are in the tenant's audit trail.
+    r = month.client.get("/v1/audit", headers=month.h("t1", "admin"))
+    assert r.status_code == 200, r.text
+    actions = {e["action"] for e in r.json()["items"]}
+    assert {"sped.config", "sped.efd.export"} <= actions
 
 
 def test_package_from_the_database_holds_the_same_files_as_the_folder_package(month: Month) -> None:
