@@ -77,6 +77,18 @@ class IntegrationService:
             if two_way and not (catalog.entry(item.connector) and catalog.entry(item.connector).two_way):  # type: ignore[union-attr]
                 raise IntegrationError("este conector só sincroniza em uma direção (Ortho+ → externo)",
                                        path="sync.direction")
+        with self.db.write() as conn:
+            store.acquire_run(conn, iid, self.clock())
+        try:
+            return self._run_leased(item, trigger, two_way)
+        finally:
+            with self.db.write() as conn:
+                store.release_run(conn, iid)
+
+    def _run_leased(self, item: store.Integration, trigger: Trigger, two_way: bool) -> dict[str, Any]:
+        tenant_id, iid = item.tenant_id, item.id
+        with self.db.read() as conn:
+            item = store.get(conn, tenant_id, iid)  # the failure streak as the previous run left it
             records = store.records_for_run(conn, iid, two_way=two_way)
         try:
             connector = self._connector(item)

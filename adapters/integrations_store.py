@@ -8,11 +8,11 @@ import json
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, and_, select, update
+from sqlalchemy import Connection, and_, or_, select, update
 
 import states
 from adapters.db.schema import integration, integration_record, integration_run, tenant
@@ -303,6 +303,27 @@ def claim_due(conn: Connection, now: datetime, limit: int = 50) -> list[tuple[st
         if res.rowcount == 1:
             claimed.append((r.tenant_id, r.id))
     return claimed
+
+
+RUN_LEASE = timedelta(minutes=15)
+
+
+class RunInProgress(IntegrationError):
+    code = "INTEGRACAO_EM_EXECUCAO"
+
+
+def acquire_run(conn: Connection, iid: str, now: datetime) -> None:
+    """Take the run lease (compare-and-set): one run of an integration at a time, across processes."""
+    res = conn.execute(update(integration).where(
+        integration.c.id == iid,
+        or_(integration.c.run_lease_until.is_(None), integration.c.run_lease_until < now),
+    ).values(run_lease_until=now + RUN_LEASE))
+    if res.rowcount != 1:
+        raise RunInProgress("uma sincronização desta integração já está em andamento; aguarde o término")
+
+
+def release_run(conn: Connection, iid: str) -> None:
+    conn.execute(update(integration).where(integration.c.id == iid).values(run_lease_until=None))
 
 
 # --- records -----------------------------------------------------------------------------------

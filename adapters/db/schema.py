@@ -423,6 +423,9 @@ integration = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("deleted_at", UtcDateTime()),
+    # A run in progress holds this lease (migration 0007): a manual run and a scheduled one never
+    # overlap and send the same records twice; a crashed run's lease simply expires.
+    Column("run_lease_until", UtcDateTime()),
     Index("ix_integration_due", "active", "next_run_at"),
 )
 

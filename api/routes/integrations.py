@@ -82,6 +82,8 @@ def _checked(iid: str) -> str:
 def _error(exc: IntegrationError | StatesError) -> ApiError:
     if isinstance(exc, store.NotFound):
         return ApiError(404, exc.code, exc.mensagem, field="integration_id")
+    if isinstance(exc, store.RunInProgress):
+        return ApiError(409, exc.code, exc.mensagem, field="integration_id")
     return ApiError(422, exc.code, getattr(exc, "mensagem", str(exc)), field=getattr(exc, "path", "") or "")
 
 

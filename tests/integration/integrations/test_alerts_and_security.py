@@ -183,3 +183,17 @@ def test_in_process_scheduler_thread_runs_due_integrations(service: IntegrationS
     with service.db.read() as conn:
         assert store.list_runs(conn, store.get(conn, TENANT, item.id))[-1]["trigger"] == "lote"
     assert start_scheduler(service.db, service.keyring, {"ORTHO_INTEGRATIONS_SCHEDULER": "0"}, clock)() is None
+
+
+def test_one_run_at_a_time_and_a_crashed_runs_lease_expires(service: IntegrationService, standin: Any,
+                                                            clock: Any) -> None:
+    item = _wa(service, standin)
+    service.enqueue(TENANT, item.id, [appointment()])
+    with service.db.write() as conn:
+        store.acquire_run(conn, item.id, service.clock())  # another process is running it
+    with pytest.raises(store.RunInProgress) as err:
+        service.run(TENANT, item.id)
+    assert err.value.code == "INTEGRACAO_EM_EXECUCAO" and standin.state.wa_sent == []
+    clock.advance(minutes=16)  # that process died: its lease expired
+    assert service.run(TENANT, item.id)["sent"] == 1
+    assert service.run(TENANT, item.id)["sent"] == 0  # released after the run
