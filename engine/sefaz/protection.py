@@ -36,12 +36,16 @@ class Limit:
     window_s: float
 
 
-# Per (CNPJ, UF, service). 600 per 5 min is the commonly cited SEFAZ ceiling per certificate;
-# we keep the sum well below it. Status has little use beyond a few calls a minute.
-DEFAULT_SERVICE_LIMITS: Mapping[str, Limit] = MappingProxyType(
+# Per (CNPJ, UF, service). 600 per 5 min is the commonly cited SEFAZ ceiling per certificate for
+# queries; we keep the sum well below it. Status has little use beyond a few calls a minute.
+# Authorizations have NO volume window (None): selling a lot is not consumo indevido — SEFAZ's rules
+# target the same document re-sent with the same rejection and repeated queries, which the client
+# blocks per document (ReenvioBloqueado, same cStat three times) and per chave/recibo. A volume cap
+# here would refuse a busy store's legitimate sales.
+DEFAULT_SERVICE_LIMITS: Mapping[str, Limit | None] = MappingProxyType(
     {
         "NFeStatusServico4": Limit(20, 60.0),
-        "NFeAutorizacao4": Limit(300, 300.0),
+        "NFeAutorizacao4": None,
         "NFeRetAutorizacao4": Limit(120, 300.0),
         "NFeConsultaProtocolo4": Limit(120, 300.0),
         "NFeRecepcaoEvento4": Limit(120, 300.0),
@@ -60,7 +64,7 @@ PER_CERTIFICATE_LIMIT = Limit(500, 300.0)
 @dataclass
 class RateLimiter:
     clock: Clock
-    service_limits: Mapping[str, Limit] = field(default_factory=lambda: DEFAULT_SERVICE_LIMITS)
+    service_limits: Mapping[str, Limit | None] = field(default_factory=lambda: DEFAULT_SERVICE_LIMITS)
     default_limit: Limit = DEFAULT_LIMIT
     per_document: Limit = PER_DOCUMENT_LIMIT
     per_certificate: Limit = PER_CERTIFICATE_LIMIT
@@ -68,7 +72,8 @@ class RateLimiter:
     _windows: dict[Hashable, deque[float]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def limit_for(self, service: str) -> Limit:
+    def limit_for(self, service: str) -> Limit | None:
+        """The volume window of ``service`` (None: no volume cap, e.g. authorizations)."""
         return self.service_limits.get(service, self.default_limit)
 
     def _wait(self, key: Hashable, limit: Limit, now: float) -> float:
@@ -81,12 +86,16 @@ class RateLimiter:
 
     def acquire(self, *, cnpj: str, uf: str, service: str, documento: str | None = None) -> None:
         """Reserve one request; waits on the clock up to ``max_wait_s``, else ``ConsumoIndevidoEvitado``."""
-        keys: list[tuple[Hashable, Limit]] = [
-            ((cnpj, uf, service), self.limit_for(service)),
-            ((cnpj, "*", service), self.per_certificate),
-        ]
+        keys: list[tuple[Hashable, Limit]] = []
+        volume = self.limit_for(service)
+        if volume is not None:
+            keys += [((cnpj, uf, service), volume), ((cnpj, "*", service), self.per_certificate)]
+        per_document: list[tuple[Hashable, Limit]] = []
         if documento:
-            keys.append(((cnpj, "documento", documento), self.per_document))
+            per_document.append(((cnpj, "documento", documento), self.per_document))
+        keys += per_document
+        if not keys:
+            return
         while True:
             with self._lock:
                 now = self.clock.monotonic()
@@ -96,7 +105,7 @@ class RateLimiter:
                         self._windows[key].append(now)
                     return
             if wait > self.max_wait_s:
-                alvo = f"o documento {documento}" if documento and self._over(keys[2:], now) else f"{service} em {uf}"
+                alvo = f"o documento {documento}" if self._over(per_document, now) else f"{service} em {uf}"
                 raise ConsumoIndevidoEvitado(
                     f"limite de requisições atingido para {alvo} (CNPJ {cnpj}); aguarde {wait:.0f} s para não "
                     "provocar o bloqueio por consumo indevido da SEFAZ (cStat 656)",

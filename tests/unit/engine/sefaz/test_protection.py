@@ -74,3 +74,14 @@ def test_certificate_ceiling_applies_across_ufs() -> None:
         limiter.acquire(cnpj="1", uf=uf, service="NFeStatusServico4")
     with pytest.raises(ConsumoIndevidoEvitado, match="BA"):
         limiter.acquire(cnpj="1", uf="BA", service="NFeStatusServico4")
+
+
+def test_authorizations_have_no_volume_cap_but_queries_do() -> None:
+    # Selling a lot is not consumo indevido: 1,000 authorizations in one instant pass; a status loop
+    # is stopped (the per-document and re-send guards protect authorizations from loops).
+    limiter = RateLimiter(FakeClock(NOW), max_wait_s=0.0)
+    for _ in range(1000):
+        limiter.acquire(cnpj="11222333000181", uf="SP", service="NFeAutorizacao4")
+    with pytest.raises(ConsumoIndevidoEvitado):
+        for _ in range(1000):
+            limiter.acquire(cnpj="11222333000181", uf="SP", service="NFeStatusServico4")
