@@ -6,6 +6,7 @@
 /v1/emitters/{id}/pix/psp/webhook    POST (admin): register our webhook URL at the PSP (PUT /webhook/{chave})
 /v1/pix/charges                      POST (pdv): cob at the PSP -> 201 with the BR Code; pix.charge.created
 /v1/pix/charges/{txid}               GET (pdv/accountant/admin of the tenant), .../qr.png, .../qr.svg
+/v1/pix/charges/{txid}/devolucoes    POST (pdv): a devolução of a received pix at the PSP
 /v1/pix/notifications                GET (admin): the inbox with each notification's outcome
 /v1/pix/notifications/process        POST (admin): retry the due ones now (a worker also does, see
                                       adapters.db.pix_service.start_in_process)
@@ -43,7 +44,7 @@ from api.routes.common import blocking, record, resources_of
 from api.security import principal_of, provide_principal, requires
 from engine import qrimage
 from engine.errors import FiscalError
-from engine.pix.api import CobRequest, Devedor, PspApiError
+from engine.pix.api import CobRequest, Devedor, DevolucaoRequest, PspApiError
 from engine.pix.confirmation import ChargeStatus, nfce_pagamentos, verify_hmac_signature
 from engine.pix.psp_credentials import PspCredentials
 from engine.pix.psp_profiles import Environment, load_profiles
@@ -413,6 +414,60 @@ async def get_qr_svg(request: Request[Any, Any, Any], principal: NamedDependency
     return Response(await blocking(lambda: qrimage.svg(rec.brcode)), media_type="image/svg+xml")
 
 
+class DevolucaoIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Devolução de um pix recebido na cobrança: endToEndId, valor "0.00" e descrição opcional."""
+
+    end_to_end_id: str
+    valor: str
+    descricao: str | None = None
+
+
+@post("/v1/pix/charges/{txid:str}/devolucoes", guards=[requires(Permission.DOCUMENT_CANCEL)], status_code=201,
+      summary="Solicita a devolução (total ou parcial) de um pix recebido na cobrança")
+async def request_refund(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+                         txid: FromPath[str], data: JSONBody[DevolucaoIn]) -> dict[str, Any]:
+    res = resources_of(request)
+    if not _VALOR.match(data.valor) or Decimal(data.valor) <= 0:
+        raise ApiError(422, "PIX_VALOR", "valor: texto no formato 0.00, maior que zero", field="valor")
+    factory = _factory(request)
+
+    def work() -> dict[str, Any]:
+        rec, payments = _find_charge(request, principal, txid)
+        pix = next((p for p in payments if p.end_to_end_id == data.end_to_end_id), None)
+        if pix is None:
+            raise ApiError(404, "PIX_NAO_ENCONTRADO", "este pix não foi recebido nesta cobrança",
+                           field="end_to_end_id")
+        already = sum((d.valor for d in pix.devolucoes if d.status != "NAO_REALIZADO"), Decimal("0.00"))
+        if already + Decimal(data.valor) > pix.valor:
+            raise ApiError(422, "PIX_DEVOLUCAO_EXCEDE",
+                           f"valor excede o saldo do pix ({pix.valor - already:.2f} disponível para devolução)",
+                           field="valor")
+        with res.db.read() as conn:
+            account = store.account_by_id(conn, rec.account_id)
+        assert account is not None
+        # Our id for the devolução (schema: [a-zA-Z0-9]{1,35}); a retried request reuses nothing, so a
+        # second request is a second devolução, bounded by the balance check above.
+        dev_id = "D" + uuid.uuid4().hex[:20]
+        try:
+            opened = factory(account)
+            try:
+                dev = opened.client.request_devolucao(
+                    pix.end_to_end_id, dev_id, DevolucaoRequest(Decimal(data.valor), data.descricao))
+            finally:
+                opened.close()
+        except PspApiError as exc:
+            raise ApiError(502, "PIX_PSP_RECUSOU", f"o PSP recusou a devolução: {exc}") from exc
+        except FiscalError as exc:
+            raise ApiError(502, "PIX_PSP_INDISPONIVEL", f"não foi possível pedir a devolução: {exc}") from exc
+        with res.db.write() as conn:
+            record(conn, request, principal, "pix.devolucao.request", f"pix/{txid}",
+                   {"endToEndId": pix.end_to_end_id, "devolucao": dev.id, "valor": data.valor})
+        return {"id": dev.id, "rtrId": dev.rtr_id, "valor": f"{dev.valor:.2f}", "status": dev.status,
+                "aviso": "o status final (DEVOLVIDO ou NAO_REALIZADO) chega pela notificação do PSP"}
+
+    return await blocking(work)
+
+
 @get("/v1/pix/notifications", guards=[requires(Permission.INTEGRATION_WRITE)],
      summary="Notificações recebidas do PSP e o resultado da confirmação")
 async def list_notifications(request: Request[Any, Any, Any], principal: NamedDependency[Principal]) -> dict[str, Any]:
@@ -503,6 +558,7 @@ async def webhook_pix(request: Request[Any, Any, Any], secret: FromPath[str]) ->
 
 pix_router = Router(path="/", dependencies={"principal": Provide(provide_principal)}, route_handlers=[
     put_account, get_account, test_account, register_webhook, create_charge, get_charge, get_qr_png, get_qr_svg,
+    request_refund,
     list_notifications, process_notifications, webhook, webhook_pix,
 ])
 

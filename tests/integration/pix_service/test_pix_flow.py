@@ -9,16 +9,14 @@ import json
 import socket
 import time
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
-from adapters.db import pix_service, pix_store
+from adapters.db import pix_service
 from adapters.db.schema import outbox, pix_psp_account
 from engine.events.catalogue import EventType, validate
 from engine.events.translate import to_event
-from engine.pix.api import DevolucaoRequest
 
 from .conftest import HMAC_SECRET, Service
 
@@ -112,16 +110,16 @@ def test_partial_overpaid_and_refunded_charges(service: Service) -> None:
     over = service.charge("50.00")
     paid = service.psp.pay(over["txid"], "70.00")
     assert service.wait_charge(over["txid"], "overpaid")["recebido"] == "70.00"
-    # A devolução of the whole pix, settled by the PSP, makes the charge refunded.
-    with service.resources.db.read() as conn:
-        account = pix_store.account_by_emitter(conn, "t1", service.emitters["t1"])
-    assert account is not None
-    opened = pix_service.client_factory(service.resources.keyring, service.resources.settings.env)(account)
-    try:
-        opened.client.request_devolucao(paid["pix"]["endToEndId"], "D1", DevolucaoRequest(valor=Decimal("70.00")))
-    finally:
-        opened.close()
-    service.psp.settle_refund(paid["pix"]["endToEndId"], "D1")
+    # A devolução of the whole pix through the API; settled by the PSP, it makes the charge refunded.
+    url = f"/v1/pix/charges/{over['txid']}/devolucoes"
+    e2e = paid["pix"]["endToEndId"]
+    too_much = service.http.post(url, json={"end_to_end_id": e2e, "valor": "70.01"}, headers=service.h("t1", "pdv"))
+    assert too_much.status_code == 422 and too_much.json()["code"] == "PIX_DEVOLUCAO_EXCEDE"
+    r = service.http.post(url, json={"end_to_end_id": e2e, "valor": "70.00"}, headers=service.h("t1", "pdv"))
+    assert r.status_code == 201 and r.json()["status"] == "EM_PROCESSAMENTO", r.text
+    assert service.http.post(url, json={"end_to_end_id": e2e, "valor": "1.00"},
+                             headers=service.h("t2", "pdv")).status_code == 404
+    service.psp.settle_refund(e2e, r.json()["id"])
     got = service.wait_charge(over["txid"], "refunded")
     assert got["status"] == "refunded" and got["devolvido"] == "70.00"
     assert got["pix"][0]["devolucoes"][0]["status"] == "DEVOLVIDO"
