@@ -29,7 +29,7 @@ import pickle
 import re
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -226,10 +226,16 @@ class _Espera:
 class BancoDocumentos:
     """``engine.sped.FonteDocumentos`` over the service database, for one emitter."""
 
-    def __init__(self, db: Database, emitter_id: str) -> None:
+    def __init__(self, db: Database, emitter_id: str, *, progresso: Callable[[int], None] | None = None,
+                 progresso_cada: int = 1000) -> None:
         self.db = db
         self.emitter_id = emitter_id
         self.avisos: list[Finding] = []
+        # Called with the number of stored documents read so far: the reading (and parsing) happens
+        # before the first fact is yielded, so a long export shows progress during it too.
+        self.progresso = progresso
+        self.progresso_cada = progresso_cada
+        self._lidos = 0
 
     def documentos(self, cnpj: str, inicio: dt.date, fim: dt.date) -> Iterator[Fato]:
         with tempfile.TemporaryDirectory(prefix="efd-banco-") as tmp:
@@ -289,6 +295,9 @@ class BancoDocumentos:
 
     def _documento(self, doc_id: str, signed: bytes, situacao: Situacao, inicio: dt.date, fim: dt.date,
                    espera: _Espera, xml: _Xml) -> None:
+        self._lidos += 1
+        if self.progresso is not None and self._lidos % self.progresso_cada == 0:
+            self.progresso(self._lidos)
         try:
             fato = documento(xml(signed), situacao)
         except (XmlError, ValueError) as exc:

@@ -176,7 +176,14 @@ def _export(args: argparse.Namespace) -> int:
         if aberto is None:
             return 2
         db, row, estab = aberto
-        fonte = BancoDocumentos(db, row.id)
+        lendo = time.monotonic()
+
+        def lidos(n: int) -> None:
+            if not args.quiet:
+                print(f"\r{n} documento(s) lido(s) do banco em {time.monotonic() - lendo:.1f} s".ljust(60), end="",
+                      file=sys.stderr, flush=True)
+
+        fonte = BancoDocumentos(db, row.id, progresso=lidos)
     try:
         return _export_de(args, fonte, estab, cnpj, datas)
     finally:
@@ -192,7 +199,7 @@ def _export_de(args: argparse.Namespace, fonte: Any, estab: Any, cnpj: str, data
 
     def progresso(n: int) -> None:
         if not args.quiet:
-            print(f"\r{n} documento(s) processado(s) em {time.monotonic() - inicio:.1f} s", end="",
+            print(f"\r{n} documento(s) processado(s) em {time.monotonic() - inicio:.1f} s".ljust(60), end="",
                   file=sys.stderr, flush=True)
 
     out = Path(args.out)

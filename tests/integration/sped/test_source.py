@@ -63,7 +63,8 @@ def _fill(month: Month, n: int) -> tuple[str, str]:
 def _consume(month: Month, emitter_id: str, cnpj: str) -> tuple[int, int, float, list[tuple[object, ...]]]:
     inicio = dt.date(int(month.period[:4]), int(month.period[5:]), 1)
     fim = inicio.replace(day=28)
-    fonte = BancoDocumentos(month.resources.db, emitter_id)
+    lidos: list[int] = []
+    fonte = BancoDocumentos(month.resources.db, emitter_id, progresso=lidos.append, progresso_cada=100)
     keys: list[tuple[object, ...]] = []
     tracemalloc.start()
     started = time.perf_counter()
@@ -78,6 +79,7 @@ def _consume(month: Month, emitter_id: str, cnpj: str) -> tuple[int, int, float,
     finally:
         tracemalloc.stop()
     assert fonte.avisos == []
+    assert lidos == list(range(100, n + 1, 100))  # progress while the month is read, before the first fact
     return n, peak, elapsed, keys
 
 
