@@ -20,6 +20,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from adapters import emission_worker, webhook_worker
 from adapters.db.engine import Database
 from adapters.db.keyring import load_keyring
+from adapters.integrations_service import start_scheduler
 from api.context import Resources, request_id_middleware, utc_now
 from api.problems import EXCEPTION_HANDLERS
 from api.routes import audit as audit_routes
@@ -57,14 +58,17 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         resources = await anyio.to_thread.run_sync(lambda: open_resources(settings, clock))
         app.state.resources = resources
-        # In-process workers (ORTHO_WEBHOOK_WORKER=0 / ORTHO_EMISSION_WORKER=0 turn them off, e.g. when
-        # worker processes run them): webhook deliveries, and the emission recovery (lost answers
-        # settled by consulta, off-line NFC-e transmitted, contingency switched back to normal).
+        # In-process workers (ORTHO_WEBHOOK_WORKER=0 / ORTHO_EMISSION_WORKER=0 /
+        # ORTHO_INTEGRATIONS_SCHEDULER=0 turn them off, e.g. when worker processes run them): webhook
+        # deliveries, the emission recovery (lost answers settled by consulta, off-line NFC-e
+        # transmitted, contingency switched back to normal) and the scheduled/batch integrations.
         stop_webhooks = webhook_worker.start_in_process(resources.db, resources.keyring, settings.env, clock)
         stop_emission = emission_worker.start_in_process(resources.db, resources.keyring, settings.env, clock)
+        stop_integrations = start_scheduler(resources.db, resources.keyring, settings.env, clock)
         try:
             yield
         finally:
+            await anyio.to_thread.run_sync(stop_integrations)
             await anyio.to_thread.run_sync(stop_emission)
             await anyio.to_thread.run_sync(stop_webhooks)
             resources.db.dispose()
