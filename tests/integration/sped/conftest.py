@@ -129,7 +129,7 @@ def month(module_database_url: str, sim: Any, tmp_path_factory: pytest.TempPathF
     tmp = tmp_path_factory.mktemp("sped-month")
     settings = Settings(data_dir=str(tmp / "data"), database_url=module_database_url, max_body_bytes=256 * 1024,
                         env={"ORTHO_MASTER_KEYS": MASTER_ENV, "ORTHO_WEBHOOK_WORKER": "0",
-                             "ORTHO_EMISSION_WORKER": "0"})
+                             "ORTHO_EMISSION_WORKER": "0", "ORTHO_INTEGRATIONS_SCHEDULER": "0"})
     app = create_app(settings)
     sim.clear()
     try:
