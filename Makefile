@@ -15,11 +15,11 @@ $(STAMP): pyproject.toml requirements.lock
 install: $(STAMP)
 
 # Debian packages the suite needs: xmlsec1 (signature interoperability), poppler-utils (pdftoppm:
-# the DANFE NFC-e QR code is decoded from the rasterised page).
+# the DANFE NFC-e QR code is decoded from the rasterised page), curl (the quick start is run verbatim).
 system-deps:
-	@if ! command -v xmlsec1 >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xmlsec1 poppler-utils >/dev/null; \
-	  else echo "missing Debian packages: sudo apt-get install xmlsec1 poppler-utils" >&2; exit 1; fi; fi
+	@if ! command -v xmlsec1 >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xmlsec1 poppler-utils curl >/dev/null; \
+	  else echo "missing Debian packages: sudo apt-get install xmlsec1 poppler-utils curl" >&2; exit 1; fi; fi
 
 # The API on 127.0.0.1:8000 (SQLite in ./data), the SEFAZ homologação simulator and the demo emitter
 # (docs/quickstart.md). Options of `ortho-fiscal serve` pass through ARGS, e.g. make run ARGS=--no-simulator
