@@ -18,6 +18,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from adapters import emission_worker, webhook_worker
+from adapters.db import pix_service
 from adapters.db.engine import Database
 from adapters.db.keyring import load_keyring
 from adapters.integrations_service import start_scheduler
@@ -58,16 +59,19 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         resources = await anyio.to_thread.run_sync(lambda: open_resources(settings, clock))
         app.state.resources = resources
-        # In-process workers (ORTHO_WEBHOOK_WORKER=0 / ORTHO_EMISSION_WORKER=0 /
-        # ORTHO_INTEGRATIONS_SCHEDULER=0 turn them off, e.g. when worker processes run them): webhook
-        # deliveries, the emission recovery (lost answers settled by consulta, off-line NFC-e
-        # transmitted, contingency switched back to normal) and the scheduled/batch integrations.
+        # In-process workers, each turned off by its setting when worker processes run it instead
+        # (ORTHO_WEBHOOK_WORKER, ORTHO_EMISSION_WORKER, ORTHO_INTEGRATIONS_SCHEDULER, ORTHO_PIX_WORKER = 0):
+        # webhook deliveries; the emission recovery (lost answers settled by consulta, off-line NFC-e
+        # transmitted, contingency switched back to normal); scheduled/batch integrations.
         stop_webhooks = webhook_worker.start_in_process(resources.db, resources.keyring, settings.env, clock)
         stop_emission = emission_worker.start_in_process(resources.db, resources.keyring, settings.env, clock)
         stop_integrations = start_scheduler(resources.db, resources.keyring, settings.env, clock)
+        # PSP notifications whose confirmation failed (PSP down) are retried (ORTHO_PIX_WORKER=0: off).
+        stop_pix = pix_service.start_in_process(resources.db, resources.keyring, settings.env, clock)
         try:
             yield
         finally:
+            await anyio.to_thread.run_sync(stop_pix)
             await anyio.to_thread.run_sync(stop_integrations)
             await anyio.to_thread.run_sync(stop_emission)
             await anyio.to_thread.run_sync(stop_webhooks)
