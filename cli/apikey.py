@@ -9,7 +9,7 @@ from typing import Any
 
 from cli.db import add_database_options, open_database
 
-ROLES = ("admin", "pdv", "accountant", "auditor")
+ROLES = ("admin", "pdv", "accountant", "auditor", "integration")
 
 
 def register(sub: Any) -> None:
@@ -22,7 +22,8 @@ def register(sub: Any) -> None:
         help="cria uma chave e a imprime (uma única vez)",
         description="Cria uma chave de API para o tenant e a imprime na saída padrão (só desta vez: "
         "apenas o hash é guardado). Papéis: admin (configuração, certificados), pdv (emitir, cancelar, "
-        "corrigir, ler os próprios), accountant (ler, exportar), auditor (somente leitura, histórico, auditoria).",
+        "corrigir, ler os próprios), accountant (ler, exportar), auditor (somente leitura, histórico, auditoria), "
+        "integration (o sistema da clínica: apenas publica eventos em POST /v1/events).",
     )
     c.add_argument("--tenant", required=True, metavar="T", help="identificador do tenant")
     c.add_argument("--role", required=True, choices=ROLES, metavar="R", help="papel: " + ", ".join(ROLES))

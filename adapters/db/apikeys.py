@@ -29,6 +29,9 @@ class Role(StrEnum):
     PDV = "pdv"
     ACCOUNTANT = "accountant"
     AUDITOR = "auditor"
+    # The clinic system that posts its events (patient.created, appointment.confirmed...) to
+    # POST /v1/events: least privilege, it can do nothing else (issue 8, point 5).
+    INTEGRATION = "integration"
 
 
 class Permission(StrEnum):
@@ -44,11 +47,13 @@ class Permission(StrEnum):
     DOCUMENT_EXPORT = "document:export"  # XML/PDF downloads in bulk, SPED
     HISTORY_READ = "history:read"  # state changes and events of documents
     AUDIT_READ = "audit:read"  # the audit trail
+    EVENT_PUBLISH = "event:publish"  # POST /v1/events: the clinic system's events to fan out
 
 
 # Issue 5, point 5: admin (configuration, certificates, integrations), pdv (emit, cancel, correct,
 # read own), accountant (read, export), auditor (read-only, history, audit trail). The admin also
-# reads the audit trail (it must see who changed its configuration).
+# reads the audit trail (it must see who changed its configuration). The integration role only
+# publishes the clinic system's events; the admin may publish them too (tests, manual replays).
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(
         {
@@ -57,6 +62,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CERTIFICATE_WRITE,
             Permission.INTEGRATION_WRITE,
             Permission.AUDIT_READ,
+            Permission.EVENT_PUBLISH,
         }
     ),
     Role.PDV: frozenset(
@@ -80,6 +86,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.AUDIT_READ,
         }
     ),
+    Role.INTEGRATION: frozenset({Permission.EVENT_PUBLISH}),
 }
 
 

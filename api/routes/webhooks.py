@@ -6,7 +6,7 @@
 /v1/webhooks/{id}/ping                     POST: a webhook.ping delivered now; the outcome in the answer
 /v1/webhooks/{id}/deliveries               GET: history (status, response code, duration, attempts)
 /v1/webhooks/{id}/deliveries/{delivery}    GET with every attempt; POST .../redeliver sends it again
-/v1/events                                 POST: an event of the clinic system to fan out (202)
+/v1/events                                 POST (event:publish: admin or integration): a clinic event to fan out (202)
 /v1/events/catalogue                       GET: the event catalogue and payload fields
 """
 
@@ -297,7 +297,7 @@ async def redeliver(request: Request[Any, Any, Any], principal: NamedDependency[
     return await blocking(work)
 
 
-@post("/", guards=[requires(Permission.INTEGRATION_WRITE)], status_code=202,
+@post("/", guards=[requires(Permission.EVENT_PUBLISH)], status_code=202,
       summary="Publica um evento do sistema da clínica para os webhooks inscritos")
 async def publish_event(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                         data: JSONBody[EventIn]) -> dict[str, Any]:
