@@ -28,6 +28,7 @@ from certificates.store import MasterKeyring
 from engine.errors import FiscalError
 from engine.pix.confirmation import (
     EVENT_PAYMENT_RECEIVED,
+    EVENT_PAYMENT_REFUNDED,
     ConfirmedPayment,
     NotificacaoInvalida,
     PixCharge,
@@ -111,6 +112,19 @@ def _event_payload(event: Any) -> dict[str, Any]:
     return outbox_payload(data)
 
 
+def _refund_payload(event: Any, payments: list[Any]) -> dict[str, Any]:
+    """Catalogue payment.refunded v1 (engine/events/catalogue.py): the devolução as recorded with the
+    charge (its status and liquidação come from the PSP's record, read at confirmation)."""
+    recorded = next((d for p in payments if p.end_to_end_id == event.end_to_end_id
+                     for d in p.devolucoes if d.id == event.devolucao_id), None)
+    data: dict[str, Any] = dict(event.payload())
+    status = recorded.status if recorded is not None else "DEVOLVIDO"
+    horario = recorded.liquidacao if recorded is not None and recorded.liquidacao is not None else event.horario
+    data.update({"id": event.devolucao_id, "devolucao_id": event.devolucao_id, "status": status,
+                 "horario": horario.isoformat()})
+    return outbox_payload(data)
+
+
 def process_notifications(
     db: Database, keyring: MasterKeyring, *, now: Callable[[], datetime], client_for: ClientFactory,
     limit: int = 20, tenant_id: str | None = None,
@@ -145,11 +159,17 @@ def _process_one(db: Database, item: store.Notification, *, now: Callable[[], da
             repo = store.SqlPixCharges(conn, account.tenant_id)
             for charge, payment in staged.saved:
                 repo.save(charge, payment)
+            saved_payments = [payment for _charge, payment in staged.saved]
             for ev in result.events:
-                topic = ev.type if ev.type == EVENT_PAYMENT_RECEIVED else None
-                if topic is None:
-                    continue  # payment.refunded is not in the event catalogue yet: the charge row records it
-                enqueue(conn, topic=topic, idempotency_key=ev.idempotency_key, payload=_event_payload(ev),
+                # Both in the transaction that records the payment / the settled devolução; the key
+                # (type:endToEndId[:devolução id]) makes a re-delivered notification a no-op.
+                if ev.type == EVENT_PAYMENT_RECEIVED:
+                    payload = _event_payload(ev)
+                elif ev.type == EVENT_PAYMENT_REFUNDED:
+                    payload = _refund_payload(ev, saved_payments)
+                else:
+                    continue
+                enqueue(conn, topic=ev.type, idempotency_key=ev.idempotency_key, payload=payload,
                         now=now(), tenant_id=account.tenant_id)
             for charge_rec, payment in repo.newly_paid:
                 enqueue(conn, topic="pix.charge.paid", idempotency_key=f"pix.charge.paid:{charge_rec.txid}",

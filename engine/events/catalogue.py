@@ -38,6 +38,7 @@ class EventType(StrEnum):
     NUMBERING_VOIDED = "numbering.voided"
     PIX_CHARGE_CREATED = "pix.charge.created"
     PIX_CHARGE_PAID = "pix.charge.paid"
+    PAYMENT_REFUNDED = "payment.refunded"
     RECONCILIATION_COMPLETED = "reconciliation.completed"
     CERTIFICATE_EXPIRING = "certificate.expiring"
     INTEGRATION_FAILED = "integration.failed"
@@ -122,6 +123,12 @@ CATALOGUE: dict[EventType, EventSpec] = {
                   (_f("txid"), _f("amount", Kind.AMOUNT), _f("expires_at", Kind.DATETIME, required=False))),
         EventSpec(EventType.PIX_CHARGE_PAID, 1, "Cobrança PIX paga",
                   (_f("txid"), _f("end_to_end_id"), _f("amount", Kind.AMOUNT), _f("paid_at", Kind.DATETIME))),
+        # A devolução the PSP settled (API Pix: status DEVOLVIDO; the callback also fires then). The
+        # names follow the API Pix (endToEndId, horario = the devolução's liquidação, or the pix's
+        # horario when the PSP gave none); ``id`` is the devolução id (ours, [a-zA-Z0-9]{1,35}).
+        EventSpec(EventType.PAYMENT_REFUNDED, 1, "Devolução de pix liquidada pelo PSP",
+                  (_ID, _f("endToEndId"), _f("devolucao_id"), _f("valor", Kind.AMOUNT), _f("status"), _f("txid"),
+                   _f("horario", Kind.DATETIME))),
         EventSpec(EventType.RECONCILIATION_COMPLETED, 1, "Conciliação bancária concluída",
                   (_ID, _f("matched", Kind.INTEGER), _f("unmatched", Kind.INTEGER),
                    _f("total_amount", Kind.AMOUNT, required=False))),
