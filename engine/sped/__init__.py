@@ -25,6 +25,7 @@ from engine.sped.facts import (
     FonteDocumentos,
     Item,
     NumeracaoInutilizada,
+    PagamentoEletronico,
     Participante,
     Situacao,
 )
@@ -32,7 +33,7 @@ from engine.sped.layout import VersaoLeiaute, registros, versao_para
 from engine.sped.pacote import ResumoPacote, escrever_pacote
 from engine.sped.validator import validar_arquivo, validar_bytes, validar_linhas
 from engine.sped.writer import ResumoEfd, escrever_efd
-from engine.sped.xmlsource import PastaXml
+from engine.sped.xmlsource import PastaXml, documento_de_bytes, documento_de_raiz
 
 __all__ = [
     "ConfiguracaoInvalida",
@@ -42,12 +43,15 @@ __all__ = [
     "FonteDocumentos",
     "Item",
     "NumeracaoInutilizada",
+    "PagamentoEletronico",
     "Participante",
     "PastaXml",
     "ResumoEfd",
     "ResumoPacote",
     "Situacao",
     "VersaoLeiaute",
+    "documento_de_bytes",
+    "documento_de_raiz",
     "escrever_efd",
     "escrever_pacote",
     "load_estabelecimento",

@@ -119,6 +119,7 @@ class Indicadores1010(_Base):
     ind_usina: Literal["S", "N"] = "N"
     ind_va: Literal["S", "N"] = "N"
     ind_ee: Literal["S", "N"] = "N"
+    # IND_CART is not configured: the writer sets it from the documents ('S' when it writes 1601).
     ind_cart: Literal["S", "N"] = "N"
     ind_form: Literal["S", "N"] = "N"
     ind_aer: Literal["S", "N"] = "N"
@@ -131,10 +132,10 @@ class Indicadores1010(_Base):
     def _sem_registros(self) -> Indicadores1010:
         # Each 'S' obliges a record of block 1 (1100, 1200, ... 1601) that this generator does not
         # write: refuse rather than produce a file the PVA rejects.
-        marcados = [k for k, v in self.model_dump().items() if v == "S"]
+        marcados = [k for k, v in self.model_dump().items() if v == "S" and k != "ind_cart"]
         if marcados:
             raise ValueError(
-                f"indicadores {', '.join(marcados)} = 'S' exigem registros do bloco 1 (1100/1200/.../1601) "
+                f"indicadores {', '.join(marcados)} = 'S' exigem registros do bloco 1 (1100/1200/...) "
                 "que este gerador não produz; informe 'N' ou complemente o arquivo no PVA")
         return self
 

@@ -101,6 +101,20 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
+class PagamentoEletronico:
+    """One detPag (YA01) paid with card, Pix or another electronic instrument (register 1601).
+
+    ``cnpj_ip`` is the payment institution (credenciadora / PSP: detPag/card/CNPJ, YA05) — empty when
+    the document does not carry it; ``cnpj_it`` the intermediary of the transaction (infIntermed/CNPJ,
+    YB02), empty when the sale had none.
+    """
+
+    cnpj_ip: str
+    cnpj_it: str
+    valor: Decimal  # vPag (YA03)
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentoFiscal:
     """One NF-e (55) or NFC-e (65) as the EFD sees it (C100 + children)."""
 
@@ -133,6 +147,7 @@ class DocumentoFiscal:
     tp_emis: str = "1"  # contingency documents (tpEmis 9 NFC-e offline, 6/7 SVC...) are regular documents
     # Paid (partly) with card, Pix or another electronic instrument: what 1010.IND_CART / 1601 are about.
     pagamento_eletronico: bool = False
+    pagamentos: tuple[PagamentoEletronico, ...] = field(default=())  # the electronic detPag, for 1601
 
     @property
     def chave_ordem(self) -> tuple[dt.date, str, int, int]:

@@ -275,10 +275,17 @@ def r_e116(cod_or: str, valor: Decimal, vencimento: dt.date, cod_rec: str, mes_r
 
 # --- Bloco 1 / 9 -------------------------------------------------------------------------------
 
-def r1010(estab: Estabelecimento) -> Campos:
+def r1010(estab: Estabelecimento, *, ind_cart: str) -> Campos:
+    """1010; IND_CART (campo 08) comes from the documents: 'S' exactly when 1601 is written."""
     i = estab.indicadores_1010
-    return ["1010", i.ind_exp, i.ind_ccrf, i.ind_comb, i.ind_usina, i.ind_va, i.ind_ee, i.ind_cart, i.ind_form,
+    return ["1010", i.ind_exp, i.ind_ccrf, i.ind_comb, i.ind_usina, i.ind_va, i.ind_ee, ind_cart, i.ind_form,
             i.ind_aer, i.ind_giaf1, i.ind_giaf3, i.ind_giaf4, i.ind_rest_ressarc_compl_icms]
+
+
+def r1601(cod_part_ip: str, cod_part_it: str, tot_vs: Decimal, tot_iss: Decimal, tot_outros: Decimal) -> Campos:
+    """1601 (Guia 3.1.x, in force since 01/2022): totals received through one payment institution
+    (COD_PART_IP) and, when there was one, one intermediary (COD_PART_IT), both in 0150."""
+    return ["1601", cod_part_ip, cod_part_it, num(tot_vs), num(tot_iss), num(tot_outros)]
 
 
 def r9900(reg: str, quantidade: int) -> Campos:

@@ -110,6 +110,8 @@ class _Estado:
     desconhecidos: set[str] = field(default_factory=set)
     total_linhas: int = 0
     qtd_9999: tuple[int, int] | None = None
+    ind_cart: tuple[int, str] | None = None  # 1010 line, IND_CART
+    chaves_1601: set[tuple[str, str]] = field(default_factory=set)
 
     def erro(self, linha: int | None, reg: str, code: str, mensagem: str, severity: str = "error") -> None:
         self.achados.append(Finding(code=code, mensagem=mensagem, path=reg, line=linha, severity=severity))
@@ -475,6 +477,10 @@ def _registro(st: _Estado, n: int, reg: str, f: dict[str, str]) -> None:
         _c170(st, n, f)
     elif reg == "C190":
         _c190(st, n, f)
+    elif reg == "1010":
+        st.ind_cart = (n, f["IND_CART"])
+    elif reg == "1601":
+        _r1601(st, n, f)
     elif reg == "E110":
         st.e110 = (n, f)
     elif reg == "E116":
@@ -492,6 +498,19 @@ def _registro(st: _Estado, n: int, reg: str, f: dict[str, str]) -> None:
         st.abertura[reg[0]] = (n, f.get("IND_MOV", f.get("IND_DAD", "")))
 
 
+def _r1601(st: _Estado, n: int, f: dict[str, str]) -> None:
+    # Guia 3.1.x, 1601: COD_PART_IP and COD_PART_IT must exist in 0150; one line per (IP, IT) pair.
+    for campo, nome in (("COD_PART_IP", "campo 02 (instituição de pagamento)"),
+                        ("COD_PART_IT", "campo 03 (intermediador)")):
+        if f[campo] and f[campo] not in st.participantes:
+            st.erro(n, "1601", "SPED_COD_PART_SEM_0150", f"{nome}: COD_PART {f[campo]!r} não existe no registro 0150")
+    chave = (f["COD_PART_IP"], f["COD_PART_IT"])
+    if chave in st.chaves_1601:
+        st.erro(n, "1601", "SPED_1601_REPETIDO", f"registro 1601 repetido para a instituição {chave[0]!r} e o "
+                f"intermediador {chave[1]!r}: some os valores numa única linha")
+    st.chaves_1601.add(chave)
+
+
 def _final(st: _Estado, ultima: int) -> None:
     for reg in _OBRIGATORIOS:
         if reg not in st.contagem:
@@ -501,6 +520,13 @@ def _final(st: _Estado, ultima: int) -> None:
         st.erro(1, "0002", "SPED_0002_AUSENTE", "estabelecimento industrial (IND_ATIV = 0) deve informar o "
                 "registro 0002 (classificação do estabelecimento industrial)", severity="note")
     _e110(st)
+    if st.ind_cart is not None:
+        n1010, ind = st.ind_cart
+        if ind == "S" and "1601" not in st.contagem:
+            st.erro(n1010, "1010", "SPED_IND_CART", "1010.IND_CART = S exige ao menos um registro 1601 (operações "
+                    "com instrumentos de pagamento eletrônico)")
+        elif ind != "S" and "1601" in st.contagem:
+            st.erro(n1010, "1010", "SPED_IND_CART", "há registros 1601 mas 1010.IND_CART não é S")
     # Block line counts: X990 counts the block's lines including X001 and X990; 0990 also counts
     # 0000; 9990 also counts 9999.
     for reg, (n, valor) in st.declarados.items():

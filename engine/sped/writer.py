@@ -80,6 +80,9 @@ class ResumoEfd:
     cod_ver_inferido: bool = False
     vl_icms_recolher: Decimal = Decimal("0.00")
     pagamentos_eletronicos: int = 0  # regular sales paid by card/Pix (1010.IND_CART, register 1601)
+    registros_1601: int = 0
+    sem_instituicao: int = 0  # electronic payments whose document lacks the institution's CNPJ
+    vl_sem_instituicao: Decimal = Decimal("0.00")  # their value, left out of 1601 (see avisos)
     avisos: list[str] = field(default_factory=list)  # pt-BR notes for the accountant
 
 
@@ -93,6 +96,33 @@ def _expandir(fatos: Iterator[DocumentoFiscal | NumeracaoInutilizada], cnpj: str
                                       situacao=Situacao.INUTILIZADO)
         else:
             yield fato
+
+
+def _acumular_1601(doc: DocumentoFiscal, totais: dict[tuple[str, str], Decimal],
+                   participantes: dict[str, Participante], resumo: ResumoEfd) -> None:
+    """Add a regular sale's electronic payments to its (institution, intermediary) total.
+
+    Both parties go to 0150 with their CNPJ as COD_PART (1601 campos 02 and 03 must exist in 0150).
+    The NF-e carries no name for them, so the CNPJ is also the 0150 NOME until the accountant edits it.
+    """
+    # Payments above the document's value (vTroco given back) are capped at vNF: 1601 reports the
+    # value of the sales, not the amount handed over (the change is deducted from the last payment).
+    excesso = max(sum((p.valor for p in doc.pagamentos), Decimal("0.00")) - doc.vl_doc, Decimal("0.00"))
+    for pag in reversed(doc.pagamentos):
+        valor = pag.valor
+        if excesso:
+            corte = min(excesso, valor)
+            valor -= corte
+            excesso -= corte
+        if not pag.cnpj_ip:
+            resumo.sem_instituicao += 1
+            resumo.vl_sem_instituicao += valor
+            continue
+        for cnpj in (pag.cnpj_ip, pag.cnpj_it):
+            if cnpj:
+                participantes.setdefault(cnpj, Participante(cod_part=cnpj, nome=cnpj, cnpj=cnpj))
+        chave = (pag.cnpj_ip, pag.cnpj_it)
+        totais[chave] = totais.get(chave, Decimal("0.00")) + valor
 
 
 def _vencimento(fim: dt.date, dia: int) -> dt.date:
@@ -122,6 +152,8 @@ def escrever_efd(fonte: FonteDocumentos, estab: Estabelecimento, inicio: dt.date
     itens: dict[str, Item] = {}
     unidades: dict[str, None] = {}
     apuracao = r.Apuracao(vl_sld_credor_ant=estab.saldo_credor_anterior)
+    # 1601: one running total per (institution, intermediary) — O(institutions), not O(documents).
+    totais_1601: dict[tuple[str, str], Decimal] = {}
     sem_pis_cofins = estab.entrega_efd_contribuicoes
 
     with tempfile.TemporaryFile(prefix="efd-bloco-c-") as spool:
@@ -138,6 +170,8 @@ def escrever_efd(fonte: FonteDocumentos, estab: Estabelecimento, inicio: dt.date
             resumo.por_situacao[sit.value] = resumo.por_situacao.get(sit.value, 0) + 1
             if doc.pagamento_eletronico and sit.escriturada:
                 resumo.pagamentos_eletronicos += 1
+                if doc.ind_oper == "1" and doc.ind_emit == "0":
+                    _acumular_1601(doc, totais_1601, participantes, resumo)
             cod_part = ""
             if doc.modelo == "55" and doc.participante is not None and sit.escriturada:
                 # The same sanitised code in C100 and 0150 (a '|' in a code would split the field).
@@ -221,8 +255,13 @@ def escrever_efd(fonte: FonteDocumentos, estab: Estabelecimento, inicio: dt.date
         saida.linha(r.encerramento(f"{bloco}990", 2))
     # Bloco 1: 1010 is always required.
     saida.linha(r.abertura("1001", True))
-    saida.linha(r.r1010(estab))
-    saida.linha(r.encerramento("1990", 3))
+    saida.linha(r.r1010(estab, ind_cart="S" if totais_1601 else "N"))
+    for (ip, intermediador), total in sorted(totais_1601.items()):
+        # Sales of goods (NF-e/NFC-e) are all in the ICMS field (TOT_VS); ISS and others stay zero
+        # because these documents carry no services (Guia 3.1.8, 1601 campos 04-06).
+        saida.linha(r.r1601(ip, intermediador, total, Decimal("0.00"), Decimal("0.00")))
+    resumo.registros_1601 = len(totais_1601)
+    saida.linha(r.encerramento("1990", 3 + len(totais_1601)))
     # Bloco 9: one 9900 per record type (including 9900, 9990 and 9999 themselves).
     saida.linha(r.abertura("9001", True))
     tipos = [*sorted(contagem, key=lambda reg: (ORDEM_BLOCOS.index(reg[0]), reg)), "9900", "9990", "9999"]
@@ -239,11 +278,11 @@ def escrever_efd(fonte: FonteDocumentos, estab: Estabelecimento, inicio: dt.date
     if resumo.omitidos:
         resumo.avisos.append(f"{resumo.omitidos} documento(s) denegado(s) ou número(s) inutilizado(s) não "
                              "escriturado(s): os códigos de situação 04 e 05 só valem até 31/12/2022")
-    if resumo.pagamentos_eletronicos and estab.indicadores_1010.ind_cart == "N":
+    if resumo.sem_instituicao:
         resumo.avisos.append(
-            f"{resumo.pagamentos_eletronicos} venda(s) paga(s) com cartão, Pix ou outro meio eletrônico: a legislação "
-            "pode exigir 1010.IND_CART = S com o registro 1601 (totais por instituição de pagamento), que este "
-            "gerador não produz — complemente no PVA se a sua UF exigir")
+            f"{resumo.sem_instituicao} pagamento(s) eletrônico(s) somando {r.num(resumo.vl_sem_instituicao)} sem o "
+            "CNPJ da instituição de pagamento no documento (detPag/card/CNPJ): ficaram fora do registro 1601, que "
+            "exige COD_PART_IP; inclua-os no PVA com a instituição do contrato (credenciadora ou PSP)")
     if versao.inferida:
         resumo.avisos.append(f"COD_VER {versao.cod_ver} (leiaute {versao.leiaute}) foi inferido, não lido da tabela "
                              "oficial 3.1.1: confirme no portal do SPED antes de transmitir")

@@ -22,8 +22,16 @@ from pathlib import Path
 from lxml import etree
 
 from engine.errors import Finding, XmlError
-from engine.sped.facts import DocumentoFiscal, Fato, Item, NumeracaoInutilizada, Participante, Situacao
-from engine.xml.parser import parse_xml_file
+from engine.sped.facts import (
+    DocumentoFiscal,
+    Fato,
+    Item,
+    NumeracaoInutilizada,
+    PagamentoEletronico,
+    Participante,
+    Situacao,
+)
+from engine.xml.parser import parse_xml, parse_xml_file
 
 NFE_NS = "http://www.portalfiscal.inf.br/nfe"
 _N = "{" + NFE_NS + "}"
@@ -205,17 +213,40 @@ def _ind_pgto(inf: etree._Element) -> str:
     return "0"
 
 
+def _pagamentos(inf: etree._Element) -> tuple[PagamentoEletronico, ...]:
+    """The electronic detPag of a document: institution (card/CNPJ, YA05), intermediary (infIntermed/CNPJ,
+    YB02, NT 2020.006) and vPag, in document order (the writer sums them per institution/intermediary)."""
+    intermediador = _t(inf, f"{_N}infIntermed/{_N}CNPJ")
+    out: list[PagamentoEletronico] = []
+    for det in inf.findall(f"{_N}pag/{_N}detPag"):
+        if _t(det, _N + "tPag") not in TPAG_ELETRONICO:
+            continue
+        out.append(PagamentoEletronico(cnpj_ip=_t(det, f"{_N}card/{_N}CNPJ"), cnpj_it=intermediador,
+                                       valor=_d(det, _N + "vPag")))
+    return tuple(out)
+
+
 def documento(path: Path, situacao: Situacao) -> DocumentoFiscal:
     """The EFD facts of one nfeProc / NFe file."""
-    root = parse_xml_file(path)
+    return documento_de_raiz(parse_xml_file(path), situacao, origem=str(path))
+
+
+def documento_de_bytes(data: bytes, situacao: Situacao, *, origem: str = "documento") -> DocumentoFiscal:
+    """The EFD facts of one nfeProc / NFe held in memory (e.g. a stored document), via the hardened parser."""
+    return documento_de_raiz(parse_xml(data), situacao, origem=origem)
+
+
+def documento_de_raiz(root: etree._Element, situacao: Situacao, *, origem: str = "documento") -> DocumentoFiscal:
+    """The EFD facts of an already parsed nfeProc / NFe root element."""
     nfe = root.find(_N + "NFe") if etree.QName(root).localname == "nfeProc" else root
     inf = nfe.find(_N + "infNFe") if nfe is not None else None
     if inf is None:
-        raise XmlError(f"{path}: infNFe ausente", code="SPED_XML_SEM_INFNFE")
+        raise XmlError(f"{origem}: infNFe ausente", code="SPED_XML_SEM_INFNFE")
     ide = inf.find(_N + "ide")
     tot = inf.find(f"{_N}total/{_N}ICMSTot")
     dh_sai = _t(ide, _N + "dhSaiEnt")
     modelo = _t(ide, _N + "mod")
+    pagamentos = _pagamentos(inf)
     if situacao is Situacao.REGULAR and _t(ide, _N + "finNFe") == "2":
         situacao = Situacao.COMPLEMENTAR  # NF-e complementar: COD_SIT 06 (Guia 3.1.8, C100 Exceção 3)
     return DocumentoFiscal(
@@ -231,7 +262,7 @@ def documento(path: Path, situacao: Situacao) -> DocumentoFiscal:
         vl_bc_icms_st=_d(tot, _N + "vBCST"), vl_icms_st=_d(tot, _N + "vST") + _d(tot, _N + "vFCPST"),
         vl_ipi=_d(tot, _N + "vIPI"), vl_pis=_d(tot, _N + "vPIS"), vl_cofins=_d(tot, _N + "vCOFINS"),
         itens=tuple(_item(det) for det in inf.findall(_N + "det")), tp_emis=_t(ide, _N + "tpEmis") or "1",
-        pagamento_eletronico=any(_t(d, _N + "tPag") in TPAG_ELETRONICO for d in inf.findall(f"{_N}pag/{_N}detPag")),
+        pagamento_eletronico=bool(pagamentos), pagamentos=pagamentos,
     )
 
 

@@ -41,7 +41,7 @@ def test_export_writes_the_golden_file_and_shows_progress(pasta: Path, config: P
     assert r.returncode == 0, r.stderr
     assert out.read_bytes() == (GOLDEN / f"efd-2026-03-{CNPJ_NORMAL}.txt").read_bytes()
     assert "documento(s) processado(s)" in r.stderr
-    assert "COD_VER 020" in r.stderr and "ICMS a recolher 197,40" in r.stderr
+    assert "COD_VER 020" in r.stderr and "ICMS a recolher 301,10" in r.stderr
     assert "inferido" in r.stderr  # COD_VER 020 is not from an official copy: said so
 
 
@@ -82,4 +82,4 @@ def test_package_zips_the_month_with_the_csv(pasta: Path, tmp_path: Path) -> Non
     assert r.returncode == 0, r.stderr
     with zipfile.ZipFile(out) as z:
         assert z.read("resumo.csv") == (GOLDEN / f"resumo-2026-03-{CNPJ_NORMAL}.csv").read_bytes()
-        assert len(z.namelist()) == 9
+        assert len(z.namelist()) == 11

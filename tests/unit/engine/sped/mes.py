@@ -6,6 +6,8 @@ March 2026, two establishments in São Paulo:
   CST 40 items), an NFC-e sale, an NF-e cancelled (110111), an NF-e with a CC-e (110110), an NFC-e
   issued in contingency offline (tpEmis 9) not yet authorised, a voided range (NF-e series 2,
   104-106);
+* card and Pix sales with the institution's CNPJ (1601): an NFC-e by credit card (credenciadora)
+  and Pix (PSP), an NF-e sold through a marketplace (infIntermed) paid by Pix;
 * Simples Nacional (examples/emitente-sn.json, CNPJ 11222333000181): an NF-e and an NFC-e sale.
 
 ``build_nfe`` makes the NFe (fixed clock, fixed cNF rng); this module wraps it in nfeProc /
@@ -34,6 +36,12 @@ NS = "http://www.portalfiscal.inf.br/nfe"
 N = "{" + NS + "}"
 CNPJ_NORMAL = "45997418000153"
 CNPJ_SN = "11222333000181"
+# Payment institutions and intermediary of the card/Pix sales (public CNPJs: Cielo, Nu Pagamentos,
+# Mercado Pago, Mercado Livre): the COD_PART of their 0150 and 1601.
+CNPJ_CREDENCIADORA = "01027058000191"
+CNPJ_PSP = "18236120000158"
+CNPJ_PSP_MARKETPLACE = "10573521000191"
+CNPJ_INTERMEDIADOR = "03007331000141"
 
 
 def _venda(nome: str, **alteracoes: object) -> dict[str, Any]:
@@ -169,6 +177,22 @@ def montar_mes(pasta: Path) -> dict[str, str]:
     chaves["nfce-2002"] = offline.find(N + "infNFe").get("Id")[3:]
     salvar(f"{chaves['nfce-2002']}-nfce-2002-contingencia.xml",
            etree.tostring(offline, xml_declaration=True, encoding="UTF-8"))
+    # Card and Pix with the institution in detPag/card/CNPJ (register 1601): an NFC-e paid by credit card
+    # through a credenciadora (TEF) and by Pix through a PSP; an NF-e sold on a marketplace (infIntermed)
+    # and paid by Pix. NF-e 101 (Pix) and NFC-e 2001 (card, POS not integrated) carry no institution CNPJ.
+    cartao_pix = _venda("nfce-venda.json", numero=2003, pagamentos=[
+        {"forma": "03", "valor": Decimal("187.80"),
+         "cartao": {"integracao": 1, "cnpj_credenciadora": CNPJ_CREDENCIADORA, "bandeira": "01",
+                    "autorizacao": "AUT778899"}},
+        {"forma": "17", "valor": Decimal("50.00"), "cartao": {"integracao": 2, "cnpj_credenciadora": CNPJ_PSP}}])
+    autorizar("nfce-2003", _nfe("emitente-normal.json", cartao_pix, _quando(18), 2003), "135260000002003",
+              "2026-03-18T10:00:02-03:00")
+    marketplace = _venda("nfe-venda.json", numero=107, presenca=2,
+                         intermediador={"cnpj": CNPJ_INTERMEDIADOR, "identificador": "INSTITUTOORTO"},
+                         pagamentos=[{"forma": "17", "valor": Decimal("2520.00"),
+                                      "cartao": {"integracao": 2, "cnpj_credenciadora": CNPJ_PSP_MARKETPLACE}}])
+    autorizar("nfe-107", _nfe("emitente-normal.json", marketplace, _quando(22), 107), "135260000000107",
+              "2026-03-22T10:00:04-03:00")
     salvar("inut-55-002-104-106-procInutNFe.xml",
            _inut(CNPJ_NORMAL, "55", "2", "104", "106", "2026-03-15T11:00:00-03:00"))
     # Simples Nacional

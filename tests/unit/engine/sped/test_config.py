@@ -31,8 +31,15 @@ def test_0002_only_for_industry() -> None:
 
 
 def test_1010_indicator_without_its_register_is_refused() -> None:
-    exc = _erro(indicadores_1010={"ind_cart": "S"})
-    assert "1601" in exc.findings[0].mensagem
+    exc = _erro(indicadores_1010={"ind_form": "S"})
+    assert "ind_form" in exc.findings[0].mensagem
+
+
+def test_ind_cart_is_not_refused_the_writer_derives_it() -> None:
+    # IND_CART follows the documents (1601 is generated), so a configured 'S' is no longer an error.
+    data = estabelecimento(CNPJ_NORMAL)
+    data["indicadores_1010"] = {"ind_cart": "S"}
+    assert parse_estabelecimento(data).indicadores_1010.ind_cart == "S"
 
 
 def test_invalid_cnpj_and_accountant_cpf() -> None:

@@ -14,6 +14,7 @@ from engine.sped import (
     DocumentoFiscal,
     Item,
     NumeracaoInutilizada,
+    PagamentoEletronico,
     Participante,
     Situacao,
     escrever_efd,
@@ -76,7 +77,23 @@ def fatos(draw: st.DrawFn, ano: int) -> Fato:
         vl_icms=sum((i.vl_icms for i in lista), Decimal("0.00")),
         ind_pgto=draw(st.sampled_from(["0", "1", "2"])), ind_frt=draw(st.sampled_from(["0", "1", "2", "9"])),
         dt_e_s=draw(st.one_of(st.none(), st.just(dt.date(ano, 3, dia)), st.just(dt.date(ano, 4, 2)))),
+        pagamentos=(pags := tuple(draw(st.lists(pagamentos, max_size=3)))), pagamento_eletronico=bool(pags),
     )
+
+
+# Card/Pix payments: known institutions, one whose CNPJ is also a buyer's COD_PART, and missing ones.
+pagamentos = st.builds(
+    PagamentoEletronico, cnpj_ip=st.sampled_from(["", "01027058000191", "18236120000158", "11444777000161"]),
+    cnpj_it=st.sampled_from(["", "03007331000141"]), valor=valores)
+
+
+def _esperado_1601(lista: list[Fato]) -> Decimal:
+    """Card/Pix value of the regular own sales, capped at each document's value (the change given back)."""
+    total = Decimal("0.00")
+    for f in lista:
+        if isinstance(f, DocumentoFiscal) and f.situacao.escriturada and f.ind_oper == "1" and f.ind_emit == "0":
+            total += min(sum((p.valor for p in f.pagamentos), Decimal("0.00")), f.vl_doc)
+    return total
 
 
 @st.composite
@@ -96,3 +113,10 @@ def test_any_generated_file_passes_the_validator(mes: tuple[int, list[Fato], Dec
     assert achados == [], achados
     assert resumo.linhas == out.getvalue().count(b"\r\n")
     assert all(isinstance(f, DocumentoFiscal | NumeracaoInutilizada) for f in lista)
+    # Every card/Pix real is either in a 1601 or in the note about missing institutions, never lost.
+    linhas = out.getvalue().decode("latin-1").split("\r\n")
+    r1601 = [linha.split("|") for linha in linhas if linha.startswith("|1601|")]
+    somado = sum((Decimal(c[4].replace(",", ".")) for c in r1601), Decimal("0.00"))
+    assert somado + resumo.vl_sem_instituicao == _esperado_1601(lista)
+    ind_cart = next(linha for linha in linhas if linha.startswith("|1010|")).split("|")[8]
+    assert ind_cart == ("S" if r1601 else "N")

@@ -134,7 +134,7 @@ def test_wrong_field_count_names_the_record() -> None:
 def test_unknown_records_are_counted_not_rejected() -> None:
     ls = linhas()
     i = indice(ls, "|1010|")
-    ls.insert(i + 1, "|1601|1234|5678|0,00|0,00|0,00|")
+    ls.insert(i + 1, "|1400|ITEM1|3550308|100,00|")
     achados = validar_bytes(montar(ls))
     assert any(f.code == "SPED_REGISTRO_NAO_VERIFICADO" and f.severity == "note" for f in achados)
     # its 9900 is missing and 1990 is now wrong: both reported
@@ -177,3 +177,46 @@ def test_missing_block_opening_and_blocks_out_of_order() -> None:
     ls[g:g + 2], ls[h:h + 2] = ls[h:h + 2], ls[g:g + 2]
     alvo = [f for f in erros(montar(ls)) if f.code == "SPED_ORDEM_BLOCOS"]
     assert alvo and alvo[0].line == h + 1 and "0, B, C, D, E, G, H, K, 1, 9" in alvo[0].mensagem
+
+
+def test_1601_cod_part_must_be_in_0150() -> None:
+    ls = linhas()
+    i = indice(ls, "|1601|")
+    ls[i] = ls[i].replace("|1601|01027058000191|", "|1601|99999999000191|")
+    alvo = [f for f in erros(montar(ls)) if f.code == "SPED_COD_PART_SEM_0150"]
+    assert alvo and alvo[0].line == i + 1 and alvo[0].path == "1601" and "campo 02" in alvo[0].mensagem
+
+
+def test_1601_intermediary_must_be_in_0150_and_pairs_are_unique() -> None:
+    ls = linhas()
+    i = indice(ls, "|1601|", 1)
+    ls[i] = ls[i].replace("|03007331000141|", "|11111111000191|")
+    assert any(f.code == "SPED_COD_PART_SEM_0150" and "campo 03" in f.mensagem and f.line == i + 1
+               for f in erros(montar(ls)))
+    ls = linhas()
+    j = indice(ls, "|1601|")
+    ls[j + 1] = ls[j]  # the same institution twice (counts stay right: only the key rule fails)
+    alvo = [f for f in erros(montar(ls)) if f.code == "SPED_1601_REPETIDO"]
+    assert alvo and alvo[0].line == j + 2
+
+
+def test_1601_money_format_is_checked() -> None:
+    ls = linhas()
+    i = indice(ls, "|1601|")
+    ls[i] = ls[i].replace("|187,80|", "|187.80|")
+    assert any(f.line == i + 1 and f.path == "1601" for f in erros(montar(ls)))
+
+
+def test_ind_cart_must_match_the_presence_of_1601() -> None:
+    ls = linhas()
+    trocar("|1010|", 7, "N")(ls)
+    alvo = [f for f in erros(montar(ls)) if f.code == "SPED_IND_CART"]
+    assert alvo and "1601" in alvo[0].mensagem and alvo[0].line == indice(ls, "|1010|") + 1
+    # IND_CART = S without any 1601 (the three removed, with their counts fixed) is also refused
+    ls = [linha for linha in linhas() if not linha.startswith("|1601|") and not linha.startswith("|9900|1601|")]
+    trocar("|1990|", 1, "3")(ls)
+    trocar("|9900|9900|", 2, "32")(ls)
+    trocar("|9990|", 1, "35")(ls)
+    trocar("|9999|", 1, str(len(ls)))(ls)
+    codes = [f.code for f in erros(montar(ls))]
+    assert codes == ["SPED_IND_CART"]
