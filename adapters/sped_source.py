@@ -51,7 +51,8 @@ from engine.sped import (
     escrever_pacote,
     parse_estabelecimento,
 )
-from engine.sped.xmlsource import classificar, documento
+from engine.sped.xmlsource import classificar_raiz, documento_de_bytes
+from engine.xml.parser import parse_xml
 
 # Document status (engine.emission.records.DocStatus values) -> C100.COD_SIT (Tabela 4.1.2).
 # An off-line NFC-e not yet transmitted (contingency) is a valid document from its issue: 00.
@@ -171,24 +172,6 @@ def estabelecimento(conn: Connection, row: Row[Any]) -> Estabelecimento:
 # The document source
 
 
-class _Xml:
-    """One reusable temporary file: engine.sped.xmlsource maps documents read from a path (the folder
-    source's API). On Linux it lives in /dev/shm (memory): on an overlay/disk temp dir the write and
-    the read back cost as much as parsing the document."""
-
-    def __init__(self) -> None:
-        shm = Path("/dev/shm")  # noqa: S108 - only as the parent of a private mkdtemp directory
-        self._dir = tempfile.TemporaryDirectory(prefix="efd-xml-", dir=shm if shm.is_dir() else None)
-        self.path = Path(self._dir.name) / "doc.xml"
-
-    def __call__(self, data: bytes) -> Path:
-        self.path.write_bytes(data)
-        return self.path
-
-    def close(self) -> None:
-        self._dir.cleanup()
-
-
 class _Espera:
     """Facts spooled to a temporary SQLite file and read back ordered by (date, model, series, number)."""
 
@@ -240,17 +223,15 @@ class BancoDocumentos:
     def documentos(self, cnpj: str, inicio: dt.date, fim: dt.date) -> Iterator[Fato]:
         with tempfile.TemporaryDirectory(prefix="efd-banco-") as tmp:
             pasta = Path(tmp)
-            espera, xml = _Espera(pasta), _Xml()
+            espera = _Espera(pasta)
             try:
                 with self.db.read() as conn:
-                    self._ler(conn, cnpj, inicio, fim, espera, xml)
-                xml.close()
+                    self._ler(conn, cnpj, inicio, fim, espera)
                 yield from espera.ordenados()
             finally:
                 espera.close()
-                xml.close()
 
-    def _ler(self, conn: Connection, cnpj: str, inicio: dt.date, fim: dt.date, espera: _Espera, xml: _Xml) -> None:
+    def _ler(self, conn: Connection, cnpj: str, inicio: dt.date, fim: dt.date, espera: _Espera) -> None:
         dono = conn.execute(select(emitter.c.cnpj).where(emitter.c.id == self.emitter_id)).scalar_one_or_none()
         if dono != cnpj:
             return  # another establishment's documents are never in this one's file
@@ -264,7 +245,7 @@ class BancoDocumentos:
                    func.substr(document.c.chave, 3, 4).in_(meses))
             .order_by(document.c.model, document.c.series, document.c.number))
         for row in docs:
-            self._documento(row.id, row.signed_xml, SITUACAO_POR_STATUS[row.status], inicio, fim, espera, xml)
+            self._documento(row.id, row.signed_xml, SITUACAO_POR_STATUS[row.status], inicio, fim, espera)
         # An online NFC-e authorized after its off-line copy took over, then cancelled by substitution
         # (110112, NT 2018.004): a cancelled document of its own number and chave.
         atts = streamed.execute(
@@ -274,7 +255,7 @@ class BancoDocumentos:
                    func.substr(document_attempt.c.chave, 3, 4).in_(meses))
             .order_by(document_attempt.c.id))
         for att in atts:
-            self._documento(att.document_id, att.signed_xml, Situacao.CANCELADO, inicio, fim, espera, xml)
+            self._documento(att.document_id, att.signed_xml, Situacao.CANCELADO, inicio, fim, espera)
         anos = sorted({int(m[:2]) for m in meses})
         inuts = conn.execute(
             select(inutilizacao.c.id, inutilizacao.c.proc_xml)
@@ -283,7 +264,8 @@ class BancoDocumentos:
             .order_by(inutilizacao.c.created_at))
         for inut in inuts:
             try:
-                e = classificar(xml(inut.proc_xml))
+                # The stored bytes go straight to the hardened parser (no temporary file).
+                e = classificar_raiz(parse_xml(inut.proc_xml), Path(f"inutilizacao-{inut.id}.xml"))
             except (XmlError, ValueError) as exc:
                 self._aviso(f"inutilização {inut.id}", exc)
                 continue
@@ -294,12 +276,12 @@ class BancoDocumentos:
         espera.flush()
 
     def _documento(self, doc_id: str, signed: bytes, situacao: Situacao, inicio: dt.date, fim: dt.date,
-                   espera: _Espera, xml: _Xml) -> None:
+                   espera: _Espera) -> None:
         self._lidos += 1
         if self.progresso is not None and self._lidos % self.progresso_cada == 0:
             self.progresso(self._lidos)
         try:
-            fato = documento(xml(signed), situacao)
+            fato = documento_de_bytes(signed, situacao, origem=f"documento {doc_id}")
         except (XmlError, ValueError) as exc:
             self._aviso(f"documento {doc_id}", exc)
             return

@@ -90,7 +90,11 @@ class Entrada:
 
 def classificar(path: Path) -> Entrada | None:
     """What a distribution XML is; None for files that are not one (or not accepted by SEFAZ)."""
-    root = parse_xml_file(path)
+    return classificar_raiz(parse_xml_file(path), path)
+
+
+def classificar_raiz(root: etree._Element, path: Path) -> Entrada | None:
+    """``classificar`` for an already parsed root; ``path`` only names where it came from (Entrada.path)."""
     tag = etree.QName(root).localname
     if tag in ("nfeProc", "NFe"):
         nfe = root.find(_N + "NFe") if tag == "nfeProc" else root

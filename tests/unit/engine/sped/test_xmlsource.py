@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 from lxml import etree
 
-from engine.sped import PastaXml, Situacao
+from engine.sped import PagamentoEletronico, PastaXml, Situacao, documento_de_bytes, documento_de_raiz
 from engine.sped.facts import DocumentoFiscal, NumeracaoInutilizada
+from engine.sped.xmlsource import documento
+from engine.xml.parser import parse_xml
 
-from .mes import CNPJ_NORMAL, CNPJ_SN, N, montar_mes
+from .mes import (
+    CNPJ_CREDENCIADORA,
+    CNPJ_INTERMEDIADOR,
+    CNPJ_NORMAL,
+    CNPJ_PSP,
+    CNPJ_PSP_MARKETPLACE,
+    CNPJ_SN,
+    N,
+    montar_mes,
+)
 
 MARCO = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
 
@@ -86,3 +98,20 @@ def test_other_emitters_and_other_months_are_left_out(tmp_path: Path) -> None:
     montar_mes(tmp_path)
     numeros = {f.numero for f in _fatos(tmp_path) if isinstance(f, DocumentoFiscal)}
     assert 201 not in numeros and 587 not in numeros
+
+
+def test_payments_and_the_in_memory_mapping(pasta_mes: Path) -> None:
+    """detPag -> PagamentoEletronico (institution from card/CNPJ, intermediary from infIntermed); the
+    mapping of bytes or of a parsed root is the one of the file (the database source uses the bytes)."""
+    arquivos = {p.name.split("-")[1] + "-" + p.name.split("-")[2]: p for p in pasta_mes.glob("*-nfeProc.xml")}
+    nfce = documento(arquivos["nfce-2003"], Situacao.REGULAR)
+    assert nfce.pagamentos == (PagamentoEletronico(CNPJ_CREDENCIADORA, "", Decimal("187.80")),
+                               PagamentoEletronico(CNPJ_PSP, "", Decimal("50.00")))
+    nfe = documento(arquivos["nfe-107"], Situacao.REGULAR)
+    assert nfe.pagamentos == (PagamentoEletronico(CNPJ_PSP_MARKETPLACE, CNPJ_INTERMEDIADOR, Decimal("2520.00")),)
+    mista = documento(arquivos["nfce-2001"], Situacao.REGULAR)  # 50,00 cash + 190,00 POS card without CNPJ
+    assert mista.pagamentos == (PagamentoEletronico("", "", Decimal("190.00")),) and mista.pagamento_eletronico
+    for p in arquivos.values():
+        dados = p.read_bytes()
+        assert documento_de_bytes(dados, Situacao.REGULAR) == documento(p, Situacao.REGULAR)
+        assert documento_de_raiz(parse_xml(dados), Situacao.CANCELADO) == documento(p, Situacao.CANCELADO)
