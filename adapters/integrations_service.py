@@ -11,16 +11,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
+
+from sqlalchemy import Connection, or_, select
 
 from adapters import integrations_store as store
 from adapters.db import outbox
 from adapters.db.engine import Database
+from adapters.db.schema import integration, integration_record
 from certificates.store import MasterKeyring
 from engine.integrations import alerts, catalog, connectors, events, runner
 from engine.integrations.http import HttpTransport
-from engine.integrations.model import ConnectorFailure, Direction, IntegrationError, SyncMode
+from engine.integrations.model import ConnectorFailure, Direction, IntegrationError, SyncMode, SyncSettings
 from engine.integrations.runlog import RunLog, Trigger, render
 
 log = logging.getLogger("ortho.integrations")
@@ -166,17 +169,59 @@ class IntegrationService:
         return out
 
     def on_event(self, tenant_id: str, event_type: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
-        """Fan a clinic event out to the tenant's active message integrations (real-time mode sends now)."""
+        """Queue a clinic event for the tenant's active message integrations and send the real-time
+        ones now (synchronous: for tools and tests; the service itself goes through the outbox, see
+        ``queue_event_records`` and ``send_realtime_pending``)."""
+        with self.db.write() as conn:
+            realtime = queue_event_records(conn, tenant_id, event_type, data, self.clock())
+        return [{"integration": iid, "run": self.run(tenant_id, iid, Trigger.REALTIME)} for iid in realtime]
+
+    def send_realtime_pending(self, limit: int = 20) -> list[dict[str, Any]]:
+        """One pass of the outbox consumer's second half: run every active real-time integration that
+        has pending records (queued by ``queue_event_records`` when its event left the outbox).
+
+        Exactly one sender at a time per integration: ``run`` takes the integration's run lease
+        (compare-and-set, migration 0007), and another worker holding it is skipped, not waited for.
+        Each record is marked sent right after the provider's answer, so a record already sent is never
+        sent again; a worker killed mid-run leaves the lease to expire (RUN_LEASE) and only the record in
+        flight can be repeated. A failing provider is retried with back-off (``realtime_retry_delay``)."""
+        now = self.clock()
         with self.db.read() as conn:
-            items = [i for i in store.list_(conn, tenant_id) if i.active
-                     and catalog.entry(i.connector) is not None
-                     and catalog.entry(i.connector).kind in events.MESSAGE_KINDS]  # type: ignore[union-attr]
-        results = []
-        for item in items:
-            rec = events.record_from_event(event_type, data, item.tz)
-            if rec is not None:
-                results.append({"integration": item.id, **self.enqueue(tenant_id, item.id, [rec])})
-        return results
+            waiting = conn.execute(
+                select(integration_record.c.integration_id, integration_record.c.attempts,
+                       integration_record.c.last_error, integration_record.c.updated_at)
+                .select_from(integration_record.join(integration,
+                                                     integration.c.id == integration_record.c.integration_id))
+                .where(integration_record.c.status == "pendente", integration.c.active.is_(True),
+                       integration.c.deleted_at.is_(None))).all()
+            # Due: a record never tried (or re-queued clean), or one whose failed try is older than
+            # its back-off; a provider that keeps failing is not hammered by every worker pass.
+            due = {w.integration_id for w in waiting
+                   if w.last_error is None or w.updated_at + realtime_retry_delay(int(w.attempts)) <= now}
+            rows = conn.execute(
+                select(integration.c.id, integration.c.tenant_id, integration.c.sync,
+                       integration.c.consecutive_failures, integration.c.last_run_at)
+                .where(integration.c.active.is_(True), integration.c.deleted_at.is_(None),
+                       or_(integration.c.run_lease_until.is_(None), integration.c.run_lease_until < now),
+                       integration.c.id.in_(sorted(due)))
+                .order_by(integration.c.id).limit(limit)).all() if due else []
+        out: list[dict[str, Any]] = []
+        for r in rows:
+            try:
+                if SyncSettings.from_json(r.sync).mode is not SyncMode.REALTIME:
+                    continue  # scheduled/batch integrations send their queue at their own time
+            except IntegrationError:
+                continue
+            if r.consecutive_failures and r.last_run_at is not None and (
+                    now < r.last_run_at + realtime_retry_delay(int(r.consecutive_failures))):
+                continue
+            try:
+                out.append({"integration": r.id, **self.run(r.tenant_id, r.id, Trigger.REALTIME)})
+            except store.RunInProgress:
+                continue  # another worker is sending this integration's queue right now
+            except IntegrationError as exc:
+                log.warning("real-time integration %s not run: %s", r.id, exc)
+        return out
 
     def run_due(self) -> list[dict[str, Any]]:
         """Scheduler tick: run every scheduled/batch integration whose time has come."""
@@ -190,6 +235,37 @@ class IntegrationService:
             trigger = Trigger.SCHEDULED if mode is SyncMode.SCHEDULED else Trigger.BATCH
             out.append({"integration": iid, **self.run(tenant_id, iid, trigger)})
         return out
+
+
+REALTIME_RETRY_BASE = timedelta(seconds=30)
+REALTIME_RETRY_MAX = timedelta(hours=1)
+
+
+def realtime_retry_delay(consecutive_failures: int) -> timedelta:
+    """30 s after the first failed real-time run, doubling, at most 1 h (a provider that is down is
+    not hammered by every worker pass)."""
+    return min(REALTIME_RETRY_BASE * (2 ** max(0, min(consecutive_failures - 1, 16))), REALTIME_RETRY_MAX)
+
+
+def queue_event_records(conn: Connection, tenant_id: str, event_type: str, data: Mapping[str, Any],
+                        now: datetime) -> list[str]:
+    """In the caller's transaction (the outbox fan-out's): the clinic event as a pending record of each
+    active message integration of the tenant (WhatsApp, e-mail, SMS); the ids of the real-time ones,
+    whose queue the worker sends next. The record key is the event type and the appointment id
+    (engine/integrations/events.py), and an unchanged record already sent is left alone
+    (``upsert_records``): an event delivered twice by the outbox, or posted twice by the clinic system,
+    never queues a second message."""
+    realtime: list[str] = []
+    for item in store.list_(conn, tenant_id):
+        entry = catalog.entry(item.connector)
+        if not item.active or entry is None or entry.kind not in events.MESSAGE_KINDS:
+            continue
+        rec = events.record_from_event(event_type, data, item.tz)
+        if rec is None:
+            continue
+        if store.upsert_records(conn, item.id, [rec], now) and item.sync.mode is SyncMode.REALTIME:
+            realtime.append(item.id)
+    return realtime
 
 
 SCHEDULER_ENV = "ORTHO_INTEGRATIONS_SCHEDULER"

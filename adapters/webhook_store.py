@@ -4,8 +4,9 @@
   (soft: the history stays), ``rotate_secret`` (the previous secret keeps signing during the overlap).
   Secrets and Bearer tokens are sealed with the master keyring (no second cipher).
 * ``publish``: an event of the clinic system (/v1/events) goes to the transactional outbox.
-* ``fan_out``: one outbox event -> one delivery per matching subscription, and the outbox row marked
-  dispatched, in ONE transaction (a crash either leaves both undone or both done).
+* ``fan_out``: one outbox event -> one delivery per matching subscription (and, through the ``also``
+  hook, the records of the tenant's message integrations), and the outbox row marked dispatched, in
+  ONE transaction (a crash either leaves all undone or all done).
 * ``claim``: due deliveries leased (``next_attempt_at`` moves to the lease end, ``attempts`` + 1),
   with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL so several workers take disjoint sets.
 * ``finish``: the outcome of an attempt, fenced by the attempt number (a worker whose lease expired
@@ -17,7 +18,7 @@ from __future__ import annotations
 import json
 import random
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -335,9 +336,16 @@ def fan_out(db: Database, event: outbox_store.OutboxEvent, *, now: datetime) -> 
     return fan_out_batch(db, [event], now=now)
 
 
-def fan_out_batch(db: Database, events: Sequence[outbox_store.OutboxEvent], *, now: datetime) -> int:
+# Called for every event a fan-out dispatches, inside its transaction: (conn, tenant id, event, now).
+FanOutHook = Callable[[Connection, str, PublicEvent, datetime], object]
+
+
+def fan_out_batch(db: Database, events: Sequence[outbox_store.OutboxEvent], *, now: datetime,
+                  also: FanOutHook | None = None) -> int:
     """``fan_out`` for a claimed batch in one transaction; the number of deliveries created. An event
-    another worker already dispatched (its lease expired and was taken over) is skipped."""
+    another worker already dispatched (its lease expired and was taken over) is skipped. ``also``
+    lets another consumer of the same events (the message integrations) record its share in the same
+    transaction: done together with the dispatch, or not at all."""
     if not events:
         return 0
     created = 0
@@ -358,6 +366,8 @@ def fan_out_batch(db: Database, events: Sequence[outbox_store.OutboxEvent], *, n
                         webhook_subscription.c.tenant_id == event.tenant_id, webhook_subscription.c.active.is_(True),
                         webhook_subscription.c.deleted_at.is_(None),
                     )).all()]
+            if also is not None:
+                also(conn, event.tenant_id, public, now)
             concerned = (public.data.get("webhook_id")
                          if public.type is EventType.WEBHOOK_SECRET_ROTATION_DUE else None)
             for sid, chosen in subscribers[event.tenant_id]:

@@ -3,7 +3,10 @@
 Run one per process (``python -m adapters.webhook_worker`` or ``ortho-fiscal webhooks worker``), as
 many processes as wanted against one PostgreSQL: outbox events and deliveries are *leased* with
 ``FOR UPDATE SKIP LOCKED`` (adapters/db/outbox.py, adapters/webhook_store.py), so no two workers hold
-the same one; a worker that dies leaves its leases to expire and another one takes them over. The
+the same one; a worker that dies leaves its leases to expire and another one takes them over.
+The same fan-out also queues the clinic's appointment events for the tenant's active message
+integrations (WhatsApp, e-mail, SMS), and the pass then sends the real-time ones' queues
+(``IntegrationService.send_realtime_pending``): never inside the HTTP request that posted the event. The
 guarantee is therefore *at least once*; a receiver that deduplicates by event id (``webhook-id`` /
 ``X-Ortho-Event-Id``, the same on every attempt) sees each event exactly once. On the SQLite default
 the service runs one in-process worker thread (``start_in_process``, started by the API lifespan).
@@ -25,9 +28,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import httpx
+from sqlalchemy import Connection
 
 from adapters.db import outbox as outbox_store
 from adapters.db.engine import Database
+from adapters.integrations_service import IntegrationService, queue_event_records, service_from_env
 from adapters.webhook_guard import Guard, UnsafeDestination
 from adapters.webhook_store import (
     Claimed,
@@ -41,11 +46,14 @@ from adapters.webhook_store import (
 )
 from certificates.store import MasterKeyring
 from engine.events.body import sign_headers
+from engine.events.catalogue import CLINIC_EVENTS
 from engine.events.retry import parse_retry_after
+from engine.events.translate import PublicEvent
 
 log = logging.getLogger("ortho.webhooks")
 CA_ENV = "ORTHO_WEBHOOK_CA_FILE"
 WORKER_ENV = "ORTHO_WEBHOOK_WORKER"
+INTEGRATIONS_ENV = "ORTHO_WEBHOOK_INTEGRATIONS"
 USER_AGENT = "OrthoFiscal-Webhooks/1"
 MAX_ANSWER = 64 * 1024
 
@@ -155,27 +163,46 @@ def deliver(db: Database, keyring: MasterKeyring, sender: Sender, item: Claimed,
     return status
 
 
+def queue_for_integrations(conn: Connection, tenant_id: str, event: PublicEvent, now: datetime) -> None:
+    """The fan-out's second consumer: a clinic event (appointment.created/confirmed...) becomes a
+    pending record of the tenant's active message integrations, in the dispatching transaction."""
+    if event.type in CLINIC_EVENTS:
+        queue_event_records(conn, tenant_id, event.type.value, event.data, now)
+
+
 class Worker:
     def __init__(self, db: Database, keyring: MasterKeyring, config: WorkerConfig, *,
-                 now: Callable[[], datetime] = utc_now) -> None:
+                 now: Callable[[], datetime] = utc_now, integrations: IntegrationService | None = None) -> None:
+        """``integrations``: the service that sends the real-time message integrations' queues after
+        each fan-out (None: records are still queued, and a scheduled run or another worker sends them)."""
         self.db, self.keyring, self.config, self.now = db, keyring, config, now
+        self.integrations = integrations
         self.sender = Sender(config)
         self.rng = random.Random()  # noqa: S311 - jitter
         self._last_reminder = 0.0
 
     def close(self) -> None:
         self.sender.close()
+        close = getattr(self.integrations.transport, "close", None) if self.integrations is not None else None
+        if close is not None:
+            close()
 
     def run_once(self) -> int:
-        """One pass: fan out due outbox events, deliver due deliveries; how much work was done."""
+        """One pass: fan out due outbox events (webhook deliveries and message-integration records),
+        send the real-time integrations' queues, deliver due deliveries; how much work was done."""
         events = outbox_store.claim(self.db, now=self.now(), lease=self.config.lease, limit=self.config.batch)
         try:
-            fan_out_batch(self.db, events, now=self.now())
+            fan_out_batch(self.db, events, now=self.now(), also=queue_for_integrations)
         except Exception as exc:  # keep the events: retried with back-off
             log.exception("fan-out of %d outbox events failed", len(events))
             for event in events:
                 outbox_store.mark_failed(self.db, event, now=self.now(), error=f"{type(exc).__name__}: {exc}")
         work = len(events)
+        if self.integrations is not None:
+            try:
+                work += len(self.integrations.send_realtime_pending(limit=self.config.batch))
+            except Exception:  # the records stay pending: the next pass retries
+                log.exception("real-time integrations pass failed")
         configs: dict[str, SendingConfig | None] = {}  # one decryption per subscription per pass
         for item in claim(self.db, now=self.now(), lease=self.config.lease, limit=self.config.batch):
             deliver(self.db, self.keyring, self.sender, item, now=self.now, rng=self.rng, configs=configs)
@@ -196,6 +223,14 @@ class Worker:
                 stop.wait(self.config.idle_sleep)
 
 
+def _integrations(db: Database, keyring: MasterKeyring, env: Mapping[str, str],
+                  now: Callable[[], datetime]) -> IntegrationService | None:
+    """``ORTHO_WEBHOOK_INTEGRATIONS=0`` keeps the real-time message integrations out of this worker."""
+    if env.get(INTEGRATIONS_ENV, "1").strip().lower() in {"0", "false", "no"}:
+        return None
+    return service_from_env(db, keyring, env, now)
+
+
 def start_in_process(db: Database, keyring: MasterKeyring, env: Mapping[str, str],
                      now: Callable[[], datetime] = utc_now) -> Callable[[], None]:
     """The service's worker thread (lifespan hook); returns the function that stops it.
@@ -204,7 +239,7 @@ def start_in_process(db: Database, keyring: MasterKeyring, env: Mapping[str, str
     mode = env.get(WORKER_ENV, "auto").strip().lower()
     if mode in {"0", "false", "no"} or (mode not in {"1", "true", "yes"} and not db.is_sqlite):
         return lambda: None
-    worker = Worker(db, keyring, WorkerConfig.from_env(env), now=now)
+    worker = Worker(db, keyring, WorkerConfig.from_env(env), now=now, integrations=_integrations(db, keyring, env, now))
     stop = threading.Event()
     thread = threading.Thread(target=worker.run, args=(stop,), name="ortho-webhooks", daemon=True)
     thread.start()
@@ -237,7 +272,8 @@ def main(argv: list[str] | None = None) -> int:
     db = Database(args.database_url or env.get("ORTHO_DATABASE_URL") or sqlite_url_for(data_dir))
     config = WorkerConfig.from_env(env, lease=timedelta(seconds=args.lease_seconds), batch=args.batch,
                                    idle_sleep=args.idle_sleep)
-    worker = Worker(db, load_keyring(env, data_dir), config)
+    keyring = load_keyring(env, data_dir)
+    worker = Worker(db, keyring, config, integrations=_integrations(db, keyring, env, utc_now))
     stop = threading.Event()
     try:
         if args.once:
