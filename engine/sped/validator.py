@@ -13,7 +13,8 @@ Checks, with the line number and a pt-BR message per problem:
   the chave's DV and its agreement with the C100 and 0000;
 * conditional rules learned from the PVA: COD_VER zero-padded and in force on DT_FIN, 0002 only
   for industry, 1010 always present, C100.COD_PART in 0150, C170 items in 0200 and units in 0190,
-  E110 totals from C190 and its formulas, E116 = VL_ICMS_RECOLHER + DEB_ESP.
+  E110 totals from C190 and its formulas, E116 = VL_ICMS_RECOLHER + DEB_ESP, 1601.COD_PART_IP/IT
+  in 0150 with one line per pair, 1010.IND_CART = S if and only if a 1601 is present.
 
 Memory is bounded by the registries of block 0 (participants, units, items), not by the documents.
 Unknown records (a file from elsewhere with records this project does not write) are counted and

@@ -7,7 +7,8 @@ the writer reads it once: block C is spooled to a temporary file while the block
 the E110 totals and the per-record counts are collected; then block 0 is written, the spool is
 copied (64 KiB chunks) and the remaining blocks follow.
 
-Memory is O(distinct participants + distinct items + C190 combinations of one document), not
+Memory is O(distinct participants + distinct items + C190 combinations of one document + 1601
+pairs of payment institution and intermediary), not
 O(documents): only NF-e (55) carry a COD_PART, and own-issue NF-e/NFC-e need no C170, so a month
 of one million NFC-e keeps a handful of registry entries.
 """
