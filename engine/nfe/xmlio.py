@@ -61,6 +61,14 @@ class _Plan(NamedTuple):
     by_tag: Mapping[str, _Step]
     by_attr: Mapping[str, _Step]
     groups: Mapping[str, _Step]  # child tag -> GROUP step it belongs to
+    defaulted: frozenset[str]  # fields rendered even when not set explicitly (Literal codes, versao)
+    # Render steps per "shape" (the set of fields a model instance was given): a 50-item NF-e has
+    # ~800 model instances of a few shapes, and the layout's classes have dozens of optional fields
+    # (ICMS00..ICMSSN900 flattened, IBS/CBS groups) of which a few are set. Bounded; filled lazily.
+    shapes: dict[frozenset[str], tuple[_RenderStep, ...]]
+
+
+_MAX_SHAPES = 256
 
 
 def _decimal_converter(places: tuple[int, ...]) -> Callable[[Any], str]:
@@ -136,8 +144,15 @@ def _plan(cls: type[XmlModel]) -> _Plan:
         {s.tag: s for s in elements},
         {s.tag: s for s in attributes},
         groups,
+        frozenset(
+            name
+            for name, info in cls.model_fields.items()
+            if info.default_factory is not None or (info.default is not None and not info.is_required())
+        ),
+        {},
     )
-    # Cached on the class itself: no module-level registry (the plan is immutable).
+    # Cached on the class itself: no module-level registry (the plan is immutable but for its bounded
+    # cache of render steps per shape).
     type.__setattr__(cls, "__xml_plan__", plan)
     for f in cls.__xml_fields__:
         if f.model is not None:
@@ -147,6 +162,18 @@ def _plan(cls: type[XmlModel]) -> _Plan:
 
 # --------------------------------------------------------------------------------------------------
 # Render
+
+
+def _steps(obj: XmlModel, plan: _Plan) -> tuple[_RenderStep, ...]:
+    """The element steps that can write something for ``obj``: the fields it was given (pydantic's
+    fields_set, which assignments update too) and the defaulted ones, in schema order."""
+    shape = frozenset(obj.__pydantic_fields_set__)
+    steps = plan.shapes.get(shape)
+    if steps is None:
+        steps = tuple(s for s in plan.render_elements if s[0] in shape or s[0] in plan.defaulted)
+        if len(plan.shapes) < _MAX_SHAPES:
+            plan.shapes[shape] = steps
+    return steps
 
 
 def _fill(el: etree._Element, obj: XmlModel, plan: _Plan) -> bool:
@@ -160,7 +187,7 @@ def _fill(el: etree._Element, obj: XmlModel, plan: _Plan) -> bool:
         if value is not None:
             el.set(tag, convert(value) if convert is not None else value)
             wrote = True
-    for name, tag, op, convert in plan.render_elements:
+    for name, tag, op, convert in _steps(obj, plan):
         value = values[name]
         if value is None:
             continue

@@ -230,3 +230,24 @@ def test_parse_refuses_a_repeated_single_element_and_skips_comments() -> None:
         b"<tpAmb>2</tpAmb><cUF>35</cUF><xServ>STATUS</xServ></consStatServ>"
     )
     assert xmlio.parse(commented) == model.ConsStatServ(tpAmb="2", cUF="35")
+
+
+def test_render_follows_assignments_after_construction() -> None:
+    # Rendering walks only the fields a model was given (its shape, cached per class): a field set
+    # later by assignment must still be written, and one reset to None must disappear.
+    from engine.nfe.model import Ide
+
+    fields = {"cUF": "35", "cNF": "40718253", "natOp": "VENDA", "mod": "65", "serie": "1", "nNF": "7",
+              "dhEmi": "2026-12-04T10:00:00-03:00", "tpNF": "1", "idDest": "1", "cMunFG": "3550308",
+              "tpImp": "4", "tpEmis": "1", "cDV": "0", "tpAmb": "2", "finNFe": "1", "indFinal": "1",
+              "indPres": "1", "procEmi": "0", "verProc": "t"}  # fmt: skip
+    ide = Ide.model_validate(fields)
+    first = etree.tostring(xmlio.render(ide, tag="ide"))
+    assert b"dhCont" not in first
+    ide.dhCont = "2026-12-04T10:05:00-03:00"
+    ide.xJust = "Falha de comunicacao com a SEFAZ"
+    second = etree.tostring(xmlio.render(ide, tag="ide"))
+    assert b"<dhCont>2026-12-04T10:05:00-03:00</dhCont><xJust>" in second
+    ide.dhCont = None
+    ide.xJust = None
+    assert etree.tostring(xmlio.render(ide, tag="ide")) == first
