@@ -238,10 +238,12 @@ class ChargeRecord:
     created_at: datetime
     updated_at: datetime
     paid_at: datetime | None
+    ref: str | None = None  # the client's idempotency reference (unique per tenant, migration 0008)
 
     def to_json(self, payments: Sequence[ConfirmedPayment] = ()) -> dict[str, Any]:
         return {
             "id": self.id,
+            "ref": self.ref,
             "txid": self.txid,
             "tipo": self.tipo,
             "emitter_id": self.emitter_id,
@@ -284,7 +286,7 @@ def _charge(row: Row[Any]) -> ChargeRecord:
         row.id, row.tenant_id, row.emitter_id, row.account_id, row.profile, row.txid, row.tipo, Decimal(row.valor),
         row.status, row.psp_status, Decimal(row.recebido), Decimal(row.devolvido), row.devedor,
         row.solicitacao_pagador, row.expiracao, date.fromisoformat(row.vencimento), row.location, row.brcode,
-        row.document_ref, row.chave_acesso, row.created_at, row.updated_at, row.paid_at,
+        row.document_ref, row.chave_acesso, row.created_at, row.updated_at, row.paid_at, row.ref,
     )
 
 
@@ -298,9 +300,15 @@ def insert_charge(conn: Connection, record: ChargeRecord, *, created_by: str | N
             solicitacao_pagador=record.solicitacao_pagador, expiracao=record.expiracao,
             vencimento=record.vencimento.isoformat(), location=record.location, brcode=record.brcode,
             document_ref=record.document_ref, chave_acesso=record.chave_acesso, created_by=created_by,
-            created_at=record.created_at, updated_at=record.updated_at, paid_at=record.paid_at,
+            created_at=record.created_at, updated_at=record.updated_at, paid_at=record.paid_at, ref=record.ref,
         )
     )
+
+
+def charge_by_ref(conn: Connection, tenant_id: str, ref: str) -> ChargeRecord | None:
+    """The tenant's charge created with this client ``ref`` (unique per tenant), if any."""
+    row = conn.execute(select(pix_charge).where(pix_charge.c.tenant_id == tenant_id, pix_charge.c.ref == ref)).first()
+    return None if row is None else _charge(row)
 
 
 def get_charge(conn: Connection, tenant_id: str | None, txid: str) -> ChargeRecord | None:

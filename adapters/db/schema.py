@@ -607,3 +607,9 @@ reconciliation_line = Table(
     PrimaryKeyConstraint("tenant_id", "hash"),
     Index("ix_reconciliation_line_data", "tenant_id", "data"),
 )
+
+# Migration 0008: the client's ``ref`` of a Pix charge (optional), unique per tenant — a retried or
+# concurrent creation with the same ref finds the first charge (NULLs never collide: no ref, no
+# idempotency).
+pix_charge.append_column(Column("ref", String(64)))
+Index("ux_pix_charge_ref", pix_charge.c.tenant_id, pix_charge.c.ref, unique=True)

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import hmac
 import logging
 import re
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -34,6 +35,8 @@ from litestar.di import NamedDependency, Provide
 from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, JSONBody
+from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
 
 from adapters.db import pix_service as service
 from adapters.db import pix_store as store
@@ -103,6 +106,17 @@ class ChargeIn(msgspec.Struct, forbid_unknown_fields=True):
     solicitacao_pagador: str | None = None
     document_ref: str | None = None
     chave_acesso: str | None = None
+    ref: str | None = None  # the client's idempotency reference: the same ref returns the same charge
+
+
+_REF = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+
+
+def _txid_for_ref(tenant_id: str, ref: str) -> str:
+    """The txid of the charge of a client ``ref``: derived, so every retry (concurrent or after a crash)
+    asks the PSP for the SAME txid, and the PSP refuses a second cob with it (API Pix: PUT /cob/{txid},
+    txid unique per recebedor). 32 hex characters fit the schema TxId [a-zA-Z0-9]{26,35}."""
+    return hashlib.sha256(f"pix-charge-ref:{tenant_id}:{ref}".encode()).hexdigest()[:32]
 
 
 def _fiscal(exc: FiscalError, status: int = 422) -> ApiError:
@@ -292,7 +306,7 @@ def _new_txid() -> str:
 @post("/v1/pix/charges", guards=[requires(Permission.DOCUMENT_EMIT)], status_code=201,
       summary="Cria uma cobrança Pix imediata (cob) no PSP")
 async def create_charge(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
-                        data: JSONBody[ChargeIn]) -> dict[str, Any]:
+                        data: JSONBody[ChargeIn]) -> Response[dict[str, Any]]:
     res = resources_of(request)
     _emitter_id(data.emitter_id)
     if not _VALOR.match(data.valor):
@@ -307,9 +321,26 @@ async def create_charge(request: Request[Any, Any, Any], principal: NamedDepende
         raise ApiError(422, "CHAVE_ACESSO", "chave_acesso: 44 dígitos", field="chave_acesso")
     if data.document_ref is not None and not 1 <= len(data.document_ref) <= 64:
         raise ApiError(422, "PIX_DOCUMENT_REF", "document_ref: de 1 a 64 caracteres", field="document_ref")
+    if data.ref is not None and not _REF.match(data.ref):
+        raise ApiError(422, "PIX_REF", "ref: de 1 a 64 caracteres A-Z a-z 0-9 _ . : -", field="ref")
     factory = _factory(request)
 
-    def work() -> dict[str, Any]:
+    def replay(existing: store.ChargeRecord) -> Response[dict[str, Any]]:
+        """The charge already created with this ref (200); a different request under it is a 409."""
+        if existing.emitter_id != data.emitter_id or existing.valor != valor:
+            raise ApiError(409, "PIX_REF_CONFLITO",
+                           f"ref já usada pela cobrança {existing.txid} com outro emitente ou valor "
+                           f"({existing.valor:.2f}); use outra ref para uma nova cobrança", field="ref")
+        with res.db.read() as conn:
+            payments = store.payments_of(conn, existing.txid)
+        return Response(_charge_json(existing, payments), status_code=200)
+
+    def work() -> Response[dict[str, Any]]:
+        if data.ref is not None:
+            with res.db.read() as conn:
+                existing = store.charge_by_ref(conn, principal.tenant_id, data.ref)
+            if existing is not None:
+                return replay(existing)
         with res.db.read() as conn:
             uf_code = store.emitter_uf(conn, principal.tenant_id, data.emitter_id)
             account = store.account_by_emitter(conn, principal.tenant_id, data.emitter_id)
@@ -327,11 +358,24 @@ async def create_charge(request: Request[Any, Any, Any], principal: NamedDepende
             cob_request.to_json()  # validates before anything goes to the PSP
         except FiscalError as exc:
             raise _fiscal(exc) from exc
-        txid = _new_txid()
+        txid = _txid_for_ref(principal.tenant_id, data.ref) if data.ref is not None else _new_txid()
         try:
             opened = factory(account)
             try:
-                cob = opened.client.create_cob(cob_request, txid=txid)
+                try:
+                    cob = opened.client.create_cob(cob_request, txid=txid)
+                except PspApiError as refused:
+                    if data.ref is None:
+                        raise
+                    # This ref's txid is taken at the PSP: a concurrent retry, or an attempt that died
+                    # before storing the charge. That cob IS the charge: read it, never create another.
+                    try:
+                        cob = opened.client.get_cob(txid)
+                    except FiscalError:
+                        raise refused from None
+                    if cob.valor_original != valor:
+                        raise ApiError(409, "PIX_REF_CONFLITO", f"ref já usada no PSP por uma cobrança de "
+                                       f"{cob.valor_original:.2f}; use outra ref", field="ref") from refused
             finally:
                 opened.close()
         except PspApiError as exc:
@@ -349,18 +393,33 @@ async def create_charge(request: Request[Any, Any, Any], principal: NamedDepende
             solicitacao_pagador=data.solicitacao_pagador, expiracao=data.expiracao,
             vencimento=store.local_date(now, state_uf(uf_code).zoneinfo()), location=cob.location,
             brcode=cob.pix_copia_e_cola, document_ref=data.document_ref, chave_acesso=data.chave_acesso,
-            created_at=now, updated_at=now, paid_at=None,
+            created_at=now, updated_at=now, paid_at=None, ref=data.ref,
         )
-        with res.db.write() as conn:
-            store.insert_charge(conn, rec, created_by=principal.key_id)
-            enqueue(conn, topic="pix.charge.created", idempotency_key=f"pix.charge.created:{rec.txid}",
-                    payload=service.outbox_payload({
-                        "txid": rec.txid, "amount": f"{valor:.2f}", "emitter_id": rec.emitter_id,
-                        "document_ref": rec.document_ref, "brcode": rec.brcode,
-                        "expires_at": (now + timedelta(seconds=data.expiracao)).isoformat()}),
-                    now=now, tenant_id=principal.tenant_id)
-            record(conn, request, principal, "pix.charge.create", f"pix/{rec.txid}", {"valor": f"{valor:.2f}"})
-        return _charge_json(rec, [])
+        try:
+            with res.db.write() as conn:
+                _store_charge(conn, rec, valor, data.expiracao, now)
+        except IntegrityError:
+            # A concurrent request with the same ref stored it first (unique (tenant_id, ref) and txid).
+            if data.ref is None:
+                raise
+            with res.db.read() as conn:
+                existing = store.charge_by_ref(conn, principal.tenant_id, data.ref)
+            if existing is None:
+                raise
+            return replay(existing)
+        return Response(_charge_json(rec, []), status_code=201)
+
+    def _store_charge(conn: Connection, rec: store.ChargeRecord, valor: Decimal, expiracao: int, now: datetime) -> None:
+        """The charge, its pix.charge.created event and the audit entry: one transaction."""
+        store.insert_charge(conn, rec, created_by=principal.key_id)
+        enqueue(conn, topic="pix.charge.created", idempotency_key=f"pix.charge.created:{rec.txid}",
+                payload=service.outbox_payload({
+                    "txid": rec.txid, "amount": f"{valor:.2f}", "emitter_id": rec.emitter_id,
+                    "document_ref": rec.document_ref, "brcode": rec.brcode,
+                    "expires_at": (now + timedelta(seconds=expiracao)).isoformat()}),
+                now=now, tenant_id=principal.tenant_id)
+        record(conn, request, principal, "pix.charge.create", f"pix/{rec.txid}",
+               {"valor": f"{valor:.2f}", "ref": rec.ref})
 
     return await blocking(work)
 
