@@ -29,8 +29,9 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from adapters import certificate_expiry
 from adapters.db.documents import SqlEmissionRepository
 from adapters.db.engine import Database, sqlite_url_for
 from adapters.db.keyring import load_keyring
@@ -42,6 +43,8 @@ log = logging.getLogger("ortho.emission")
 WORKER_ENV = "ORTHO_EMISSION_WORKER"
 PERIOD_ENV = "ORTHO_EMISSION_RECOVERY_S"
 GRACE_ENV = "ORTHO_EMISSION_GRACE_S"  # a document is left alone this long after its last change
+# Certificate expiry warnings (certificate.expiring at 30/15/7 days) are checked at most this often.
+EXPIRY_CHECK_EVERY = timedelta(hours=1)
 
 
 def utc_now() -> datetime:
@@ -84,6 +87,7 @@ def start_in_process(db: Database, keyring: MasterKeyring, env: Mapping[str, str
     service = make_service(db, keyring, env, clock)
     period = _period(env)
     stopping = threading.Event()
+    expiry_checked: list[datetime] = []
 
     def loop() -> None:
         while not stopping.wait(period):
@@ -91,6 +95,15 @@ def start_in_process(db: Database, keyring: MasterKeyring, env: Mapping[str, str
                 run_once(service, clock)
             except Exception:  # the thread must survive a bad run (database restart, ...)
                 log.exception("falha na recuperação de documentos pendentes")
+            now = clock()
+            if not expiry_checked or now - expiry_checked[-1] >= EXPIRY_CHECK_EVERY:
+                try:
+                    written = certificate_expiry.run_once(db, keyring, now)
+                    expiry_checked[:] = [now]
+                    if written:
+                        log.info("avisos de vencimento de certificado: %d", written)
+                except Exception:
+                    log.exception("falha ao verificar o vencimento dos certificados")
 
     thread = threading.Thread(target=loop, name="ortho-emission-recovery", daemon=True)
     thread.start()
