@@ -16,6 +16,7 @@ guarantees on top of the messages:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import threading
 from collections import OrderedDict
@@ -27,6 +28,7 @@ from lxml import etree
 import states
 from certificates.a1 import A1Certificate
 from engine.errors import Finding, ValidationFailed
+from engine.nfe.rules.eventos import C_ORGAO_SVRS
 from engine.ports import Clock, Transport, TransportError, TransportRequest
 from engine.sefaz import cstat as cs
 from engine.sefaz import messages as msg
@@ -423,6 +425,29 @@ class SefazClient:
         ep = self.endpoint(info.uf, info.modelo, info.ambiente, "RecepcaoEvento_EPEC")
         ev = msg.epec(ep, nfe=nfe, ver_aplic=self.policy.ver_aplic, now=self.clock.now(), a1=self._need_a1())
         return self._send_event(ep, ev, info.chave)
+
+    def conciliacao_endpoint(self, chave: str, ambiente: str) -> Endpoint:
+        """Where an ECONF goes (NT 2024.002 P08): the SVRS for an NF-e (modelo 55) whatever the UF's own
+        authorizer is, with cOrgao 92; the UF's NFC-e authorizer for an NFC-e. The SVRS endpoint is read
+        from the registry through a UF it serves and carries the chave's UF (rate limits, zone)."""
+        uf = states.uf(chave[0:2])
+        if chave[20:22] != "55":
+            return self._event_endpoint(chave, ambiente)
+        servida = next(u for u in states.all_ufs() if u.nfe_autorizador == "SVRS")
+        ep = self.endpoint(servida.sigla, "55", ambiente, "NFeRecepcaoEvento4")
+        return dataclasses.replace(ep, uf=uf.sigla, codigo_orgao=C_ORGAO_SVRS)
+
+    def conciliacao_financeira(
+        self, chave: str, pagamentos: Sequence[msg.PagamentoConciliado], ambiente: str, *, n_seq: int = 1
+    ) -> ResultadoEvento:
+        """Evento 110750 Conciliação Financeira (ECONF, NT 2024.002): the payments of an authorized
+        NF-e/NFC-e. ``n_seq`` numbers further ECONFs of the same document (573 when repeated)."""
+        ep = self.conciliacao_endpoint(chave, ambiente)
+        ev = msg.conciliacao_financeira(
+            ep, chave=chave, pagamentos=pagamentos, ver_aplic=self.policy.ver_aplic, now=self.clock.now(),
+            a1=self._need_a1(), n_seq=n_seq,
+        )
+        return self._send_event(ep, ev, chave)
 
     # ------------------------------------------------------------------------------ others
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from lxml import etree
@@ -20,6 +22,7 @@ from certificates.a1 import A1Certificate
 from certificates.xmldsig import sign_document
 from engine.errors import Finding, ValidationFailed
 from engine.nfe.chave import dv_chave
+from engine.nfe.rules.eventos import C_ORGAO_SVRS, DESC_CONCILIACAO, conciliacao_findings
 from engine.sefaz.xmlbytes import embed, slot
 from engine.xml.parser import parse_xml
 from engine.xsd import schema_findings
@@ -396,3 +399,90 @@ def inut_nfe(
     _el(inf, "nNFFin", str(n_nf_fin))
     _el(inf, "xJust", x_just)
     return validated(sign_document(root, a1))
+
+
+# ------------------------------------------------------------------------ conciliação financeira
+
+TP_CONCILIACAO = "110750"
+
+
+@dataclass(frozen=True, slots=True)
+class PagamentoConciliado:
+    """One detPag of the ECONF (NT 2024.002, the NF-e group YA fields plus dPag / CNPJPag / UFPag /
+    CNPJIF / CNPJReceb / UFReceb of NT 2023.004). For a Pix: tPag 17, the PSP's CNPJ in CNPJPag and
+    its UF in UFPag, the endToEndId in cAut."""
+
+    t_pag: str
+    v_pag: Decimal
+    d_pag: date
+    ind_pag: str | None = None
+    x_pag: str | None = None
+    cnpj_pag: str | None = None
+    uf_pag: str | None = None
+    cnpj_if: str | None = None
+    t_band: str | None = None
+    c_aut: str | None = None
+    cnpj_receb: str | None = None
+    uf_receb: str | None = None
+
+    def campos(self) -> list[tuple[str, str]]:
+        """The detPag children in layout order (absent optional fields left out)."""
+        valor = self.v_pag.quantize(Decimal("0.01"))
+        pares: list[tuple[str, str | None]] = [
+            ("indPag", self.ind_pag), ("tPag", self.t_pag), ("xPag", self.x_pag), ("vPag", f"{valor:f}"),
+            ("dPag", self.d_pag.isoformat()), ("CNPJPag", self.cnpj_pag), ("UFPag", self.uf_pag),
+            ("CNPJIF", self.cnpj_if), ("tBand", self.t_band), ("cAut", self.c_aut),
+            ("CNPJReceb", self.cnpj_receb), ("UFReceb", self.uf_receb),
+        ]  # fmt: skip
+        return [(k, v) for k, v in pares if v is not None]
+
+
+def c_orgao_conciliacao(chave: str) -> str:
+    """cOrgao of an ECONF: 92 (SVRS) for an NF-e, the chave's cUF for an NFC-e (NT 2024.002 P08)."""
+    return C_ORGAO_SVRS if chave[20:22] == "55" else chave[0:2]
+
+
+def conciliacao_financeira(
+    endpoint: Endpoint,
+    *,
+    chave: str,
+    pagamentos: Sequence[PagamentoConciliado],
+    ver_aplic: str,
+    now: datetime,
+    a1: A1Certificate,
+    n_seq: int = 1,
+) -> bytes:
+    """Signed evento 110750 "Conciliação Financeira" (ECONF, NT 2024.002) of an authorized NF-e/NFC-e.
+
+    The official e110750 schema is not in schemas/xsd (not obtainable byte-exact), so the envelope is
+    validated by the generic event schema (``env_evento``) and detEvento by
+    ``engine.nfe.rules.eventos.conciliacao_findings`` here, before signing (cStat 225 avoided).
+    ``endpoint`` is the SVRS for an NF-e and the UF's NFC-e authorizer for an NFC-e
+    (``SefazClient.conciliacao_financeira`` resolves it); dhEvento is in the time zone of the chave's UF.
+    """
+    if not 1 <= n_seq <= 20:
+        raise _fail("SEQ_EVENTO", "nSeqEvento", f"nSeqEvento deve estar entre 1 e 20 (é {n_seq})", "225")
+    _check_chave(chave)
+    ver_aplic = _check_text("verAplic", ver_aplic, 1, 20)
+    cnpj, c_uf = _autor_e_orgao(chave)
+    root = _root("evento", VERSAO_EVENTO)
+    inf = _el(root, "infEvento", Id=f"ID{TP_CONCILIACAO}{chave}{n_seq:02d}")
+    _el(inf, "cOrgao", c_orgao_conciliacao(chave))
+    _el(inf, "tpAmb", tp_amb(endpoint))
+    _el(inf, "CNPJ", cnpj)
+    _el(inf, "chNFe", chave)
+    _el(inf, "dhEvento", _dh(now, states.uf(c_uf).sigla))
+    _el(inf, "tpEvento", TP_CONCILIACAO)
+    _el(inf, "nSeqEvento", str(n_seq))
+    _el(inf, "verEvento", VERSAO_EVENTO)
+    det = _el(inf, "detEvento", versao=VERSAO_EVENTO)
+    _el(det, "descEvento", DESC_CONCILIACAO)
+    _el(det, "verAplic", ver_aplic)
+    for pagamento in pagamentos:
+        grupo = _el(det, "detPag")
+        for name, value in pagamento.campos():
+            _el(grupo, name, value)
+    findings = list(conciliacao_findings(inf))
+    if findings:
+        raise ValidationFailed(findings)
+    return sign_document(root, a1)

@@ -7,13 +7,23 @@
   schemas/xsd/README.md), so its fields are checked here as that schema defines them: descEvento,
   cOrgaoAutor, tpAutor 1, verAplic, nProt (15 digits), xJust (15-255), chNFeRef (a valid NFC-e chave
   other than chNFe); a violation is a schema error (225).
+* Conciliação Financeira (ECONF, tpEvento 110750, NT 2024.002): no official e110750 schema is in
+  our set, so detEvento is checked here (``conciliacao_findings``): descEvento "ECONF", verAplic,
+  1-100 detPag each with indPag 0/1, tPag (NF-e YA02 table), xPag when tPag 99, vPag > 0 with two
+  decimals, dPag AAAA-MM-DD, CNPJPag+UFPag together (CNPJIF only with them), tBand, cAut,
+  CNPJReceb+UFReceb together; the field order follows the detPag order the event copies from the
+  NF-e group YA (NT 2023.004 / NT 2024.002 as published by the nfephp sped-nfe builder); a violation
+  is a schema error (225). cOrgao is 92 (SVRS) for NF-e, the UF's code for NFC-e (NT 2024.002 P08).
 * Inutilização (leiaute DP07): Id = "ID" + cUF + ano(2) + CNPJ(14) + mod(2) + serie(3) +
   nNFIni(9) + nNFFin(9); CNPJ check digits (489); nNFIni <= nNFFin (224).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 
 from lxml import etree
 
@@ -78,6 +88,115 @@ def _substituicao(inf: etree._Element, chave: str) -> Iterator[Finding]:
         yield erro("chNFeRef", "cancelamento por substituição só se aplica à NFC-e (modelo 65)")
 
 
+DESC_CONCILIACAO = "ECONF"
+C_ORGAO_SVRS = "92"  # NT 2024.002 P08: the ECONF of an NF-e (modelo 55) is received by the SVRS
+# tPag of the NF-e group YA (MOC 7.0 YA02, NT 2020.006, NT 2023.004).
+T_PAG = frozenset(
+    {"01", "02", "03", "04", "05", "10", "11", "12", "13", "15", "16", "17", "18", "19", "20", "21", "22", "90", "99"}
+)
+_UFS = frozenset(
+    {"AC", "AL", "AP", "AM", "BA", "CE", "DF", "ES", "GO", "MA", "MT", "MS", "MG", "PA", "PB", "PR", "PE", "PI",
+     "RJ", "RN", "RS", "RO", "RR", "SC", "SP", "SE", "TO"}
+)  # fmt: skip
+# Order of the detPag children in the ECONF (the NF-e YA order with dPag, CNPJPag/UFPag/CNPJIF and
+# CNPJReceb/UFReceb of NT 2023.004).
+ORDEM_DET_PAG = (
+    "indPag", "tPag", "xPag", "vPag", "dPag", "CNPJPag", "UFPag", "CNPJIF", "tBand", "cAut", "CNPJReceb", "UFReceb",
+)  # fmt: skip
+MAX_DET_PAG = 100
+_VALOR = re.compile(r"^(0|[1-9][0-9]{0,12})\.[0-9]{2}$")  # TDec_1302
+_DATA = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _det_pag_findings(pag: etree._Element, i: int) -> Iterator[Finding]:
+    def erro(campo: str, mensagem: str) -> Finding:
+        node = find(pag, campo)
+        return finding(
+            "EVENTO_CONCILIACAO", f"detPag[{i}]/{campo}: {mensagem}", node if node is not None else pag, "225"
+        )
+
+    nomes = [local(c) for c in pag if isinstance(c.tag, str)]
+    unknown = [n for n in nomes if n not in ORDEM_DET_PAG]
+    if unknown:
+        yield erro(unknown[0], "campo não previsto no grupo detPag do ECONF")
+    elif nomes != sorted(nomes, key=ORDEM_DET_PAG.index) or len(set(nomes)) != len(nomes):
+        yield erro(nomes[0], f"campos fora da ordem do leiaute ({', '.join(ORDEM_DET_PAG)}) ou repetidos")
+    ind = text(pag, "indPag")
+    if ind is not None and ind not in ("0", "1"):
+        yield erro("indPag", "deve ser 0 (à vista) ou 1 (a prazo)")
+    t_pag = text(pag, "tPag") or ""
+    if t_pag not in T_PAG:
+        yield erro("tPag", f"meio de pagamento {t_pag!r} fora da tabela do leiaute (YA02)")
+    x_pag = text(pag, "xPag")
+    if x_pag is not None and not 2 <= len(x_pag) <= 60:
+        yield erro("xPag", "descrição do meio de pagamento deve ter de 2 a 60 caracteres")
+    if t_pag == "99" and not x_pag:
+        yield erro("xPag", "obrigatório quando tPag = 99 (outros)")
+    v_pag = text(pag, "vPag") or ""
+    if not _VALOR.match(v_pag) or Decimal(v_pag) <= 0:
+        yield erro("vPag", f"valor pago {v_pag!r} deve ser maior que zero, com duas casas decimais")
+    d_pag = text(pag, "dPag") or ""
+    try:
+        ok_data = bool(_DATA.match(d_pag)) and date.fromisoformat(d_pag) is not None
+    except ValueError:
+        ok_data = False
+    if not ok_data:
+        yield erro("dPag", f"data do pagamento {d_pag!r} deve ser AAAA-MM-DD")
+    for cnpj_tag, uf_tag in (("CNPJPag", "UFPag"), ("CNPJReceb", "UFReceb")):
+        cnpj, uf = text(pag, cnpj_tag), text(pag, uf_tag)
+        if (cnpj is None) != (uf is None):
+            yield erro(cnpj_tag if cnpj is None else uf_tag, f"{cnpj_tag} e {uf_tag} são informados juntos")
+        if cnpj is not None and not cnpj_valido(cnpj):
+            yield erro(cnpj_tag, f"CNPJ {cnpj} inválido (dígito verificador)")
+        if uf is not None and uf not in _UFS:
+            yield erro(uf_tag, f"sigla de UF {uf!r} inválida")
+    cnpj_if = text(pag, "CNPJIF")
+    if cnpj_if is not None:
+        if text(pag, "CNPJPag") is None:
+            yield erro("CNPJIF", "só pode ser informado junto com CNPJPag/UFPag")
+        elif not cnpj_valido(cnpj_if):
+            yield erro("CNPJIF", f"CNPJ {cnpj_if} inválido (dígito verificador)")
+    t_band = text(pag, "tBand")
+    if t_band is not None and not (len(t_band) == 2 and t_band.isdigit()):
+        yield erro("tBand", "bandeira do cartão deve ter 2 dígitos")
+    c_aut = text(pag, "cAut")
+    if c_aut is not None and not 1 <= len(c_aut) <= 128:
+        yield erro("cAut", "código de autorização/identificador da transação deve ter de 1 a 128 caracteres")
+
+
+def conciliacao_findings(inf: etree._Element) -> Iterator[Finding]:
+    """detEvento of an ECONF (110750) and its cOrgao (see the module docstring)."""
+    det = find(inf, "detEvento")
+    chave = text(inf, "chNFe") or ""
+    if det is None:
+        return
+
+    def erro(campo: str, mensagem: str, cstat: str = "225") -> Finding:
+        node = find(det, campo)
+        return finding("EVENTO_CONCILIACAO", f"{campo}: {mensagem}", node if node is not None else det, cstat)
+
+    if text(det, "descEvento") != DESC_CONCILIACAO:
+        yield erro("descEvento", f"deve ser exatamente {DESC_CONCILIACAO!r}")
+    if not 1 <= len(text(det, "verAplic") or "") <= 20:
+        yield erro("verAplic", "versão do aplicativo (1 a 20 caracteres) ausente")
+    pags = findall(det, "detPag")
+    if not 1 <= len(pags) <= MAX_DET_PAG:
+        yield erro("detPag", f"informe de 1 a {MAX_DET_PAG} pagamentos (há {len(pags)})")
+    for i, pag in enumerate(pags):
+        yield from _det_pag_findings(pag, i)
+    c_orgao = text(inf, "cOrgao") or ""
+    esperado = C_ORGAO_SVRS if chave[20:22] == "55" else chave[0:2]
+    if len(chave) == 44 and c_orgao != esperado:
+        node = find(inf, "cOrgao")
+        destino = "NF-e vai ao SVRS (92)" if esperado == C_ORGAO_SVRS else "NFC-e vai à UF da chave"
+        yield finding(
+            "EVENTO_CONCILIACAO",
+            f"cOrgao {c_orgao!r}: o ECONF de {destino} — esperado {esperado} (NT 2024.002)",
+            node if node is not None else inf,
+            "226",
+        )
+
+
 def rule_eventos(root: etree._Element) -> Iterator[Finding]:
     for inf in _inf_eventos(root):
         tp, ch, seq = text(inf, "tpEvento") or "", text(inf, "chNFe") or "", text(inf, "nSeqEvento") or ""
@@ -89,6 +208,8 @@ def rule_eventos(root: etree._Element) -> Iterator[Finding]:
         yield from _documento(inf)
         if tp == "110112":
             yield from _substituicao(inf, ch)
+        if tp == "110750":
+            yield from conciliacao_findings(inf)
         if tp and ch and seq.isdigit():
             esperado = f"ID{tp}{ch}{int(seq):02d}"
             ident = inf.get("Id") or ""
