@@ -12,7 +12,8 @@ import copy
 import json
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from cryptography import x509
@@ -64,7 +65,14 @@ X_EVENTO = {
     "110112": "Cancelamento por substituicao registrado",
     "110110": "Carta de Correcao registrada",
     "110140": "EPEC registrado",
+    "110750": "Conciliacao Financeira registrada",
 }
+# ECONF (110750, NT 2024.002): an NF-e's event is received by the SVRS whatever the UF's authorizer,
+# with cOrgao 92 (comment P08); an NFC-e's by the UF's own NFC-e authorizer with the UF's code.
+SVRS_CODE = "92"
+ECONF_T_PAG = frozenset(
+    {"01", "02", "03", "04", "05", "10", "11", "12", "13", "15", "16", "17", "18", "19", "20", "21", "22", "90", "99"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +107,31 @@ def chave_structure_cstat(chave: str) -> str | None:
     if chave[20:22] not in ("55", "65"):
         return "618"
     return None
+
+
+def _econf_problem(inf: etree._Element) -> str:
+    """What is wrong with the detEvento of an ECONF (110750, NT 2024.002), or "" (493 otherwise):
+    descEvento ECONF, verAplic, 1 to 100 detPag with tPag, vPag > 0 and dPag (AAAA-MM-DD)."""
+    if _txt(inf, "n:detEvento/n:descEvento") != "ECONF":
+        return "descEvento deve ser ECONF"
+    if not 1 <= len(_txt(inf, "n:detEvento/n:verAplic")) <= 20:
+        return "verAplic ausente"
+    pags = inf.findall("n:detEvento/n:detPag", N)
+    if not 1 <= len(pags) <= 100:
+        return "detPag: 1 a 100 pagamentos"
+    for i, pag in enumerate(pags):
+        if _txt(pag, "n:tPag") not in ECONF_T_PAG:
+            return f"detPag[{i}]/tPag invalido"
+        try:
+            valor = Decimal(_txt(pag, "n:vPag"))
+            date.fromisoformat(_txt(pag, "n:dPag"))
+        except (InvalidOperation, ValueError):
+            return f"detPag[{i}]: vPag/dPag invalidos"
+        if valor <= 0:
+            return f"detPag[{i}]/vPag deve ser maior que zero"
+        if (pag.find("n:CNPJPag", N) is None) != (pag.find("n:UFPag", N) is None):
+            return f"detPag[{i}]: CNPJPag e UFPag juntos"
+    return ""
 
 
 def _txt(el: etree._Element | None, path: str) -> str:
@@ -842,6 +875,10 @@ class Sefaz:
             error = self.validate(schema_rel, evento)
             if error is not None:
                 return "493", f" [{error[:160]}]"
+        elif tp == "110750":
+            problem = _econf_problem(inf)
+            if problem:
+                return "493", f" [{problem}]"
         elif tp == "110112":
             # Cancelamento por substituição (NT 2018.004, NFC-e): chNFeRef, nProt and xJust 15-255.
             ref, just = _txt(inf, "n:detEvento/n:chNFeRef"), _txt(inf, "n:detEvento/n:xJust")
@@ -868,8 +905,13 @@ class Sefaz:
         if epec_route:
             if _txt(inf, "n:cOrgao") != AN_CODE:
                 return "226", ""
+        elif tp == "110750" and chave[20:22] == "55":
+            if route.autorizador != "SVRS" or route.modelo != "55" or _txt(inf, "n:cOrgao") != SVRS_CODE:
+                return "226", " [ECONF de NF-e: SVRS, cOrgao 92 (NT 2024.002)]"
         elif chave[:2] not in route.cufs or chave[20:22] != route.modelo:
             return "226", ""
+        elif tp == "110750" and _txt(inf, "n:cOrgao") != chave[:2]:
+            return "226", " [ECONF de NFC-e: cOrgao da UF da chave (NT 2024.002)]"
         if tp == "110140":
             with self.state.lock:
                 if chave in self.state.epec:
@@ -888,6 +930,13 @@ class Sefaz:
                 return "577", ""
             if doc.cstat != "100":
                 return "205", ""
+            if tp == "110750":
+                # The payments of a live document only: not of a cancelled one; one event per nSeqEvento.
+                if doc.cancelled:
+                    return "218", ""
+                if any(e.tp_evento == tp and e.n_seq == int(n_seq) for e in doc.events):
+                    return "573", ""
+                return "135", ""
             if tp == "110110":
                 if doc.modelo == "65":
                     return "784", ""
