@@ -5,6 +5,7 @@
     ortho-fiscal sefaz send FILE.xml [--out FILE]              (signs an unsigned NF-e with the A1)
     ortho-fiscal sefaz cancel CHAVE --protocolo NPROT --justificativa TEXTO [--substituta CHAVE]
     ortho-fiscal sefaz cce CHAVE --correcao TEXTO [--seq N]
+    ortho-fiscal sefaz conciliacao CHAVE --pagamentos JSON|@ARQUIVO [--seq N]   (ECONF, evento 110750)
     ortho-fiscal sefaz inutilizar --uf UF --model M --serie S --inicio N --fim N --justificativa TEXTO [--cnpj C]
     ortho-fiscal sefaz cadastro --uf UF --cnpj C
 
@@ -26,6 +27,8 @@ import json
 import os
 import sys
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +39,7 @@ from certificates.xmldsig import sign_document
 from engine.errors import FiscalError, ValidationFailed
 from engine.nfe.chave import dv_chave
 from engine.sefaz import SefazClient
+from engine.sefaz.messages import PagamentoConciliado
 from engine.xml.parser import parse_xml_file
 from states import StatesError
 
@@ -107,6 +111,19 @@ def register(sub: Any) -> None:
     cc.add_argument("--out", type=Path, help="grava o procEventoNFe neste arquivo")
     _common(cc)
     cc.set_defaults(handler=_cce)
+
+    ec = s.add_parser("conciliacao", help="conciliação financeira (ECONF, evento 110750, NT 2024.002)")
+    ec.add_argument("chave")
+    ec.add_argument(
+        "--pagamentos", required=True,
+        help='lista JSON (ou @arquivo) de detPag: [{"tPag": "17", "vPag": "150.00", "dPag": "2026-12-03", '
+             '"CNPJPag": "...", "UFPag": "DF", "cAut": "E2E..."}]; também indPag, xPag, CNPJIF, tBand, '
+             "CNPJReceb, UFReceb",
+    )
+    ec.add_argument("--seq", type=int, default=1, help="nSeqEvento (1 a 20; um por ECONF do mesmo documento)")
+    ec.add_argument("--out", type=Path, help="grava o procEventoNFe neste arquivo")
+    _common(ec)
+    ec.set_defaults(handler=_conciliacao)
 
     iu = s.add_parser("inutilizar", help="inutilização de uma faixa de numeração (NFeInutilizacao4)")
     iu.add_argument("--uf", required=True)
@@ -321,6 +338,56 @@ def _cce(args: argparse.Namespace) -> int:
         chave = _check_chave(args.chave)
         client, _ = _client(args, chave[6:20])
         return _event_output(args, client.carta_correcao(chave, args.correcao, args.seq, args.env))
+
+    return _run(args, go)
+
+
+_CAMPOS_PAG = {
+    "indPag": "ind_pag", "tPag": "t_pag", "xPag": "x_pag", "vPag": "v_pag", "dPag": "d_pag",
+    "CNPJPag": "cnpj_pag", "UFPag": "uf_pag", "CNPJIF": "cnpj_if", "tBand": "t_band", "cAut": "c_aut",
+    "CNPJReceb": "cnpj_receb", "UFReceb": "uf_receb",
+}  # fmt: skip
+
+
+def _pagamentos(texto: str) -> list[PagamentoConciliado]:
+    """The --pagamentos JSON (layout names as keys) as typed payments; money read as Decimal."""
+    if texto.startswith("@"):
+        try:
+            texto = Path(texto[1:]).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"não foi possível ler {texto[1:]}: {exc.strerror}") from exc
+    try:
+        itens = json.loads(texto, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"--pagamentos: JSON inválido (linha {exc.lineno}, coluna {exc.colno})") from exc
+    if isinstance(itens, dict):
+        itens = [itens]
+    if not isinstance(itens, list) or not all(isinstance(i, dict) for i in itens):
+        raise UsageError("--pagamentos: esperada uma lista de objetos detPag")
+    pagamentos = []
+    for n, item in enumerate(itens):
+        desconhecidos = sorted(set(item) - set(_CAMPOS_PAG))
+        if desconhecidos:
+            raise UsageError(f"--pagamentos[{n}]: campo(s) não previsto(s) no detPag: {', '.join(desconhecidos)}")
+        for obrigatorio in ("tPag", "vPag", "dPag"):
+            if obrigatorio not in item:
+                raise UsageError(f"--pagamentos[{n}]: {obrigatorio} é obrigatório")
+        try:
+            valor = Decimal(str(item["vPag"]))
+            data = date.fromisoformat(str(item["dPag"]))
+        except (InvalidOperation, ValueError) as exc:
+            raise UsageError(f"--pagamentos[{n}]: vPag deve ser um valor e dPag uma data AAAA-MM-DD") from exc
+        campos = {_CAMPOS_PAG[k]: str(v) for k, v in item.items() if k not in ("vPag", "dPag")}
+        pagamentos.append(PagamentoConciliado(v_pag=valor, d_pag=data, **campos))
+    return pagamentos
+
+
+def _conciliacao(args: argparse.Namespace) -> int:
+    def go() -> int:
+        chave = _check_chave(args.chave)
+        pagamentos = _pagamentos(args.pagamentos)
+        client, _ = _client(args, chave[6:20])
+        return _event_output(args, client.conciliacao_financeira(chave, pagamentos, args.env, n_seq=args.seq))
 
     return _run(args, go)
 
