@@ -6,10 +6,16 @@ the service trusts it, and (re)configures the demo emitter's PSP account: profil
 overridden to the stand-in, fresh OAuth2 credentials registered at the stand-in, the client certificate
 (PFX) from the test PKI, callbacks signed with HMAC. The stand-in keeps its state in memory, so this
 runs on every start (the account's credentials, URLs and webhook path are replaced each time).
+
+The service of ``serve`` speaks plain HTTP, and a PSP only calls https webhooks; so the demo stand-in is
+started with ``allow_loopback_http_callbacks`` and our webhook URL is registered on the API's own
+loopback address (``http://127.0.0.1:PORT/v1/pix/webhook/<secret path>``, HMAC-signed). When the API
+listens on a specific non-loopback address there is no loopback route to it and no webhook is set.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,7 +43,7 @@ def start_psp_standin(settings: Settings, env: dict[str, str], pki_dir: Path) ->
     from engine.pix.psp_credentials import PspCredentials
     from engine.pix.psp_profiles import profile
 
-    psp = simulator.psp.start(pki_dir=pki_dir)
+    psp = simulator.psp.start(pki_dir=pki_dir, allow_loopback_http_callbacks=True)
     try:
         env[TRUST_ENV] = str(psp.ca_pem_path)
         prof = profile(DEMO_PROFILE)
@@ -57,7 +63,7 @@ def start_psp_standin(settings: Settings, env: dict[str, str], pki_dir: Path) ->
                         else None
                     psp.add_client(client_id, client_secret, SCOPES, app_key)
                     pfx, password = psp.client_pfx(row.cnpj)
-                    pix_store.save_account(
+                    account, path = pix_store.save_account(
                         conn, keyring, tenant_id=DEMO_TENANT, emitter_id=row.id, profile_id=prof.id,
                         environment="sandbox", chave=row.cnpj,
                         credentials=PspCredentials(client_id, client_secret, app_key, pfx, password),
@@ -65,9 +71,29 @@ def start_psp_standin(settings: Settings, env: dict[str, str], pki_dir: Path) ->
                         base_url=psp.url + prof.base_path(), token_url=psp.url + prof.token_path(),
                         now=datetime.now(UTC),
                     )
+                    base = loopback_base_url(settings.host, settings.port)
+                    if base is not None:
+                        psp.set_webhook(row.cnpj, f"{base}/v1/pix/webhook/{path}")
+                        pix_store.record_webhook_url(conn, account.id, f"{base}/v1/pix/webhook/…", datetime.now(UTC))
         finally:
             db.dispose()
     except BaseException:
         psp.stop()
         raise
     return psp
+
+
+def loopback_base_url(host: str, port: int) -> str | None:
+    """The API's base URL on a loopback address: the host itself when it is loopback, 127.0.0.1 (or
+    [::1]) when it listens on every address, None for a specific non-loopback address."""
+    if host == "localhost":
+        return f"http://127.0.0.1:{port}"
+    try:
+        addr = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    if addr.is_loopback:
+        return f"http://[{host}]:{port}" if addr.version == 6 else f"http://{host}:{port}"
+    if addr.is_unspecified:
+        return f"http://[::1]:{port}" if addr.version == 6 else f"http://127.0.0.1:{port}"
+    return None

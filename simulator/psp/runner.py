@@ -86,6 +86,11 @@ class RunningPsp:
     def settle_refund(self, e2eid: str, devolucao_id: str, status: str = "DEVOLVIDO") -> dict[str, Any]:
         return self.app.settle_refund({"e2eid": e2eid, "id": devolucao_id, "status": status})
 
+    def set_webhook(self, chave: str, url: str) -> None:
+        """What PUT /webhook/{chave} does, for the process that started the stand-in (the demo)."""
+        status, _ = self.app._webhook("PUT", {"chave": chave}, {}, {"webhookUrl": url})
+        assert status == 200
+
     def stats(self) -> dict[str, Any]:
         result: dict[str, Any] = self.app.control("GET", "/_control/stats", {})
         return result
@@ -114,10 +119,13 @@ def start(
     nome: str = "PSP SIMULADO",
     cidade: str = "BRASILIA",
     callback_trust_pem: Path | None = None,
+    allow_loopback_http_callbacks: bool = False,
 ) -> RunningPsp:
     """Start the stand-in on ``host:port`` (0 = a free port). The test PKI in ``pki_dir`` is shared with
     the SEFAZ simulator (created on first use). Webhook receivers are verified against
-    ``callback_trust_pem`` (default: the test root)."""
+    ``callback_trust_pem`` (default: the test root). ``allow_loopback_http_callbacks`` (off by default;
+    only ``ortho-fiscal serve``'s demo turns it on) also accepts an http:// webhookUrl on a loopback
+    host, because the demo service speaks plain HTTP on 127.0.0.1."""
     pki = SimulatorPKI.load_or_create(Path(pki_dir))
     state = PspState(ispb=ispb, quirks=quirks if isinstance(quirks, Quirks) else Quirks.from_dict(quirks or {}))
     state.clients.update(clients or {})
@@ -132,6 +140,7 @@ def start(
         cidade,
         _callback_identity(pki),
         Path(callback_trust_pem) if callback_trust_pem else pki.ca_pem_path,
+        allow_loopback_http_callbacks=allow_loopback_http_callbacks,
     )
     server.app = app
     thread = threading.Thread(

@@ -13,6 +13,7 @@ import binascii
 import hashlib
 import hmac
 import http.client
+import ipaddress
 import json
 import re
 import socket
@@ -125,6 +126,9 @@ class PspApp:
     cidade: str
     callback_client_cert: tuple[Path, Path]
     callback_trust: Path
+    # Demo only (``ortho-fiscal serve``, which speaks plain HTTP on loopback): accept an http://
+    # webhookUrl whose host is a loopback address. Off by default: a real PSP only calls https URLs.
+    allow_loopback_http_callbacks: bool = False
     stopping: threading.Event = field(default_factory=threading.Event)
     errors: list[str] = field(default_factory=list)
 
@@ -408,7 +412,7 @@ class PspApp:
         with self.state.lock:
             if method == "PUT":
                 url = data.get("webhookUrl") if isinstance(data, dict) else None
-                if not isinstance(url, str) or urlsplit(url).scheme != "https":
+                if not isinstance(url, str) or not self.callback_url_allowed(url):
                     raise _invalid("WebhookOperacaoInvalida", "webhookUrl deve ser uma URL https", "webhookUrl", url)
                 self.state.webhooks[chave] = {"webhookUrl": url, "chave": chave, "criacao": now_rfc3339()}
                 return 200, None
@@ -419,6 +423,21 @@ class PspApp:
                 return 200, hook
             del self.state.webhooks[chave]
             return 204, None
+
+    def callback_url_allowed(self, url: str) -> bool:
+        """https always; http only with ``allow_loopback_http_callbacks`` and a loopback host."""
+        parts = urlsplit(url)
+        if parts.scheme == "https":
+            return bool(parts.hostname)
+        if parts.scheme != "http" or not self.allow_loopback_http_callbacks:
+            return False
+        host = parts.hostname or ""
+        if host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
 
     # -- control --------------------------------------------------------------------------------
 
@@ -508,7 +527,15 @@ class PspApp:
             headers[q.hmac_header] = "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
         record: dict[str, Any] = {"url": url, "items": [i["endToEndId"] for i in items], "auth": q.webhook_auth}
         try:
-            conn = http.client.HTTPSConnection(parts.hostname or "", parts.port or 443, context=ctx, timeout=10)
+            conn: http.client.HTTPConnection
+            if parts.scheme == "http":
+                # Only reachable for a loopback URL accepted under allow_loopback_http_callbacks (demo);
+                # there is no TLS, so HMAC is the only authentication that can travel.
+                if q.webhook_auth == "mtls" or not self.callback_url_allowed(url):
+                    raise ssl.SSLError("callback http só com HMAC, para loopback, no modo demonstração")
+                conn = http.client.HTTPConnection(parts.hostname or "", parts.port or 80, timeout=10)
+            else:
+                conn = http.client.HTTPSConnection(parts.hostname or "", parts.port or 443, context=ctx, timeout=10)
             path = parts.path + (f"?{parts.query}" if parts.query else "")
             conn.request("POST", path or "/", body=body, headers=headers)
             resp = conn.getresponse()
