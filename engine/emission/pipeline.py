@@ -32,11 +32,11 @@ import json
 import random
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, cast
 
 from lxml import etree
 
@@ -73,6 +73,7 @@ from engine.ports import (
 from engine.sefaz import cstat as cs
 from engine.sefaz.client import Autorizacao
 from engine.sefaz.errors import ConsumoIndevidoEvitado, RespostaInvalida, SefazError, ServicoIndisponivel
+from engine.sefaz.messages import PagamentoConciliado
 from engine.sefaz.results import ProtocoloNFe, ResultadoEvento
 from engine.xml.parser import parse_xml
 
@@ -102,6 +103,13 @@ XJUST_SVC = "Autorizador da NF-e da UF fora de operacao (servico de status); emi
 XJUST_SUBSTITUICAO = "NFC-e emitida em contingencia off-line em substituicao a esta, transmitida sem resposta"
 XJUST_INUTILIZACAO = "Numero da NFC-e substituida por emissao em contingencia off-line sem registro na SEFAZ"
 _CHAVE_IN_MOTIVO = re.compile(r"chNFe:?\s*(\d{44})")
+
+
+class _ConciliacaoGateway(Protocol):
+    """The ECONF call of SefazClient, not (yet) part of engine.ports.SefazGateway."""
+
+    def conciliacao_financeira(self, chave: str, pagamentos: Sequence[PagamentoConciliado], ambiente: str, *,
+                               n_seq: int = 1) -> ResultadoEvento: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -771,6 +779,31 @@ class EmissionService:
         assert doc.chave
         result = ctx.worker().carta_correcao(doc.chave, correcao, seq, ambiente(ctx.emitente.ambiente))
         return self._record_event(doc, "110110", seq, result, created_by=actor, detail=f"carta de correção {seq}",
+                                  request_id=request_id, to=None)
+
+    def conciliacao_financeira(self, tenant_id: str, doc_id: str, pagamentos: Sequence[PagamentoConciliado], *,
+                               actor: str | None = None, request_id: str | None = None) -> EventOutcome:
+        """Evento 110750 (Conciliação Financeira, ECONF, NT 2024.002): the payments (detPag) of an authorized
+        NF-e/NFC-e. nSeqEvento = registered ECONFs of the document + 1 (a repeated one is cStat 573)."""
+        if not pagamentos:
+            raise InvalidRequest("informe ao menos um pagamento (detPag) para a conciliação financeira",
+                                 code="ECONF_SEM_PAGAMENTO", path="pagamentos")
+        doc, ctx = self._authorized(tenant_id, doc_id, created_by=None)
+        with self.repo.reader() as uow:
+            previous = [e for e in uow.fiscal_events(doc.id) if e.tp_evento == "110750" and e.protocol]
+        seq = len(previous) + 1
+        if seq > 20:
+            raise Conflict("limite de 20 eventos de conciliação financeira por documento atingido",
+                           code="ECONF_LIMITE")
+        gateway = ctx.worker()
+        if not hasattr(gateway, "conciliacao_financeira"):  # SefazGateway (engine/ports.py) predates the ECONF
+            raise Conflict("o cliente SEFAZ deste emitente não envia o evento 110750", code="ECONF_INDISPONIVEL")
+        assert doc.chave
+        result = cast(_ConciliacaoGateway, gateway).conciliacao_financeira(
+            doc.chave, pagamentos, ambiente(ctx.emitente.ambiente), n_seq=seq)
+        autorizacoes = ", ".join(p.c_aut for p in pagamentos if p.c_aut)
+        detail = f"conciliação financeira {seq}" + (f" (cAut {autorizacoes})" if autorizacoes else "")
+        return self._record_event(doc, "110750", seq, result, created_by=actor, detail=detail,
                                   request_id=request_id, to=None)
 
     def inutilizar(self, tenant_id: str, emitter_id: str, *, model: int, series: int, n_ini: int, n_fin: int,
