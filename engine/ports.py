@@ -141,6 +141,7 @@ if TYPE_CHECKING:
     )
     from engine.nfe.build.emitter import Emitente
     from engine.sefaz.client import Autorizacao
+    from engine.sefaz.messages import PagamentoConciliado
     from engine.sefaz.results import Consulta, Inutilizacao, ResultadoEvento, StatusServico
 
 
@@ -224,6 +225,10 @@ class SefazGateway(Protocol):
     ) -> ResultadoEvento: ...
 
     def carta_correcao(self, chave: str, x_correcao: str, n_seq_evento: int, ambiente: str) -> ResultadoEvento: ...
+
+    def conciliacao_financeira(
+        self, chave: str, pagamentos: Sequence[PagamentoConciliado], ambiente: str, *, n_seq: int = 1
+    ) -> ResultadoEvento: ...
 
     def inutilizar(
         self, uf: str, modelo: str | int, ambiente: str, *, cnpj: str, ano: int, serie: int, n_nf_ini: int,

@@ -36,7 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, Protocol, cast
+from typing import Any
 
 from lxml import etree
 
@@ -103,13 +103,6 @@ XJUST_SVC = "Autorizador da NF-e da UF fora de operacao (servico de status); emi
 XJUST_SUBSTITUICAO = "NFC-e emitida em contingencia off-line em substituicao a esta, transmitida sem resposta"
 XJUST_INUTILIZACAO = "Numero da NFC-e substituida por emissao em contingencia off-line sem registro na SEFAZ"
 _CHAVE_IN_MOTIVO = re.compile(r"chNFe:?\s*(\d{44})")
-
-
-class _ConciliacaoGateway(Protocol):
-    """The ECONF call of SefazClient, not (yet) part of engine.ports.SefazGateway."""
-
-    def conciliacao_financeira(self, chave: str, pagamentos: Sequence[PagamentoConciliado], ambiente: str, *,
-                               n_seq: int = 1) -> ResultadoEvento: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -795,12 +788,8 @@ class EmissionService:
         if seq > 20:
             raise Conflict("limite de 20 eventos de conciliação financeira por documento atingido",
                            code="ECONF_LIMITE")
-        gateway = ctx.worker()
-        if not hasattr(gateway, "conciliacao_financeira"):  # SefazGateway (engine/ports.py) predates the ECONF
-            raise Conflict("o cliente SEFAZ deste emitente não envia o evento 110750", code="ECONF_INDISPONIVEL")
         assert doc.chave
-        result = cast(_ConciliacaoGateway, gateway).conciliacao_financeira(
-            doc.chave, pagamentos, ambiente(ctx.emitente.ambiente), n_seq=seq)
+        result = ctx.worker().conciliacao_financeira(doc.chave, pagamentos, ambiente(ctx.emitente.ambiente), n_seq=seq)
         autorizacoes = ", ".join(p.c_aut for p in pagamentos if p.c_aut)
         detail = f"conciliação financeira {seq}" + (f" (cAut {autorizacoes})" if autorizacoes else "")
         return self._record_event(doc, "110750", seq, result, created_by=actor, detail=detail,
