@@ -57,7 +57,7 @@ _KEY = r"^[A-Za-z0-9._:-]{1,64}$"
 XML = "application/xml"
 
 
-def _service(request: Request[Any, Any, Any]) -> EmissionService:
+def emission_service(request: Request[Any, Any, Any]) -> EmissionService:
     """One service per application (its SEFAZ clients keep the rate limiter and breaker per emitter)."""
     state = request.app.state
     service = getattr(state, "emission", None)
@@ -195,7 +195,7 @@ async def _emit(request: Request[Any, Any, Any], principal: Principal, model: in
     ref = data.get("ref")
     if not isinstance(ref, str) or not re.fullmatch(_REF, ref):
         raise ApiError(422, "REF_INVALIDA", "'ref' é obrigatória: 1 a 64 caracteres [A-Za-z0-9._:-]", field="ref")
-    service = _service(request)
+    service = emission_service(request)
 
     def work() -> tuple[DocumentRecord, bool]:
         emitter_id = _default_emitter(service, principal.tenant_id, data.get("emitter_id"))
@@ -268,7 +268,7 @@ async def list_documents(
         created_to=_aware(until, "until"), model=model, series=series, number_from=number_from, number_to=number_to,
         status=status, created_by=_own(principal), after=_cursor(cursor), limit=limit + 1,
     )
-    service = _service(request)
+    service = emission_service(request)
 
     def work() -> dict[str, Any]:
         with service.repo.reader() as uow:
@@ -288,7 +288,7 @@ async def list_documents(
      summary="Consulta um documento pela chave de acesso ou pela ref")
 async def get_document(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                        key: FromPath[str]) -> dict[str, Any]:
-    service = _service(request)
+    service = emission_service(request)
     return await _run(lambda: document_json(_find(service, principal, key)))
 
 
@@ -296,7 +296,7 @@ async def get_document(request: Request[Any, Any, Any], principal: NamedDependen
      summary="XML do documento: nfeProc quando autorizado/denegado, senão a NFe assinada")
 async def get_xml(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                   key: FromPath[str]) -> Response[bytes]:
-    service = _service(request)
+    service = emission_service(request)
 
     def work() -> bytes:
         doc = _find(service, principal, key)
@@ -314,7 +314,7 @@ async def get_xml(request: Request[Any, Any, Any], principal: NamedDependency[Pr
      summary="DANFE / DANFE NFC-e em PDF (marcado em contingência quando for o caso)")
 async def get_danfe(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                     key: FromPath[str]) -> Response[bytes]:
-    service = _service(request)
+    service = emission_service(request)
 
     def work() -> bytes:
         doc = _find(service, principal, key)
@@ -331,7 +331,7 @@ async def get_danfe(request: Request[Any, Any, Any], principal: NamedDependency[
      summary="Eventos do documento (cancelamento, substituição, CC-e) com cStat e protocolo")
 async def list_events(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                       key: FromPath[str]) -> dict[str, Any]:
-    service = _service(request)
+    service = emission_service(request)
 
     def work() -> dict[str, Any]:
         doc = _find(service, principal, key)
@@ -351,7 +351,7 @@ async def list_events(request: Request[Any, Any, Any], principal: NamedDependenc
      media_type=XML, summary="procEventoNFe de um evento registrado")
 async def get_event_xml(request: Request[Any, Any, Any], principal: NamedDependency[Principal], key: FromPath[str],
                         event_id: FromPath[int]) -> Response[bytes]:
-    service = _service(request)
+    service = emission_service(request)
 
     def work() -> bytes:
         doc = _find(service, principal, key)
@@ -368,7 +368,7 @@ async def get_event_xml(request: Request[Any, Any, Any], principal: NamedDepende
      summary="Histórico do documento: cada mudança de estado e evento, em ordem")
 async def get_history(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                       key: FromPath[str]) -> dict[str, Any]:
-    service = _service(request)
+    service = emission_service(request)
 
     def work() -> dict[str, Any]:
         doc = _find(service, principal, key)
@@ -413,7 +413,7 @@ def _text(value: str, name: str, low: int, high: int) -> str:
 
 async def _event_call(request: Request[Any, Any, Any], principal: Principal, key: str, action: str,
                       call: Callable[[EmissionService, DocumentRecord], Any]) -> dict[str, Any]:
-    service = _service(request)
+    service = emission_service(request)
 
     def work() -> dict[str, Any]:
         doc = _find(service, principal, key)
@@ -466,7 +466,7 @@ async def correction_letter(request: Request[Any, Any, Any], principal: NamedDep
 async def correct(request: Request[Any, Any, Any], principal: NamedDependency[Principal], key: FromPath[str],
                   data: Annotated[dict[str, Any], VENDA_BODY]) -> dict[str, Any]:
     raw = (await request.body()).decode("utf-8", errors="replace")
-    service = _service(request)
+    service = emission_service(request)
 
     def work() -> dict[str, Any]:
         doc = _find(service, principal, key)
@@ -496,7 +496,7 @@ async def create_inutilizacao(request: Request[Any, Any, Any], principal: NamedD
         raise ApiError(422, "MODELO_INVALIDO", "modelo deve ser 55 ou 65", field="modelo")
     if not 0 <= data.serie <= 889:
         raise ApiError(422, "SERIE_INVALIDA", "série deve estar entre 0 e 889", field="serie")
-    service = _service(request)
+    service = emission_service(request)
     res = resources_of(request)
 
     def work() -> dict[str, Any]:
@@ -519,7 +519,7 @@ async def create_inutilizacao(request: Request[Any, Any, Any], principal: NamedD
      summary="procInutNFe de uma inutilização homologada")
 async def get_inutilizacao_xml(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                                inut_id: FromPath[str]) -> Response[bytes]:
-    service = _service(request)
+    service = emission_service(request)
 
     def work() -> bytes:
         repo = service.repo
@@ -550,7 +550,7 @@ async def sefaz_status(
             states.uf(uf.upper())
         except states.UnknownUF as exc:
             raise ApiError(422, "UF_INVALIDA", f"UF desconhecida: {uf}", field="uf") from exc
-    service = _service(request)
+    service = emission_service(request)
 
     def work() -> dict[str, Any]:
         eid = _default_emitter(service, principal.tenant_id, emitter_id)
@@ -582,7 +582,7 @@ class DeadlineIn(msgspec.Struct, forbid_unknown_fields=True):
 @get("/v1/emission/modes", guards=[requires(Permission.EMITTER_READ)],
      summary="Modos de emissão (normal, contingência off-line, SVC) e prazo do PDV por emitente e modelo")
 async def list_modes(request: Request[Any, Any, Any], principal: NamedDependency[Principal]) -> dict[str, Any]:
-    service = _service(request)
+    service = emission_service(request)
 
     def work() -> dict[str, Any]:
         repo = service.repo
@@ -603,7 +603,7 @@ async def set_deadline(request: Request[Any, Any, Any], principal: NamedDependen
                        data: JSONBody[DeadlineIn]) -> dict[str, Any]:
     if data.model not in (55, 65):
         raise ApiError(422, "MODELO_INVALIDO", "model deve ser 55 ou 65", field="model")
-    service = _service(request)
+    service = emission_service(request)
 
     def work() -> dict[str, Any]:
         state = service.set_deadline(principal.tenant_id, data.emitter_id, data.model, data.deadline_ms)

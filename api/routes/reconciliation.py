@@ -36,7 +36,7 @@ from adapters.db.pix_service import outbox_payload
 from adapters.db.schema import emitter, pix_charge
 from api.problems import ApiError, request_id_of
 from api.routes.common import blocking, record, resources_of
-from api.routes.documents import _service as emission_service
+from api.routes.documents import emission_service
 from api.routes.pix import any_of
 from api.security import provide_principal
 from engine.emission.records import DocStatus, DocumentRecord
