@@ -162,9 +162,6 @@ async def report(request: Request[Any, Any, Any], principal: NamedDependency[Pri
     return Response(content, media_type=media)
 
 
-# UF of each PSP's head office (its CNPJ's registration), for UFPag beside CNPJPag (NT 2023.004: the
-# two go together). A profile missing here sends neither field rather than a guessed UF.
-_PSP_UF = {"bb": "DF", "itau": "SP", "bradesco": "SP", "santander": "SP", "nubank": "SP"}
 _REGISTERED = {"135", "136"}  # evento registrado e vinculado / registrado sem vínculo (MOC 5.x, 4.7)
 
 
@@ -252,10 +249,9 @@ async def conciliacao(request: Request[Any, Any, Any], principal: NamedDependenc
                                               motivo="pagamento já conciliado (evento 110750 registrado)"))
                     continue
                 psp = psp_profile(link.profile)
-                uf_psp = _PSP_UF.get(psp.id)
                 pag = PagamentoConciliado(
                     t_pag="17", v_pag=item.linha.valor, d_pag=item.linha.data,  # 17 = pagamento instantâneo
-                    cnpj_pag=psp.cnpj if uf_psp else None, uf_pag=uf_psp, c_aut=e2e,
+                    cnpj_pag=psp.cnpj if psp.uf else None, uf_pag=psp.uf, c_aut=e2e,
                 )
                 ja[doc.id].add(e2e)  # the same pix twice in the period goes once
                 pendentes.setdefault(doc.id, _Pendente(doc, [])).itens.append((item, pag))

@@ -46,6 +46,9 @@ class PspProfile:
     nome: str
     ispb: str
     cnpj: str
+    # UF of the institution's head office (its CNPJ's registration): UFPag beside CNPJPag in the
+    # payment groups (NT 2023.004: the two go together). None: neither is sent.
+    uf: str | None
     base_urls: dict[str, str | None]
     token_urls: dict[str, str | None]
     scopes: tuple[str, ...]
@@ -100,6 +103,7 @@ def _profile(pid: str, raw: dict[str, Any]) -> PspProfile:
             nome=raw["nome"],
             ispb=raw["ispb"],
             cnpj=raw["cnpj"],
+            uf=raw.get("uf"),
             base_urls=dict(raw["base_url"]),
             token_urls=dict(raw["token_url"]),
             scopes=tuple(raw["scopes"]),

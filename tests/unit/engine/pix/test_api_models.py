@@ -201,3 +201,11 @@ def test_cobranca_with_odd_field_shapes_is_a_psp_response_error() -> None:
     for broken in ({**base, "revisao": "um"}, {**base, "calendario": {"dataDeVencimento": "31/01/2027"}}):
         with pytest.raises(PspResponseError, match="formato inesperado"):
             Cobranca.from_json("cob", broken)
+
+
+def test_every_profile_has_the_head_office_uf_of_its_cnpj() -> None:
+    # UFPag goes beside CNPJPag in the payment groups (the Conciliação Financeira event): data, per PSP.
+    import states
+
+    for prof in load_profiles().values():
+        assert prof.uf is not None and states.uf(prof.uf).sigla == prof.uf, prof.id
