@@ -9,6 +9,8 @@ therefore keeps its check digits. Weights 2..9 repeated from the right (first DV
 
 CPF: 9 digits + 2 check digits, weights 10..2 then 11..2, same remainder rule.
 
+The arithmetic is ``certificates.identity``'s (one implementation for the whole project).
+
 A number made of one repeated character (``00000000000000``, ``11111111111``) passes the
 arithmetic but is not a registration: SEFAZ rejects "CNPJ zerado ou dígito inválido" (cStat 617,
 489), so these are refused too.
@@ -17,6 +19,11 @@ arithmetic but is not a registration: SEFAZ rejects "CNPJ zerado ou dígito inv�
 from __future__ import annotations
 
 import re
+
+# The módulo-11 arithmetic itself lives in the certificates leaf (it reads the CNPJ/CPF of ICP-Brasil
+# certificates and may not import the engine): one implementation, the engine adds the pt-BR
+# normalisation, formatting and the refusal of repeated characters.
+from certificates.identity import cnpj_check_digits, cpf_check_digits
 
 _SEPARATORS = re.compile(r"[\s./\-]")
 _CNPJ_BASE = re.compile(r"[0-9A-Z]{12}")
@@ -43,21 +50,6 @@ def normalizar(documento: str) -> str:
     return _SEPARATORS.sub("", documento).upper()
 
 
-def _valor(caractere: str) -> int:
-    # RFB NT 49/2024: value = ASCII code - 48 (digits unchanged, 'A' = 17 ... 'Z' = 42).
-    return ord(caractere) - 48
-
-
-def _dv_mod11(corpo: str, pesos: list[int]) -> int:
-    resto = sum(_valor(c) * p for c, p in zip(corpo, pesos, strict=True)) % 11
-    return 0 if resto < 2 else 11 - resto
-
-
-def _pesos_cnpj(tamanho: int) -> list[int]:
-    # Weights 2..9 cycling, assigned from the rightmost character leftwards.
-    return [2 + (i % 8) for i in range(tamanho)][::-1]
-
-
 def cnpj_dv(base12: str) -> str:
     """The two check digits of a CNPJ root+order (12 characters ``[0-9A-Z]``, punctuation allowed).
 
@@ -66,9 +58,7 @@ def cnpj_dv(base12: str) -> str:
     base = normalizar(base12)
     if not _CNPJ_BASE.fullmatch(base):
         raise ValueError(f"base de CNPJ deve ter 12 caracteres [0-9A-Z], recebido {base12!r}")
-    dv1 = _dv_mod11(base, _pesos_cnpj(12))
-    dv2 = _dv_mod11(base + str(dv1), _pesos_cnpj(13))
-    return f"{dv1}{dv2}"
+    return cnpj_check_digits(base)
 
 
 def cnpj_valido(cnpj: str) -> bool:
@@ -84,9 +74,7 @@ def cpf_dv(base9: str) -> str:
     base = normalizar(base9)
     if not re.fullmatch(r"[0-9]{9}", base):
         raise ValueError(f"base de CPF deve ter 9 dígitos, recebido {base9!r}")
-    dv1 = _dv_mod11(base, list(range(10, 1, -1)))
-    dv2 = _dv_mod11(base + str(dv1), list(range(11, 1, -1)))
-    return f"{dv1}{dv2}"
+    return cpf_check_digits(base)
 
 
 def cpf_valido(cpf: str) -> bool:
