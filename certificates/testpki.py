@@ -136,6 +136,21 @@ class IssuedCertificate:
         return b"".join(c.public_bytes(serialization.Encoding.PEM) for c in certs)
 
 
+def _key_usage(*, digital_signature: bool, content_commitment: bool) -> x509.KeyUsage:
+    """End-entity key usage: keyEncipherment always, the rest as the certificate kind needs."""
+    return x509.KeyUsage(
+        digital_signature=digital_signature,
+        content_commitment=content_commitment,
+        key_encipherment=True,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=False,
+        crl_sign=False,
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class TestCA:
     """Root and intermediate of the test PKI; issues e-CNPJ A1 and TLS server certificates."""
@@ -158,6 +173,21 @@ class TestCA:
         inter_name = _name("AC TESTE Ortho+ RFB v1", ou="Secretaria da Receita Federal do Brasil - RFB")
         inter = _ca_cert(inter_name, inter_key, root_name, root_key, not_before, not_after, path_length=0)
         return cls(root, root_key, inter, inter_key)
+
+    def _leaf(
+        self, subject: x509.Name, key: rsa.RSAPrivateKey, not_before: datetime, not_after: datetime
+    ) -> x509.CertificateBuilder:
+        """An end-entity certificate issued by the intermediate: what every kind shares."""
+        return (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(self.intermediate.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(not_before)
+            .not_valid_after(not_after)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        )
 
     def trust_pem(self) -> bytes:
         """The bundle a verifier trusts: root and intermediate."""
@@ -192,37 +222,10 @@ class TestCA:
                 x509.RFC822Name("contato@clinica.teste"),
             ]
         )
-        subject = x509.Name(
-            [
-                x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
-                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ICP-Brasil TESTE"),
-                x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "Certificado PJ A1"),
-                x509.NameAttribute(NameOID.COMMON_NAME, f"{razao_social}:{cnpj}"),
-            ]
-        )
+        subject = _name(f"{razao_social}:{cnpj}", ou="Certificado PJ A1")
         cert = (
-            x509.CertificateBuilder()
-            .subject_name(subject)
-            .issuer_name(self.intermediate.subject)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(not_before)
-            .not_valid_after(not_after)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(
-                x509.KeyUsage(
-                    digital_signature=digital_signature,
-                    content_commitment=True,
-                    key_encipherment=True,
-                    data_encipherment=False,
-                    key_agreement=False,
-                    key_cert_sign=False,
-                    crl_sign=False,
-                    encipher_only=False,
-                    decipher_only=False,
-                ),
-                critical=True,
-            )
+            self._leaf(subject, key, not_before, not_after)
+            .add_extension(_key_usage(digital_signature=digital_signature, content_commitment=True), critical=True)
             .add_extension(
                 x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.EMAIL_PROTECTION]),
                 critical=False,
@@ -242,14 +245,7 @@ class TestCA:
         pf_data = birth_date.strftime("%d%m%Y") + cpf + "0" * 11 + "0" * 15 + "SSP SP"
         san = x509.SubjectAlternativeName([x509.OtherName(x509.ObjectIdentifier(OID_PF_DATA), _octet_string(pf_data))])
         cert = (
-            x509.CertificateBuilder()
-            .subject_name(_name(f"{name}:{cpf}", ou="Certificado PF A1"))
-            .issuer_name(self.intermediate.subject)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(not_before)
-            .not_valid_after(not_after)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            self._leaf(_name(f"{name}:{cpf}", ou="Certificado PF A1"), key, not_before, not_after)
             .add_extension(san, critical=False)
             .sign(self.intermediate_key, hashes.SHA256())
         )
@@ -267,28 +263,8 @@ class TestCA:
             except ValueError:
                 names.append(x509.DNSName(host))
         cert = (
-            x509.CertificateBuilder()
-            .subject_name(_name(hostnames[0], ou="Servidor SEFAZ TESTE"))
-            .issuer_name(self.intermediate.subject)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(not_before)
-            .not_valid_after(not_after)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(
-                x509.KeyUsage(
-                    digital_signature=True,
-                    content_commitment=False,
-                    key_encipherment=True,
-                    data_encipherment=False,
-                    key_agreement=False,
-                    key_cert_sign=False,
-                    crl_sign=False,
-                    encipher_only=False,
-                    decipher_only=False,
-                ),
-                critical=True,
-            )
+            self._leaf(_name(hostnames[0], ou="Servidor SEFAZ TESTE"), key, not_before, not_after)
+            .add_extension(_key_usage(digital_signature=True, content_commitment=False), critical=True)
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
             .add_extension(x509.SubjectAlternativeName(names), critical=False)
             .add_extension(_ski(key), critical=False)
