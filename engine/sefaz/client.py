@@ -138,8 +138,29 @@ def _nfe_info(nfe: bytes) -> _NFeInfo:
         chave=str(inf.get("Id", ""))[3:], uf=ide("cUF"), modelo=ide("mod"),
         ambiente="producao" if ide("tpAmb") == "1" else "homologacao",
         # tpEmis 6 SVC-AN / 7 SVC-RS go to the contingency authorizer (MOC B22).
-        contingencia=ide("tpEmis") in ("6", "7"), digest=digest_el.text.strip(),
+        contingencia=ide("tpEmis") in _TP_EMIS_SVC, digest=digest_el.text.strip(),
     )
+
+
+# 468 "NF-e com Tipo Emissão = 4, sem EPEC correspondente": the origin authorizer has not received the EPEC
+# from the Ambiente Nacional yet (NT 2014.001, validation 2AB08-40). It heals by itself: the IDENTICAL
+# tpEmis 4 bytes must be accepted later, so this rejection never blocks a re-send.
+EPEC_NAO_SINCRONIZADO = "468"
+
+# tpEmis (B22, the chave's 35th digit) of an NF-e authorized by the SVC of its UF: 6 SVC-AN, 7 SVC-RS.
+_TP_EMIS_SVC = frozenset({"6", "7"})
+# NT 2013.007 (SVC) v1.03: while active, the SVC answers the consulta and takes the cancelamento only for
+# the NF-e it authorized itself (CC-e and inutilização are not offered there); every NF-e it authorizes is
+# shared with the Ambiente Nacional and is in the origin authorizer's base once that one is back (item
+# 04.8). So a tpEmis 6/7 chave is asked at the SVC first and at the origin when the SVC cannot settle it:
+# 217 (não consta: deactivated, or the origin already has it), 108/109 (paralisado), 113 (SVC em
+# desativação), 114 (SVC desabilitada pela SEFAZ de origem) - or no answer at all.
+_SVC_NAO_RESOLVE = frozenset({"217", "108", "109", "113", "114"})
+
+
+def _svc_chave(chave: str) -> bool:
+    """Whether the chave is of an NF-e (model 55) issued for the SVC (tpEmis 6/7 at position 35)."""
+    return len(chave) == 44 and chave[20:22] == "55" and chave[34] in _TP_EMIS_SVC
 
 
 class SefazClient:
@@ -244,7 +265,7 @@ class SefazClient:
         return digest
 
     def _note_outcome(self, digest: str, documento: str, code: str, motivo: str) -> None:
-        if cs.categoria(code) != "rejeicao" or code in (cs.DUPLICIDADE_NFE, cs.CONSUMO_INDEVIDO):
+        if cs.categoria(code) != "rejeicao" or code in (cs.DUPLICIDADE_NFE, cs.CONSUMO_INDEVIDO, EPEC_NAO_SINCRONIZADO):
             return
         with self._lock:
             self._rejected[digest] = (code, motivo)
@@ -273,8 +294,35 @@ class SefazClient:
         return parse_status(ret)
 
     def consulta(self, chave: str, ambiente: str) -> Consulta:
-        """NFeConsultaProtocolo4 by chave: situação, protNFe and events."""
-        ep = self.endpoint(chave[0:2], chave[20:22], ambiente, "NFeConsultaProtocolo4")
+        """NFeConsultaProtocolo4 by chave: situação, protNFe and events.
+
+        An NF-e issued for the SVC (tpEmis 6/7 in the chave) is asked at the SVC of its UF first and at
+        the origin authorizer when the SVC cannot settle it (``_SVC_NAO_RESOLVE`` or no answer), so the
+        recovery worker settles such a document both while the SVC is active and after it is
+        deactivated. When only one of the two answers, that answer is returned; when neither does, the
+        origin's failure is raised."""
+        origin = self.endpoint(chave[0:2], chave[20:22], ambiente, "NFeConsultaProtocolo4")
+        if not _svc_chave(chave):
+            return self._consulta_at(origin, chave)
+        svc = self.endpoint(chave[0:2], chave[20:22], ambiente, "NFeConsultaProtocolo4", contingency=True)
+        at_svc: Consulta | None = None
+        try:
+            at_svc = self._consulta_at(svc, chave)
+        except (TransportError, SefazError):
+            at_svc = None  # the SVC is silent or its breaker is open: the origin may have it
+        if at_svc is not None and at_svc.cstat not in _SVC_NAO_RESOLVE:
+            return at_svc
+        try:
+            at_origin = self._consulta_at(origin, chave)
+        except (TransportError, SefazError):
+            if at_svc is not None:
+                return at_svc
+            raise
+        if at_svc is not None and cs.categoria(at_origin.cstat) == "erro_servico":
+            return at_svc  # the origin is still down: the SVC's answer (217) is the one that means something
+        return at_origin
+
+    def _consulta_at(self, ep: Endpoint, chave: str) -> Consulta:
         ret = self._call(ep, msg.cons_sit_nfe(ep, chave), cnpj=self._cnpj(chave[6:20]), documento=chave,
                          retry_delivered=True)
         return parse_consulta(ret)
@@ -373,12 +421,18 @@ class SefazClient:
 
     # ------------------------------------------------------------------------------ events
 
-    def _send_event(self, ep: Endpoint, evento: bytes, chave: str) -> ResultadoEvento:
+    def _send_event(self, ep: Endpoint, evento: bytes, chave: str, *,
+                    fallback: Endpoint | None = None) -> ResultadoEvento:
+        """Send one event. With ``fallback`` (the origin authorizer of an SVC NF-e, ``ep`` being its
+        SVC) the identical event bytes go to ``fallback`` when ``ep`` cannot settle it (see consulta)."""
         digest = self._guard_resend(evento, chave)
         message = msg.env_evento([evento], id_lote=self._id_lote())
+        cnpj = self._cnpj(chave[6:20])
         # An event re-sent as identical bytes cannot register twice (573 duplicidade de evento).
-        ret = self._call(ep, message, cnpj=self._cnpj(chave[6:20]), retry_delivered=True)
-        result = parse_env_evento(ret)
+        if fallback is None:
+            result = parse_env_evento(self._call(ep, message, cnpj=cnpj, retry_delivered=True))
+        else:
+            result = self._event_svc_first(ep, fallback, message, cnpj)
         procs: list[bytes] = []
         avisos: list[str] = []
         for ev in result.eventos:
@@ -392,14 +446,39 @@ class SefazClient:
             self._note_outcome(digest, chave, result.cstat, result.xmotivo)
         return ResultadoEvento(result.cstat, result.xmotivo, result.eventos, tuple(procs), tuple(avisos))
 
+    def _event_svc_first(self, svc: Endpoint, origin: Endpoint, message: bytes, cnpj: str) -> ResultadoEvento:
+        at_svc: ResultadoEvento | None = None
+        try:
+            at_svc = parse_env_evento(self._call(svc, message, cnpj=cnpj, retry_delivered=True))
+        except (TransportError, SefazError):
+            at_svc = None
+        if at_svc is not None and not _svc_nao_resolve(at_svc):
+            return at_svc
+        try:
+            at_origin = parse_env_evento(self._call(origin, message, cnpj=cnpj, retry_delivered=True))
+        except (TransportError, SefazError):
+            if at_svc is not None:
+                return at_svc
+            raise
+        down = cs.categoria(at_origin.cstat) == "erro_servico" or (
+            at_origin.evento is not None and cs.categoria(at_origin.evento.cstat) == "erro_servico")
+        if at_svc is not None and down:
+            return at_svc  # the origin is still down: the SVC's answer is the one that means something
+        return at_origin
+
     def _event_endpoint(self, chave: str, ambiente: str) -> Endpoint:
         return self.endpoint(chave[0:2], chave[20:22], ambiente, "NFeRecepcaoEvento4")
 
     def cancel(self, chave: str, n_prot: str, x_just: str, ambiente: str) -> ResultadoEvento:
-        """Evento 110111 cancelamento."""
+        """Evento 110111 cancelamento. An NF-e authorized by the SVC (tpEmis 6/7) is cancelled at the SVC
+        while it is active and at the origin authorizer otherwise (NT 2013.007; the same event bytes)."""
         ep = self._event_endpoint(chave, ambiente)
+        fallback: Endpoint | None = None
+        if _svc_chave(chave):
+            ep, fallback = self.endpoint(chave[0:2], chave[20:22], ambiente, "NFeRecepcaoEvento4",
+                                         contingency=True), ep
         ev = msg.cancelamento(ep, chave=chave, n_prot=n_prot, x_just=x_just, now=self.clock.now(), a1=self._need_a1())
-        return self._send_event(ep, ev, chave)
+        return self._send_event(ep, ev, chave, fallback=fallback)
 
     def cancel_substituicao(
         self, chave: str, n_prot: str, x_just: str, chave_substituta: str, ambiente: str
@@ -413,7 +492,8 @@ class SefazClient:
         return self._send_event(ep, ev, chave)
 
     def carta_correcao(self, chave: str, x_correcao: str, n_seq_evento: int, ambiente: str) -> ResultadoEvento:
-        """Evento 110110 carta de correção (NF-e)."""
+        """Evento 110110 carta de correção (NF-e). Always at the origin authorizer, also for an NF-e authorized
+        by the SVC: the SVC does not take CC-e (NT 2013.007), the origin has the NF-e once synchronised."""
         ep = self._event_endpoint(chave, ambiente)
         ev = msg.carta_correcao(ep, chave=chave, x_correcao=x_correcao, n_seq_evento=n_seq_evento,
                                 now=self.clock.now(), a1=self._need_a1())
@@ -492,9 +572,16 @@ def _assemble(make: Callable[[], bytes]) -> tuple[bytes | None, tuple[str, ...]]
         )
 
 
+def _svc_nao_resolve(result: ResultadoEvento) -> bool:
+    """Whether an SVC's answer to an event means "not here" rather than a decision about the event."""
+    if result.cstat in _SVC_NAO_RESOLVE:
+        return True
+    return bool(result.eventos) and all(ev.cstat in _SVC_NAO_RESOLVE for ev in result.eventos)
+
+
 def _first_cstat(ret: etree._Element) -> str:
     found = ret.find(f".//{_N}cStat")
     return found.text.strip() if found is not None and found.text else ""
 
 
-__all__ = ["Autorizacao", "AutorizacaoLote", "ClientPolicy", "SefazClient"]
+__all__ = ["EPEC_NAO_SINCRONIZADO", "Autorizacao", "AutorizacaoLote", "ClientPolicy", "SefazClient"]
