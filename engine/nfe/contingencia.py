@@ -1,10 +1,12 @@
-"""Contingency documents: NFC-e off-line (tpEmis 9) and NF-e through SVC-AN / SVC-RS (tpEmis 6 / 7).
+"""Contingency documents: NFC-e off-line (tpEmis 9), NF-e through SVC-AN / SVC-RS (tpEmis 6 / 7) and
+NF-e in EPEC (tpEmis 4).
 
-``to_offline`` / ``to_svc`` turn a document built for normal emission (tpEmis 1, signed or not) into
+``to_offline`` / ``to_svc`` / ``to_epec`` turn a document built for normal emission (tpEmis 1, signed or not) into
 a NEW unsigned document for contingency. What changes, and why:
 
 - ``ide/tpEmis`` (B22): 9 for the NFC-e off-line contingency; 6 (SVC-AN) or 7 (SVC-RS) for the NF-e,
-  the SVC of the emitter's UF being data (``states.uf(...).nfe_contingencia``);
+  the SVC of the emitter's UF being data (``states.uf(...).nfe_contingencia``); 4 for the NF-e in EPEC
+  (the Ambiente Nacional registers the EPEC for every UF, NT 2014.001);
 - ``ide/dhCont`` (B28) and ``ide/xJust`` (B29), required for tpEmis other than 1: the moment of
   entering contingency in the emitter UF's time zone (``states``) and the reason, 15-256 characters;
 - the chave de acesso: tpEmis is its 35th character, so ``infNFe/@Id``, ``ide/cDV`` change with it;
@@ -41,7 +43,8 @@ from engine.nfe.qrcode import DSIG_NS, NFE_NS, QrSigner, VersaoQrCode, hash_csrt
 from engine.xml.parser import parse_xml
 
 __all__ = [
-    "TP_EMIS_SVC", "XJUST_MAX", "XJUST_MIN", "contingency_findings", "finalize_offline", "to_offline", "to_svc",
+    "TP_EMIS_EPEC", "TP_EMIS_SVC", "XJUST_MAX", "XJUST_MIN", "contingency_findings", "finalize_offline", "to_epec",
+    "to_offline", "to_svc",
 ]
 
 _N = "{" + NFE_NS + "}"
@@ -49,6 +52,7 @@ _SIGNATURE = "{" + DSIG_NS + "}Signature"
 
 XJUST_MIN, XJUST_MAX = 15, 256  # ide/xJust (B29), leiauteNFe_v4.00.xsd
 TP_EMIS_SVC = {"SVC-AN": "6", "SVC-RS": "7"}  # B22
+TP_EMIS_EPEC = "4"  # B22: EPEC (Evento Prévio de Emissão em Contingência), NF-e only
 # TString of the layout: no leading/trailing blanks, printable characters only.
 _TSTRING = re.compile(r"[!-ÿ]{1}[ -ÿ]*[!-ÿ]{1}|[!-ÿ]{1}")
 
@@ -233,6 +237,29 @@ def to_svc(
         raise InputError(f"UF do emitente desconhecida: cUF {cuf!r}", code="CONTINGENCIA_UF") from exc
     return _to_contingency(
         root, modelo="55", tp_emis=TP_EMIS_SVC[svc], now=now, xjust=xjust, transmitida=transmitida, nnf=nnf,
+        csrt=csrt, rng=rng,
+    )
+
+
+def to_epec(
+    documento: etree._Element | bytes,
+    *,
+    now: dt.datetime,
+    xjust: str,
+    transmitida: bool,
+    nnf: int | None = None,
+    csrt: str | None = None,
+    rng: RandomSource | None = None,
+) -> etree._Element:
+    """The NF-e (model 55, tpEmis 1) as a new unsigned NF-e for the EPEC contingency (tpEmis 4; NT
+    2014.001): sign it, register its EPEC (event 110140) at the Ambiente Nacional from the signed
+    document, print the DANFE with the EPEC's protocol, and transmit these very bytes to the normal
+    authorizer once it answers again (within 168 h of the EPEC, else new EPEC are refused, cStat 142).
+    The EPEC carries the chave, dhEmi, the emitter's IE, the recipient and vNF/vICMS/vST: the NF-e sent
+    later must keep them (467 otherwise), which is why the signed bytes are stored and never rebuilt.
+    Same arguments as ``to_offline``; a number sent before in tpEmis 1 is not reused (``nnf``)."""
+    return _to_contingency(
+        documento, modelo="55", tp_emis=TP_EMIS_EPEC, now=now, xjust=xjust, transmitida=transmitida, nnf=nnf,
         csrt=csrt, rng=rng,
     )
 
