@@ -19,6 +19,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from adapters import emission_worker, webhook_worker
 from adapters.db import pix_service
+from adapters.db.apikeys import VerifiedKeys
 from adapters.db.engine import Database
 from adapters.db.keyring import load_keyring
 from adapters.integrations_service import start_scheduler
@@ -49,7 +50,8 @@ def open_resources(settings: Settings, clock: Callable[[], datetime] = utc_now) 
     except BaseException:
         db.dispose()
         raise
-    return Resources(settings=settings, db=db, keyring=keyring, clock=clock)
+    return Resources(settings=settings, db=db, keyring=keyring, clock=clock,
+                     api_keys=VerifiedKeys(settings.apikey_cache_s))
 
 
 def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now) -> Litestar:

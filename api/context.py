@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from adapters.db.apikeys import VerifiedKeys
 from adapters.db.engine import Database
 from api.settings import Settings
 from certificates.store import MasterKeyring
@@ -31,6 +32,7 @@ class Resources:
     db: Database
     keyring: MasterKeyring
     clock: Callable[[], datetime] = utc_now
+    api_keys: VerifiedKeys = field(default_factory=lambda: VerifiedKeys(2.0))  # ORTHO_APIKEY_CACHE_S
 
 
 def request_id_middleware(app: ASGIApp) -> ASGIApp:

@@ -40,14 +40,19 @@ async def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Princi
     if not key:
         raise NotAuthorizedException("chave de API ausente")
     resources: Resources = connection.app.state.resources
-
-    def lookup() -> Principal | None:
-        with resources.db.read() as conn:
-            return authenticate(conn, key)
-
-    principal = await anyio.to_thread.run_sync(lookup)
+    # A key verified in this process less than ORTHO_APIKEY_CACHE_S ago needs no database read
+    # (nor the hop to the thread pool); revocations reach every worker within that time.
+    principal = resources.api_keys.get(key)
     if principal is None:
-        raise NotAuthorizedException("chave de API inválida ou revogada")
+
+        def lookup() -> Principal | None:
+            with resources.db.read() as conn:
+                return authenticate(conn, key)
+
+        principal = await anyio.to_thread.run_sync(lookup)
+        if principal is None:
+            raise NotAuthorizedException("chave de API inválida ou revogada")
+        resources.api_keys.put(key, principal)
     connection.scope.setdefault("state", {})["principal"] = principal
     return principal
 

@@ -15,7 +15,13 @@ ORTHO_SIMULATOR           ``auto`` (default): ``ortho-fiscal serve`` starts the 
                           ``1`` always; ``0`` never
 ORTHO_SIMULATOR_PORT      loopback port of that simulator (default 0: a free port)
 ORTHO_WORKERS             uvicorn worker processes of ``ortho-fiscal serve`` (default 1)
-ORTHO_LOG_LEVEL           uvicorn log level (default ``info``: one access line per request)
+ORTHO_LOG_LEVEL           uvicorn log level (default ``info``)
+ORTHO_ACCESS_LOG          ``1``: uvicorn writes one access line per request (default ``0``: off; a
+                          line per NFC-e costs CPU on the hot path and the audit trail already
+                          records every change with its request id)
+ORTHO_APIKEY_CACHE_S      seconds a verified API key stays verified in each worker process (default
+                          ``2``; ``0`` = look the key up on every request): a revocation takes effect
+                          within this time in every worker (docs/service.md, "API keys")
 ========================  =====================================================================
 """
 
@@ -33,6 +39,7 @@ DEFAULT_MAX_BODY = 1024 * 1024
 
 SIMULATOR_MODES = ("auto", "1", "0")
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+FLAGS = ("0", "1", "false", "true", "no", "yes")
 
 
 class SettingsError(ValueError):
@@ -72,6 +79,8 @@ class Settings:
     simulator_port: int = 0
     workers: int = 1
     log_level: str = "info"
+    access_log: bool = False
+    apikey_cache_s: float = 2.0
     env: Mapping[str, str] = field(default_factory=dict, repr=False)  # master keys are read from here
 
     @property
@@ -93,6 +102,8 @@ class Settings:
             simulator_port=_int(env, "ORTHO_SIMULATOR_PORT", 0, low=0, high=65535),
             workers=_int(env, "ORTHO_WORKERS", 1, low=1, high=64),
             log_level=_choice(env, "ORTHO_LOG_LEVEL", "info", LOG_LEVELS),
+            access_log=_choice(env, "ORTHO_ACCESS_LOG", "0", FLAGS) in {"1", "true", "yes"},
+            apikey_cache_s=_int(env, "ORTHO_APIKEY_CACHE_S", 2, low=0, high=60),
             env=env,
         )
         clean = {k: v for k, v in overrides.items() if v is not None}

@@ -4,6 +4,11 @@ A key is ``ofk_<id>_<secret>``: ``id`` is 12 hex characters (public, stored, sho
 trail as the actor), ``secret`` is 32 random bytes in base64url. Only SHA-256(secret) is stored;
 the full key is shown once, when created. A 256-bit random secret needs no slow password hash
 (nothing to brute-force), and the digest is compared in constant time (``hmac.compare_digest``).
+
+``VerifiedKeys`` spares the database read per request: each worker process remembers, for a few
+seconds (``ORTHO_APIKEY_CACHE_S``, default 2), the principal of a key it verified. It is keyed by the
+SHA-256 of the presented key, never the key itself, so a memory dump of the cache gives no usable
+key; a revocation (``revoke_key``, another process) takes effect in every worker within that time.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ import hashlib
 import hmac
 import re
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -169,3 +176,49 @@ def revoke_key(conn: Connection, key_id: str, *, now: datetime) -> bool:
         update(api_key).where(api_key.c.id == key_id, api_key.c.revoked_at.is_(None)).values(revoked_at=now)
     )
     return result.rowcount == 1
+
+
+class VerifiedKeys:
+    """Per-process memory of verified keys: SHA-256(presented key) -> (principal, expiry).
+
+    Only successful verifications are remembered (an unknown or revoked key is looked up every
+    time, and a key once revoked is never put back). ``ttl_s`` 0 turns the memory off. Used from the
+    event loop thread only; at ``max_entries`` the expired entries are dropped, then all of them.
+    """
+
+    def __init__(self, ttl_s: float, *, monotonic: Callable[[], float] = time.monotonic,
+                 max_entries: int = 10_000) -> None:
+        self.ttl_s = ttl_s
+        self._monotonic = monotonic
+        self._max = max_entries
+        self._entries: dict[bytes, tuple[Principal, float]] = {}
+
+    @staticmethod
+    def _slot(presented: str) -> bytes:
+        return hashlib.sha256(presented.encode("utf-8", "surrogateescape")).digest()
+
+    def get(self, presented: str) -> Principal | None:
+        if self.ttl_s <= 0:
+            return None
+        slot = self._slot(presented)
+        entry = self._entries.get(slot)
+        if entry is None:
+            return None
+        if entry[1] <= self._monotonic():
+            self._entries.pop(slot, None)
+            return None
+        return entry[0]
+
+    def put(self, presented: str, principal: Principal) -> None:
+        if self.ttl_s <= 0:
+            return
+        now = self._monotonic()
+        if len(self._entries) >= self._max:
+            self._entries = {k: v for k, v in self._entries.items() if v[1] > now}
+            if len(self._entries) >= self._max:
+                self._entries.clear()
+        self._entries[self._slot(presented)] = (principal, now + self.ttl_s)
+
+    def forget(self, key_id: str) -> None:
+        """Drop a key at once in this process (e.g. after revoking it here)."""
+        self._entries = {k: v for k, v in self._entries.items() if v[0].key_id != key_id}

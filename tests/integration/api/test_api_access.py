@@ -58,16 +58,34 @@ def test_audit_trail_is_for_auditor_and_admin(api: Api, role: str) -> None:
     assert api.client.get("/v1/audit", headers=api.h("t1", "admin")).status_code == 200
 
 
-def test_revoked_key_is_refused(api: Api) -> None:
+def test_revoked_key_is_refused_once_the_verified_key_memory_expires(api: Api) -> None:
     from datetime import UTC, datetime
 
     from adapters.db.apikeys import revoke_key
 
+    clock = [1000.0]
+    api.resources.api_keys._monotonic = lambda: clock[0]  # the worker's memory of verified keys (2 s)
     key = api.keys[("t1", "pdv")]
     assert api.client.get("/v1/me", headers=api.h("t1", "pdv")).status_code == 200
-    with api.resources.db.write() as conn:
+    with api.resources.db.write() as conn:  # as `ortho-fiscal apikey revoke` does, from another process
         revoke_key(conn, key.split("_")[1], now=datetime.now(UTC))
+    clock[0] += 1.0  # within ORTHO_APIKEY_CACHE_S the key verified a moment ago is still accepted
+    assert api.client.get("/v1/me", headers=api.h("t1", "pdv")).status_code == 200
+    clock[0] += 1.5  # past it, every request of the revoked key is refused again
     _problem(api.client.get("/v1/me", headers=api.h("t1", "pdv")), 401, "NAO_AUTENTICADO")
+    _problem(api.client.get("/v1/me", headers=api.h("t1", "pdv")), 401, "NAO_AUTENTICADO")
+
+
+def test_verified_keys_are_remembered_by_digest_and_a_wrong_secret_is_never_served(api: Api) -> None:
+    import hashlib
+
+    key = api.keys[("t1", "accountant")]
+    assert api.client.get("/v1/me", headers={"X-API-Key": key}).json()["role"] == "accountant"
+    entries = api.resources.api_keys._entries
+    assert hashlib.sha256(key.encode()).digest() in entries
+    assert all(key.encode() not in slot and key not in repr(v) for slot, v in entries.items())
+    wrong = key[:-1] + ("A" if key[-1] != "A" else "B")
+    _problem(api.client.get("/v1/me", headers={"X-API-Key": wrong}), 401, "NAO_AUTENTICADO")
 
 
 def test_unknown_route_and_method_are_problems(api: Api) -> None:

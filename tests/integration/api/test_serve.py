@@ -88,3 +88,20 @@ def test_serve_creates_the_demo_once_and_its_keys_work(tmp_path: Path) -> None:
         assert ensure_demo(resources) is None
     finally:
         resources.db.dispose()
+
+
+def test_uvicorn_runs_on_uvloop_and_httptools_without_an_access_log(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import uvicorn
+
+    from cli.serve import _run_uvicorn
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    for name in ("ORTHO_DATA_DIR", "ORTHO_RUN_MIGRATIONS", "ORTHO_MAX_BODY_BYTES", "ORTHO_DB_POOL_SIZE"):
+        monkeypatch.setenv(name, "")  # _run_uvicorn exports them for the worker processes: restored after
+    _run_uvicorn(Settings(data_dir=str(tmp_path), workers=2))
+    _run_uvicorn(Settings(data_dir=str(tmp_path), workers=1, access_log=True, run_migrations=False))
+    assert [(c["loop"], c["http"], c["access_log"]) for c in calls] == [("uvloop", "httptools", False),
+                                                                          ("uvloop", "httptools", True)]
+    import httptools  # noqa: F401  (both are runtime dependencies: uvicorn would fail without them)
+    import uvloop  # noqa: F401

@@ -27,7 +27,15 @@ def test_environment_and_overrides(tmp_path: Path) -> None:
     assert s.host == "127.0.0.1" and s.data_dir == str(tmp_path)
 
 
-@pytest.mark.parametrize("name,value", [("ORTHO_PORT", "http"), ("ORTHO_PORT", "70000"), ("ORTHO_MAX_BODY_BYTES", "1")])
+def test_hot_path_settings_default_to_no_access_log_and_a_two_second_key_memory() -> None:
+    s = Settings.from_env({})
+    assert (s.access_log, s.apikey_cache_s) == (False, 2)
+    s = Settings.from_env({"ORTHO_ACCESS_LOG": "1", "ORTHO_APIKEY_CACHE_S": "0"})
+    assert (s.access_log, s.apikey_cache_s) == (True, 0)
+
+
+@pytest.mark.parametrize("name,value", [("ORTHO_PORT", "http"), ("ORTHO_PORT", "70000"), ("ORTHO_MAX_BODY_BYTES", "1"),
+                                        ("ORTHO_ACCESS_LOG", "talvez"), ("ORTHO_APIKEY_CACHE_S", "61")])
 def test_invalid_values_are_named(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=name):
         Settings.from_env({name: value})

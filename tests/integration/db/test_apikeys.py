@@ -10,8 +10,10 @@ from sqlalchemy import select
 from adapters.db.apikeys import (
     PERMISSIONS,
     Permission,
+    Principal,
     Role,
     UnknownTenant,
+    VerifiedKeys,
     authenticate,
     create_tenant,
     issue_key,
@@ -66,3 +68,30 @@ def test_role_permissions_follow_the_issue() -> None:
     auditor = PERMISSIONS[Role.AUDITOR]
     assert {Permission.AUDIT_READ, Permission.HISTORY_READ} <= auditor
     assert not any(p.value.endswith((":write", ":emit", ":cancel", ":correct")) for p in auditor)
+
+
+def test_verified_keys_expire_after_their_ttl_and_can_be_forgotten() -> None:
+    clock = [0.0]
+    keys = VerifiedKeys(2.0, monotonic=lambda: clock[0])
+    alice = Principal("aaaaaaaaaaaa", "t1", Role.PDV)
+    keys.put("ofk_aaaaaaaaaaaa_secret", alice)
+    assert keys.get("ofk_aaaaaaaaaaaa_secret") == alice
+    assert keys.get("ofk_aaaaaaaaaaaa_secreT") is None  # another string, another digest
+    clock[0] = 1.9
+    assert keys.get("ofk_aaaaaaaaaaaa_secret") == alice
+    clock[0] = 2.0
+    assert keys.get("ofk_aaaaaaaaaaaa_secret") is None
+    keys.put("ofk_aaaaaaaaaaaa_secret", alice)
+    keys.forget("aaaaaaaaaaaa")
+    assert keys.get("ofk_aaaaaaaaaaaa_secret") is None
+
+
+def test_verified_keys_off_and_bounded() -> None:
+    off = VerifiedKeys(0)
+    off.put("k", Principal("aaaaaaaaaaaa", "t1", Role.PDV))
+    assert off.get("k") is None
+    clock = [0.0]
+    small = VerifiedKeys(2.0, monotonic=lambda: clock[0], max_entries=3)
+    for i in range(10):
+        small.put(f"k{i}", Principal(f"{i:012d}", "t1", Role.PDV))
+    assert len(small._entries) <= 3 and small.get("k9") is not None
