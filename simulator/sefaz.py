@@ -24,7 +24,7 @@ from schemas import XSD_DIR
 from simulator.routes import ServiceRoute
 from simulator.soap import NFE
 from simulator.state import Batch, Document, EventRecord, Inutilizacao, State
-from simulator.xmlsig import Signer, cnpj_of, verify_enveloped
+from simulator.xmlsig import Certificates, Signer, verify_enveloped
 
 N = {"n": NFE}
 VER_APLIC = "ORTHO-SIM-4.00"
@@ -178,6 +178,7 @@ class Sefaz:
         self._now = clock_now  # callable returning an aware datetime
         self.signer = signer
         self.trusted = trusted
+        self.certs = Certificates(trusted)  # signers' certificates, parsed and chain-checked once each
         self.batch_delay = batch_delay
         self.deadlines = deadlines or Deadlines()
         data = json.loads((Path(__file__).parent / "data" / "cstat.json").read_text("utf-8"))
@@ -205,8 +206,11 @@ class Sefaz:
             schema = free.pop() if free else None
         if schema is None:
             schema = etree.XMLSchema(etree.parse(str(XSD_DIR / relpath)))
+        # The request message is already the root of a document of its own (soap.parse_request copies
+        # it out of the envelope): only an element inside another one needs the copy.
+        standalone = element if element.getparent() is None else copy.deepcopy(element)
         try:
-            if schema.validate(etree.ElementTree(copy.deepcopy(element))):
+            if schema.validate(etree.ElementTree(standalone)):
                 return None
             error = schema.error_log.last_error  # type: ignore[attr-defined]  # missing from lxml-stubs
             return str(error.message) if error is not None else "documento não conforme ao schema"
@@ -530,11 +534,11 @@ class Sefaz:
         svc_tp_emis = SVC_TP_EMIS.get(route.autorizador)
         if svc_tp_emis is not None and _txt(ide, "n:tpEmis") != svc_tp_emis:
             return "713", "", None
-        check = verify_enveloped(nfe, inf, trusted=self.trusted, now=self.now())
+        check = verify_enveloped(nfe, inf, certs=self.certs, now=self.now())
         if check.cstat:
             return check.cstat, f" [{check.detail}]", None
-        assert check.certificate is not None
-        signer_cnpj = cnpj_of(check.certificate)
+        assert check.signer is not None
+        signer_cnpj = check.signer.cnpj
         if signer_cnpj is None or not cnpj or signer_cnpj[:8] != cnpj[:8]:
             return "213", "", None  # MOC 7.0: CNPJ-base of the emitter vs the signer's certificate
         if chave_dv(chave[:43]) != chave[43]:
@@ -733,11 +737,11 @@ class Sefaz:
             return "252", ""
         if cuf not in route.cufs or mod != route.modelo:
             return "226", ""
-        check = verify_enveloped(msg, inf, trusted=self.trusted, now=self.now())
+        check = verify_enveloped(msg, inf, certs=self.certs, now=self.now())
         if check.cstat:
             return check.cstat, f" [{check.detail}]"
-        assert check.certificate is not None
-        signer_cnpj = cnpj_of(check.certificate)
+        assert check.signer is not None
+        signer_cnpj = check.signer.cnpj
         if signer_cnpj is None or signer_cnpj[:8] != cnpj[:8]:
             return "213", ""
         year = int(self.now().astimezone(route.zone).strftime("%y"))  # the authorizer's year
@@ -889,12 +893,12 @@ class Sefaz:
                 or not 15 <= len(just) <= 255
             ):
                 return "493", " [detEvento de 110112 exige chNFeRef, nProt e xJust (15-255)]"
-        check = verify_enveloped(evento, inf, trusted=self.trusted, now=self.now())
+        check = verify_enveloped(evento, inf, certs=self.certs, now=self.now())
         if check.cstat:
             return check.cstat, f" [{check.detail}]"
-        assert check.certificate is not None
+        assert check.signer is not None
         author = _txt(inf, "n:CNPJ")
-        signer_cnpj = cnpj_of(check.certificate)
+        signer_cnpj = check.signer.cnpj
         if author and (signer_cnpj is None or signer_cnpj[:8] != author[:8]):
             return "213", ""
         if chave_dv(chave[:43]) != chave[43]:

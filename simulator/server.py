@@ -23,15 +23,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from cryptography import x509
-
 import states
 from simulator import soap
 from simulator.pki import SimulatorPKI
 from simulator.routes import RouteTable, ServiceRoute
 from simulator.sefaz import MAX_MESSAGE_BYTES, MESSAGES, Deadlines, Sefaz
 from simulator.state import FAULT_KINDS, Clock, ConsumoRules, Fault, State
-from simulator.xmlsig import Signer, cnpj_of
+from simulator.xmlsig import Signer
 
 MAX_BODY = 5 * 1024 * 1024  # bodies up to this are read and answered 214 past 500 KB; bigger ones get HTTP 413
 TIMEOUT_DEFAULT_S = 60.0
@@ -163,11 +161,21 @@ class TimingLog:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        # Opened once (not per answer): each line is flushed before the answer is sent, so a reader
+        # that has the answer finds its line in the file.
+        self._file = self.path.open("a", encoding="utf-8")
 
     def write(self, service: str, chave: str, dur_ms: float) -> None:
         line = json.dumps({"service": service, "chave": chave, "dur_ms": round(dur_ms, 3)}) + "\n"
-        with self._lock, self.path.open("a", encoding="utf-8") as fh:
-            fh.write(line)
+        with self._lock:
+            if self._file.closed:  # a request still finishing while the simulator stops
+                return
+            self._file.write(line)
+            self._file.flush()
+
+    def close(self) -> None:
+        with self._lock:
+            self._file.close()
 
 
 def _chave_of(msg: Any) -> str:
@@ -252,11 +260,10 @@ class SimulatorApp:
             self.errors.append(repr(exc))
             return 500, soap.fault("Receiver", f"Erro interno do simulador: {exc!r}")
 
-    @staticmethod
-    def _transmitter(peer_der: bytes | None) -> str:
-        if not peer_der:
-            return "?"
-        return cnpj_of(x509.load_der_x509_certificate(peer_der)) or "?"
+    def _transmitter(self, peer_der: bytes | None) -> str:
+        """The CNPJ of the TLS client certificate (the transmitter, NT 2018.002), "?" without one."""
+        facts = self.sefaz.certs.facts(peer_der) if peer_der else None
+        return (facts.cnpj if facts is not None else None) or "?"
 
     @staticmethod
     def _ufs_of(route: ServiceRoute, msg: Any) -> set[str]:
@@ -396,6 +403,8 @@ class RunningSimulator:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+        if self.app.timing is not None:
+            self.app.timing.close()
 
     def __enter__(self) -> RunningSimulator:
         return self

@@ -15,6 +15,7 @@ import copy
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import xmlsec
 from cryptography import x509
@@ -32,11 +33,11 @@ OID_CNPJ = x509.ObjectIdentifier("2.16.76.1.3.3")  # ICP-Brasil DOC-ICP-04: CNPJ
 
 @dataclass(frozen=True, slots=True)
 class SignatureCheck:
-    """``cstat`` is None when the signature is valid; ``certificate`` is the signer when readable."""
+    """``cstat`` is None when the signature is valid; ``signer`` is the signing certificate when readable."""
 
     cstat: str | None
     detail: str
-    certificate: x509.Certificate | None = None
+    signer: CertificateFacts | None = None
     digest_value: str | None = None
 
 
@@ -80,8 +81,91 @@ def _chains_to(cert: x509.Certificate, trusted: tuple[x509.Certificate, ...]) ->
     return False
 
 
+_UNSET: Any = object()
+
+
+class CertificateFacts:
+    """What one certificate's bytes say: the parsed certificate, whether it chains to the trusted
+    CAs, its ICP-Brasil CNPJ. Each fact is computed on first use and then kept: they depend only on
+    the bytes (and the fixed trust anchors), while the validity window is still checked against the
+    simulator's clock on every request."""
+
+    __slots__ = ("_chains", "_cnpj", "_trusted", "certificate", "public_der")
+
+    def __init__(self, certificate: x509.Certificate, trusted: tuple[x509.Certificate, ...]) -> None:
+        self.certificate = certificate
+        self._trusted = trusted
+        self._chains: Any = _UNSET
+        self._cnpj: Any = _UNSET
+        self.public_der: bytes | None = None
+
+    @property
+    def chains(self) -> bool:
+        if self._chains is _UNSET:
+            self._chains = _chains_to(self.certificate, self._trusted)
+        return bool(self._chains)
+
+    @property
+    def cnpj(self) -> str | None:
+        if self._cnpj is _UNSET:
+            self._cnpj = cnpj_of(self.certificate)
+        return self._cnpj  # type: ignore[no-any-return]
+
+    def spki_der(self) -> bytes:
+        """The SubjectPublicKeyInfo (DER): all the signature check needs of the certificate."""
+        if self.public_der is None:
+            self.public_der = self.certificate.public_key().public_bytes(
+                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+        return self.public_der
+
+
+class Certificates:
+    """The certificates the simulator has seen (KeyInfo of signed messages, TLS peers), by their DER.
+
+    An emitter signs thousands of documents with one A1 and keeps one TLS identity: parsing it,
+    checking its chain and reading its CNPJ once instead of per request is what SEFAZ's own
+    certificate caches do. Bounded (``limit`` distinct certificates, oldest forgotten first) and
+    shared by the handler threads; the xmlsec keys, which python-xmlsec does not share between
+    threads, are kept per thread."""
+
+    def __init__(self, trusted: tuple[x509.Certificate, ...], *, limit: int = 4096) -> None:
+        self.trusted = trusted
+        self.limit = limit
+        self._known: dict[bytes, CertificateFacts | None] = {}
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    def facts(self, der: bytes) -> CertificateFacts | None:
+        """The facts of a DER certificate; None when it cannot be read (cStat 290)."""
+        with self._lock:
+            if der in self._known:
+                return self._known[der]
+        try:
+            facts: CertificateFacts | None = CertificateFacts(x509.load_der_x509_certificate(der), self.trusted)
+        except ValueError:
+            facts = None
+        with self._lock:
+            while len(self._known) >= self.limit:
+                del self._known[next(iter(self._known))]
+            return self._known.setdefault(der, facts)
+
+    def verification_key(self, facts: CertificateFacts) -> xmlsec.Key:
+        """The certificate's public key for python-xmlsec, once per thread."""
+        keys: dict[bytes, xmlsec.Key] | None = getattr(self._local, "keys", None)
+        if keys is None:
+            keys = self._local.keys = {}
+        spki = facts.spki_der()
+        key = keys.get(spki)
+        if key is None:
+            if len(keys) >= 64:
+                keys.clear()
+            key = keys[spki] = xmlsec.Key.from_memory(spki, xmlsec.constants.KeyDataFormatDer)
+        return key
+
+
 def verify_enveloped(
-    parent: etree._Element, signed: etree._Element, *, trusted: tuple[x509.Certificate, ...], now: datetime
+    parent: etree._Element, signed: etree._Element, *, certs: Certificates, now: datetime
 ) -> SignatureCheck:
     """Verify the ds:Signature child of ``parent`` over ``signed`` (a child of ``parent`` with Id)."""
     sig = parent.find(f"{{{DS}}}Signature")
@@ -102,19 +186,22 @@ def verify_enveloped(
     transforms = [t.get("Algorithm") for t in refs[0].iterfind(f"{{{DS}}}Transforms/{{{DS}}}Transform")]
     if transforms != [ENVELOPED, C14N_2001]:
         return SignatureCheck("298", "Transforms devem ser enveloped-signature e C14N")
-    certs = sig.findall(f"{{{DS}}}KeyInfo/{{{DS}}}X509Data/{{{DS}}}X509Certificate")
-    if len(certs) != 1 or not (certs[0].text or "").strip():
+    certs_el = sig.findall(f"{{{DS}}}KeyInfo/{{{DS}}}X509Data/{{{DS}}}X509Certificate")
+    if len(certs_el) != 1 or not (certs_el[0].text or "").strip():
         return SignatureCheck("298", "KeyInfo deve conter um X509Certificate")
     digest = (refs[0].findtext(f"{{{DS}}}DigestValue") or "").strip()
     try:
-        der = base64.b64decode("".join((certs[0].text or "").split()), validate=True)
-        cert = x509.load_der_x509_certificate(der)
+        der = base64.b64decode("".join((certs_el[0].text or "").split()), validate=True)
     except ValueError:
         return SignatureCheck("290", "certificado da assinatura ilegível")
-    if not _chains_to(cert, trusted):
-        return SignatureCheck("293", "certificado da assinatura fora da cadeia confiável", cert, digest)
+    facts = certs.facts(der)
+    if facts is None:
+        return SignatureCheck("290", "certificado da assinatura ilegível")
+    cert = facts.certificate
+    if not facts.chains:
+        return SignatureCheck("293", "certificado da assinatura fora da cadeia confiável", facts, digest)
     if not (cert.not_valid_before_utc <= now <= cert.not_valid_after_utc):
-        return SignatureCheck("291", "certificado da assinatura fora da validade", cert, digest)
+        return SignatureCheck("291", "certificado da assinatura fora da validade", facts, digest)
     # Verify in a document of its own: the message as SEFAZ extracts it from the SOAP body (a copy of
     # the subtree carries only the namespaces it uses, as an XmlNode taken out of the envelope does).
     doc = copy.deepcopy(parent)
@@ -122,14 +209,12 @@ def verify_enveloped(
     assert doc_sig is not None  # a copy of the element found above
     xmlsec.tree.add_ids(doc, ["Id"])
     ctx = xmlsec.SignatureContext()
-    ctx.key = xmlsec.Key.from_memory(
-        cert.public_bytes(serialization.Encoding.PEM), xmlsec.constants.KeyDataFormatCertPem
-    )
+    ctx.key = certs.verification_key(facts)
     try:
         ctx.verify(doc_sig)
     except xmlsec.Error:
-        return SignatureCheck("297", "valor da assinatura ou do digest não confere", cert, digest)
-    return SignatureCheck(None, "ok", cert, digest)
+        return SignatureCheck("297", "valor da assinatura ou do digest não confere", facts, digest)
+    return SignatureCheck(None, "ok", facts, digest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,13 +224,21 @@ class Signer:
     key_pem: bytes
     cert_pem: bytes
     _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
+    _cert_text: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # The X509Certificate content exactly as xmlsec writes it from a key carrying the certificate
+        # (base64 of the DER in 64-character lines, ending in a newline): written once here, so
+        # xmlsec signs with the bare key instead of copying and re-encoding the certificate each time.
+        b64 = base64.b64encode(x509.load_pem_x509_certificate(self.cert_pem).public_bytes(serialization.Encoding.DER))
+        lines = [b64[i : i + 64].decode("ascii") for i in range(0, len(b64), 64)]
+        object.__setattr__(self, "_cert_text", "\n".join(lines) + "\n")
 
     def _key(self) -> xmlsec.Key:
         """The parsed key, once per thread (xmlsec keys are not shared between threads)."""
         key = getattr(self._local, "key", None)
         if key is None:
             key = xmlsec.Key.from_memory(self.key_pem, xmlsec.constants.KeyDataFormatPem)
-            key.load_cert_from_memory(self.cert_pem, xmlsec.constants.KeyDataFormatCertPem)
             self._local.key = key
         return key
 
@@ -161,11 +254,12 @@ class Signer:
         xmlsec.template.add_transform(ref, xmlsec.constants.TransformEnveloped)
         xmlsec.template.add_transform(ref, xmlsec.constants.TransformInclC14N)
         key_info = xmlsec.template.ensure_key_info(sig)
-        xmlsec.template.x509_data_add_certificate(xmlsec.template.add_x509_data(key_info))
+        cert_el = xmlsec.template.x509_data_add_certificate(xmlsec.template.add_x509_data(key_info))
         for node in sig.iter():  # no indentation inside Signature, as SEFAZ emits it
             node.tail = None if node is not sig else node.tail
             if node.text is not None and not node.text.strip():
                 node.text = None
+        cert_el.text = self._cert_text  # KeyInfo is outside what the signature covers (Reference #Id)
         xmlsec.tree.add_ids(root, ["Id"])
         ctx = xmlsec.SignatureContext()
         ctx.key = self._key()
