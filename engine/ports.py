@@ -126,11 +126,14 @@ class HttpPort(Protocol):
 # adapters/sefaz_wiring.py).
 
 if TYPE_CHECKING:
+    from collections.abc import Collection, Mapping
     from contextlib import AbstractContextManager
+    from typing import Any
 
     from certificates.a1 import A1Certificate
     from engine.emission.records import (
         Attempt,
+        AuditNote,
         DocumentFilter,
         DocumentRecord,
         FiscalEventRecord,
@@ -154,7 +157,13 @@ class EmissionUnitOfWork(Protocol):
         ...
 
     def insert_document(self, doc: DocumentRecord) -> None:
-        """Insert; raise ``engine.emission.records.DuplicateRef`` when (tenant, ref) exists."""
+        """Insert; raise ``engine.emission.records.DuplicateRef`` when (tenant, ref) exists (the
+        transaction stays usable: the caller rolls it back and replays the committed document)."""
+        ...
+
+    def probe_emission(self, tenant_id: str, ref: str, emitter_id: str, model: int) -> tuple[str | None, ModeState]:
+        """One read at the start of an emission: the id of the document already holding ``ref`` in the
+        tenant (None when free) and the emission mode of (emitter, model)."""
         ...
 
     def get_document(
@@ -162,11 +171,24 @@ class EmissionUnitOfWork(Protocol):
         for_update: bool = False,
     ) -> DocumentRecord | None: ...
 
-    def update_document(self, doc: DocumentRecord, *, expected_version: int) -> None:
-        """Write ``doc`` (its version already incremented); raise ``StaleDocument`` on a version mismatch."""
+    def update_document(self, doc: DocumentRecord, *, expected_version: int,
+                        columns: Collection[str] | None = None) -> None:
+        """Write ``doc`` (its version already incremented); raise ``StaleDocument`` on a version mismatch.
+        ``columns``: only these fields changed (status, updated_at and version are always written);
+        None writes every field."""
         ...
 
     def add_history(self, entry: HistoryEntry) -> None: ...
+
+    def add_histories(self, entries: Sequence[HistoryEntry]) -> None:
+        """Several history lines in one statement (executemany), in order."""
+        ...
+
+    def add_audit(self, note: AuditNote, *, now: datetime, tenant_id: str | None, target: str | None,
+                  details: Mapping[str, Any], request_id: str | None) -> None:
+        """Append the audit-trail entry (hash chain) in this transaction. It locks the chain head until
+        commit, so call it as the LAST write of the transaction."""
+        ...
 
     def add_outbox(self, message: OutboxMessage) -> None: ...
 

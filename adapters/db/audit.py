@@ -41,6 +41,11 @@ from adapters.db.schema import audit_head, audit_log
 
 GENESIS = "0" * 64
 
+# Built once: an append is on the path of every audited request.
+_LOCK_HEAD = select(audit_head.c.last_seq, audit_head.c.last_hash).where(audit_head.c.id == 1).with_for_update()
+_INSERT_ENTRY = audit_log.insert()
+_MOVE_HEAD = update(audit_head).where(audit_head.c.id == 1)
+
 
 def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
@@ -109,20 +114,18 @@ def append(
     request_id: str | None = None,
 ) -> AuditEntry:
     """Append one entry inside the caller's write transaction."""
-    head = conn.execute(select(audit_head.c.last_seq, audit_head.c.last_hash).where(audit_head.c.id == 1)
-                        .with_for_update()).one()
-    seq = int(head.last_seq) + 1
     details_json = canonical_json(dict(details or {}))
     # Round-trip through the canonical JSON so the stored and hashed forms are the same values.
     details_value = json.loads(details_json)
+    head = conn.execute(_LOCK_HEAD).one()
+    seq = int(head.last_seq) + 1
     entry_hash = _hash(head.last_hash, now, tenant_id, actor, request_id, action, target, details_json)
-    conn.execute(
-        audit_log.insert().values(
-            seq=seq, occurred_at=now, tenant_id=tenant_id, actor=actor, request_id=request_id, action=action,
-            target=target, details=details_json, prev_hash=head.last_hash, entry_hash=entry_hash,
-        )
-    )
-    conn.execute(update(audit_head).where(audit_head.c.id == 1).values(last_seq=seq, last_hash=entry_hash))
+    conn.execute(_INSERT_ENTRY, {
+        "seq": seq, "occurred_at": now, "tenant_id": tenant_id, "actor": actor, "request_id": request_id,
+        "action": action, "target": target, "details": details_json, "prev_hash": head.last_hash,
+        "entry_hash": entry_hash,
+    })
+    conn.execute(_MOVE_HEAD, {"last_seq": seq, "last_hash": entry_hash})
     return AuditEntry(seq, now, tenant_id, actor, request_id, action, target, details_value, head.last_hash,
                       entry_hash)
 

@@ -6,22 +6,31 @@ its ``document_event`` line and its ``outbox`` row commit together or not at all
 ``ref``: the unique constraint (tenant_id, ref) is the arbiter; its violation becomes
 ``DuplicateRef`` and the caller re-reads in a new transaction (the failed one, with its number, is
 rolled back). Updates check the row ``version`` (optimistic concurrency between API and worker).
+
+Cost: this is the hot path of POST /v1/nfce. Every statement is built ONCE at import (Core
+statements with ``bindparam()`` or ``text()``) and executed with parameter dicts, so SQLAlchemy
+reuses its compiled form instead of building and hashing a new ``insert(...).values(...)`` per call;
+the history lines of one commit go in one executemany; an update writes only the columns that
+changed (a signed XML is never rewritten when only the status moves).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Integer, Row, String, Text, and_, bindparam, insert, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from adapters.db import audit
 from adapters.db.engine import Database
 from adapters.db.numbering import allocate_number
 from adapters.db.schema import (
+    UtcDateTime,
     document,
     document_attempt,
     document_event,
@@ -34,6 +43,7 @@ from adapters.db.schema import (
 from engine.emission.pipeline import DEFAULT_DEADLINE_MS, PENDING
 from engine.emission.records import (
     Attempt,
+    AuditNote,
     DocStatus,
     DocumentFilter,
     DocumentRecord,
@@ -47,7 +57,41 @@ from engine.emission.records import (
     StaleDocument,
 )
 
-_DOC_FIELDS = [c.name for c in document.columns]
+_DOC_FIELDS = tuple(c.name for c in document.columns)
+_UPDATABLE = tuple(name for name in _DOC_FIELDS if name not in ("id", "tenant_id", "ref"))
+_ALWAYS = ("status", "updated_at", "version")
+
+# Built once (see the module docstring). The unique (tenant_id, ref) constraint arbitrates retries:
+# ON CONFLICT DO NOTHING RETURNING tells a taken ref without an exception (the transaction stays
+# usable on PostgreSQL, no savepoint needed); any other violation still raises.
+_INSERT_DOCUMENT = {
+    "postgresql": pg_insert(document).on_conflict_do_nothing(index_elements=["tenant_id", "ref"])
+    .returning(document.c.id),
+    "sqlite": sqlite_insert(document).on_conflict_do_nothing(index_elements=["tenant_id", "ref"])
+    .returning(document.c.id),
+}
+# SET comes from the parameter names that are columns; w_* are the WHERE values.
+_UPDATE_DOCUMENT = update(document).where(document.c.id == bindparam("w_id"),
+                                          document.c.version == bindparam("w_version"))
+_INSERT_HISTORY = insert(document_event)
+_INSERT_OUTBOX = insert(outbox)
+
+
+def _document_query(by_tenant: bool, key: str, lock: bool) -> Any:
+    query = select(document).where(document.c[key] == bindparam("w_key"))
+    if by_tenant:
+        query = query.where(document.c.tenant_id == bindparam("w_tenant"))
+    return query.with_for_update() if lock else query
+
+
+_GET_DOCUMENT = {(t, k, lock): _document_query(t, k, lock)
+                 for t in (False, True) for k in ("id", "ref", "chave") for lock in (False, True)}
+# The mode row (absent = normal, default deadline) and the ref's document id, in ONE read.
+_PROBE_EMISSION = text(
+    "SELECT (SELECT d.id FROM document d WHERE d.tenant_id = :tenant AND d.ref = :ref) AS existing, "
+    "m.mode, m.since, m.reason, m.deadline_ms "
+    "FROM (SELECT 1 AS one) AS x LEFT JOIN emission_mode m ON m.emitter_id = :emitter AND m.model = :model"
+).columns(existing=String(), mode=String(), since=UtcDateTime(), reason=Text(), deadline_ms=Integer())
 
 
 def _doc(row: Row[Any]) -> DocumentRecord:
@@ -62,6 +106,12 @@ def _attempt(row: Row[Any]) -> Attempt:
 
 def _event(row: Row[Any]) -> FiscalEventRecord:
     return FiscalEventRecord(**dict(row._mapping))
+
+
+def _history_values(entry: HistoryEntry) -> dict[str, Any]:
+    return {"document_id": entry.document_id, "occurred_at": entry.occurred_at, "from_status": entry.from_status,
+            "to_status": entry.to_status, "cstat": entry.cstat, "detail": entry.detail,
+            "request_id": entry.request_id}
 
 
 def inutilizacao_record(row: Row[Any]) -> InutilizacaoRecord:
@@ -80,54 +130,58 @@ class SqlUnitOfWork:
     def insert_document(self, doc: DocumentRecord) -> None:
         values = {name: getattr(doc, name) for name in _DOC_FIELDS}
         values["status"] = doc.status.value
-        # A savepoint keeps the transaction usable on PostgreSQL after the unique violation.
-        try:
-            with self.conn.begin_nested():
-                self.conn.execute(insert(document).values(values))
-        except IntegrityError as exc:
-            raise DuplicateRef(f"referência '{doc.ref}' já usada neste tenant") from exc
+        if self.conn.execute(_INSERT_DOCUMENT[self.conn.dialect.name], values).first() is None:
+            raise DuplicateRef(f"referência '{doc.ref}' já usada neste tenant")
+
+    def probe_emission(self, tenant_id: str, ref: str, emitter_id: str, model: int) -> tuple[str | None, ModeState]:
+        row = self.conn.execute(_PROBE_EMISSION, {"tenant": tenant_id, "ref": ref, "emitter": emitter_id,
+                                                  "model": model}).one()
+        if row.mode is None:
+            state = ModeState(emitter_id, model, Mode.NORMAL, deadline_ms=DEFAULT_DEADLINE_MS)
+        else:
+            state = ModeState(emitter_id, model, Mode(row.mode), row.since, row.reason, int(row.deadline_ms))
+        return (None if row.existing is None else str(row.existing)), state
 
     def get_document(
         self, tenant_id: str | None, *, id: str | None = None, ref: str | None = None, chave: str | None = None,
         for_update: bool = False,
     ) -> DocumentRecord | None:
-        query = select(document)
-        if tenant_id is not None:
-            query = query.where(document.c.tenant_id == tenant_id)
-        if id is not None:
-            query = query.where(document.c.id == id)
-        if ref is not None:
-            query = query.where(document.c.ref == ref)
-        if chave is not None:
-            query = query.where(document.c.chave == chave)
-        if id is None and ref is None and chave is None:
-            raise ValueError("get_document needs id, ref or chave")
-        if for_update:
-            query = query.with_for_update()
-        row = self.conn.execute(query).first()
+        given = [(k, v) for k, v in (("id", id), ("ref", ref), ("chave", chave)) if v is not None]
+        if len(given) != 1:
+            raise ValueError("get_document needs one of id, ref or chave")
+        key, value = given[0]
+        params = {"w_key": value} if tenant_id is None else {"w_key": value, "w_tenant": tenant_id}
+        row = self.conn.execute(_GET_DOCUMENT[(tenant_id is not None, key, for_update)], params).first()
         return None if row is None else _doc(row)
 
-    def update_document(self, doc: DocumentRecord, *, expected_version: int) -> None:
-        values = {name: getattr(doc, name) for name in _DOC_FIELDS if name not in ("id", "tenant_id", "ref")}
+    def update_document(self, doc: DocumentRecord, *, expected_version: int,
+                        columns: Collection[str] | None = None) -> None:
+        names = _UPDATABLE if columns is None else (*_ALWAYS, *sorted(set(columns).difference(_ALWAYS)))
+        values: dict[str, Any] = {name: getattr(doc, name) for name in names}
         values["status"] = doc.status.value
-        result = self.conn.execute(
-            update(document).where(document.c.id == doc.id, document.c.version == expected_version).values(values)
-        )
+        values["w_id"], values["w_version"] = doc.id, expected_version
+        result = self.conn.execute(_UPDATE_DOCUMENT, values)
         if result.rowcount != 1:
             raise StaleDocument(f"o documento {doc.id} foi alterado por outro processo; tente de novo")
 
     def add_history(self, entry: HistoryEntry) -> None:
-        self.conn.execute(insert(document_event).values(
-            document_id=entry.document_id, occurred_at=entry.occurred_at, from_status=entry.from_status,
-            to_status=entry.to_status, cstat=entry.cstat, detail=entry.detail, request_id=entry.request_id,
-        ))
+        self.conn.execute(_INSERT_HISTORY, _history_values(entry))
+
+    def add_histories(self, entries: Sequence[HistoryEntry]) -> None:
+        if entries:
+            self.conn.execute(_INSERT_HISTORY, [_history_values(e) for e in entries])
 
     def add_outbox(self, message: OutboxMessage) -> None:
-        self.conn.execute(insert(outbox).values(
-            tenant_id=message.tenant_id, topic=message.topic, idempotency_key=message.idempotency_key[:200],
-            payload=json.dumps(message.payload, sort_keys=True, ensure_ascii=False, default=str),
-            created_at=message.created_at, available_at=message.created_at,
-        ))
+        self.conn.execute(_INSERT_OUTBOX, {
+            "tenant_id": message.tenant_id, "topic": message.topic, "idempotency_key": message.idempotency_key[:200],
+            "payload": json.dumps(message.payload, sort_keys=True, ensure_ascii=False, default=str),
+            "created_at": message.created_at, "available_at": message.created_at,
+        })
+
+    def add_audit(self, note: AuditNote, *, now: datetime, tenant_id: str | None, target: str | None,
+                  details: Mapping[str, Any], request_id: str | None) -> None:
+        audit.append(self.conn, now=now, actor=note.actor, action=note.action, tenant_id=tenant_id, target=target,
+                     details=details, request_id=request_id)
 
     def add_attempt(self, attempt: Attempt) -> None:
         values = {k: getattr(attempt, k) for k in Attempt.__dataclass_fields__ if k != "id"}

@@ -5,18 +5,18 @@ stores the document holding the number: if that transaction rolls back, the numb
 so a number is never skipped (an unused number would have to be voided with an inutilização) and
 never given twice.
 
-Locking: on PostgreSQL the counter row is read with ``SELECT ... FOR UPDATE`` (concurrent
-allocators of the same series queue on that row; other series are not blocked). On SQLite the
-write transaction began with ``BEGIN IMMEDIATE`` (adapters.db.engine), which already serialises
-writers. The first allocation of a series inserts the row; a concurrent first insert is resolved
-by the primary key (ON CONFLICT DO NOTHING, then the locking read).
+One statement: an upsert that inserts the counter of a series never used here or increments it,
+returning the new value (``INSERT ... ON CONFLICT (cnpj, model, series) DO UPDATE SET next_number =
+next_number + 1 RETURNING next_number``; PostgreSQL, and SQLite >= 3.35). Locking: on PostgreSQL the
+upsert takes the counter row's lock until commit, so concurrent allocators of the same series queue
+on that row (other series are not blocked), and two first allocations of a series are resolved by
+the primary key (the second one updates the row the first inserted, after it commits). On SQLite the
+write transaction began with ``BEGIN IMMEDIATE`` (adapters.db.engine), which serialises writers.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, select, text
 
 from adapters.db.schema import numbering
 
@@ -36,27 +36,22 @@ class NumberingExhausted(Exception):
         )
 
 
-def _ensure_row(conn: Connection, cnpj: str, model: int, series: int, start: int) -> None:
-    values = {"cnpj": cnpj, "model": model, "series": series, "next_number": start}
-    if conn.dialect.name == "postgresql":
-        conn.execute(pg_insert(numbering).values(values).on_conflict_do_nothing())
-    else:
-        conn.execute(sqlite_insert(numbering).values(values).on_conflict_do_nothing())
+# Built once; "numbering.next_number" is the stored row's value (both dialects).
+_ALLOCATE = text(
+    "INSERT INTO numbering (cnpj, model, series, next_number) VALUES (:cnpj, :model, :series, :after_first) "
+    "ON CONFLICT (cnpj, model, series) DO UPDATE SET next_number = numbering.next_number + 1 "
+    "RETURNING next_number"
+)
 
 
 def allocate_number(conn: Connection, cnpj: str, model: int, series: int, *, start: int = 1) -> int:
     """The next nNF of the series (``start`` for a series never used here). Call inside a write
     transaction (``Database.write()``) together with the insert of the document."""
-    key = (numbering.c.cnpj == cnpj) & (numbering.c.model == model) & (numbering.c.series == series)
-    query = select(numbering.c.next_number).where(key).with_for_update()
-    current = conn.execute(query).scalar_one_or_none()
-    if current is None:
-        _ensure_row(conn, cnpj, model, series, start)
-        current = conn.execute(query).scalar_one()
-    number = int(current)
+    after = conn.execute(_ALLOCATE, {"cnpj": cnpj, "model": model, "series": series,
+                                     "after_first": start + 1}).scalar_one()
+    number = int(after) - 1
     if number > MAX_NUMBER:
-        raise NumberingExhausted(cnpj, model, series)
-    conn.execute(update(numbering).where(key).values(next_number=number + 1))
+        raise NumberingExhausted(cnpj, model, series)  # the caller's rollback undoes the increment
     return number
 
 

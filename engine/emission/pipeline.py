@@ -21,8 +21,11 @@ States (``DocStatus``)::
                         \\          \\      \\-> denied
                          \\-> contingency (off-line NFC-e) -> authorized | rejected | denied
 
-Every state change is written with its history line and its ``nfe.status`` outbox event in the same
-transaction; mode switches (normal / offline / svc) with ``nfe.contingency``.
+Every state change is written with its history line in the same transaction; each committed
+transition carries ONE ``nfe.status`` outbox event from the state before the commit to the state after
+it (an emission commits received -> numbered -> signed -> sent at once: one event, ``from`` null,
+``to`` sent); mode switches (normal / offline / svc) with ``nfe.contingency``. The request's audit
+entry (``AuditNote``) is appended by the transaction that commits its outcome, as its last write.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ import random
 import re
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -43,6 +46,7 @@ from lxml import etree
 from certificates.xmldsig import sign_document
 from engine.emission.records import (
     Attempt,
+    AuditNote,
     Conflict,
     DocStatus,
     DocumentFilter,
@@ -57,6 +61,7 @@ from engine.emission.records import (
     NotFound,
     OutboxMessage,
     RecoveryReport,
+    StaleDocument,
 )
 from engine.errors import Finding, FiscalError
 from engine.nfe.build import EntradaInvalida, Venda, build_nfe, parse_venda
@@ -114,6 +119,32 @@ class EmitRequest:
     body: str  # the friendly PDV JSON exactly as received (stored; numbers parsed as Decimal)
     created_by: str | None = None  # the API key id (read-own)
     request_id: str | None = None
+    audit: AuditNote | None = None  # appended in the transaction that commits the outcome
+
+
+@dataclass(slots=True)
+class _AuditDue:
+    """The ``document.emit`` audit entry one ``emit`` call still owes (per call, never shared): the
+    transaction that commits the outcome appends it as its last write; when no pipeline transaction
+    took it (an answer we keep for recovery), ``emit`` appends it on its own at the end."""
+
+    note: AuditNote
+    tenant_id: str
+    request_id: str | None
+    written: bool = False
+
+
+@dataclass(slots=True)
+class _Staged:
+    """State changes of one document staged in memory and written together by ``_write``: ONE row write
+    (insert or version-checked update of the changed columns), the history lines (one per change, in
+    one executemany) and ONE ``nfe.status`` event from the committed state before to the state after:
+    consumers could only ever observe committed states (docs/webhooks.md)."""
+
+    before: DocumentRecord | None  # None: the row is inserted by this commit
+    doc: DocumentRecord
+    history: list[HistoryEntry] = field(default_factory=list)
+    columns: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +165,12 @@ def ambiente(tp_amb: int) -> str:
 
 def chave_of(signed: bytes) -> str:
     inf = parse_xml(signed).find(_N + "infNFe")
+    return str(inf.get("Id", ""))[3:] if inf is not None else ""
+
+
+def _chave_of_root(root: etree._Element) -> str:
+    """The chave of an unsigned NFe element (infNFe/@Id = "NFe" + 44 digits; signing keeps it)."""
+    inf = root.find(_N + "infNFe")
     return str(inf.get("Id", ""))[3:] if inf is not None else ""
 
 
@@ -196,28 +233,69 @@ class EmissionService:
                            path="emitter_id")
         return ctx
 
-    def _change(
-        self, uow: EmissionUnitOfWork, doc: DocumentRecord, to: DocStatus, *, cstat: int | None = None,
-        detail: str | None = None, request_id: str | None = None, **fields: Any,
-    ) -> DocumentRecord:
-        """Move ``doc`` to ``to``: the row (optimistic version check), its history and its outbox event."""
+    def _stage(self, staged: _Staged, to: DocStatus, *, cstat: int | None = None, detail: str | None = None,
+               request_id: str | None = None, **fields: Any) -> DocumentRecord:
+        """Move the staged document to ``to`` in memory (transition checked); nothing is written yet."""
+        doc = staged.doc
         if to != doc.status and to not in TRANSITIONS[doc.status]:
             raise Conflict(f"o documento está '{doc.status.value}' e não pode passar para '{to.value}'",
                            code="ESTADO_INVALIDO")
         now = self.clock.now()
         if cstat is not None:
             fields.setdefault("cstat", cstat)
-        new = replace(doc, status=to, updated_at=now, version=doc.version + 1, **fields)
-        uow.update_document(new, expected_version=doc.version)
-        uow.add_history(HistoryEntry(doc.id, now, to.value, doc.status.value, cstat, detail, request_id))
+        staged.doc = replace(doc, status=to, updated_at=now, version=doc.version + 1, **fields)
+        staged.columns.update(fields)
+        staged.history.append(HistoryEntry(doc.id, now, to.value, doc.status.value, cstat, detail, request_id))
+        return staged.doc
+
+    def _write(self, uow: EmissionUnitOfWork, staged: _Staged) -> DocumentRecord:
+        """Write the staged changes: the row (insert, or update with the optimistic version check), the
+        history lines and the one outbox event of this commit."""
+        new, before = staged.doc, staged.before
+        if before is None:
+            uow.insert_document(new)
+        else:
+            uow.update_document(new, expected_version=before.version, columns=staged.columns)
+        uow.add_histories(staged.history)
         uow.add_outbox(OutboxMessage(
-            "nfe.status", f"nfe.status:{doc.id}:{new.version}",
-            {"document_id": doc.id, "ref": doc.ref, "emitter_id": doc.emitter_id, "model": doc.model,
-             "from": doc.status.value, "to": to.value, "chave": new.chave, "number": new.number,
-             "cstat": new.cstat, "protocol": new.protocol, "tp_emis": new.tp_emis},
-            now, doc.tenant_id,
+            "nfe.status", f"nfe.status:{new.id}:{new.version}",
+            {"document_id": new.id, "ref": new.ref, "emitter_id": new.emitter_id, "model": new.model,
+             "from": before.status.value if before is not None else None, "to": new.status.value,
+             "chave": new.chave, "number": new.number, "cstat": new.cstat, "protocol": new.protocol,
+             "tp_emis": new.tp_emis},
+            new.updated_at, new.tenant_id,
         ))
         return new
+
+    def _change(
+        self, uow: EmissionUnitOfWork, doc: DocumentRecord, to: DocStatus, *, cstat: int | None = None,
+        detail: str | None = None, request_id: str | None = None, **fields: Any,
+    ) -> DocumentRecord:
+        """Move ``doc`` to ``to``: the row (optimistic version check), its history and its outbox event."""
+        staged = _Staged(doc, doc)
+        self._stage(staged, to, cstat=cstat, detail=detail, request_id=request_id, **fields)
+        return self._write(uow, staged)
+
+    def _settle(self, uow: EmissionUnitOfWork, doc: DocumentRecord, to: DocStatus, **kw: Any) -> DocumentRecord:
+        """The final change of an attempt: written with the version check against the ``doc`` this call
+        holds (no locking read first); only when another process moved the row is it re-read. A document
+        another worker already moved there (or past it) is returned as it is."""
+        try:
+            return self._change(uow, doc, to, **kw)
+        except StaleDocument:
+            cur = self._fresh(uow, doc)
+            if cur.status == to or to not in TRANSITIONS[cur.status]:
+                return cur  # another worker got there first
+            return self._change(uow, cur, to, **kw)
+
+    def _audit_emit(self, uow: EmissionUnitOfWork, due: _AuditDue | None, doc: DocumentRecord) -> None:
+        """The request's audit entry, as the LAST write of the transaction committing ``doc``."""
+        if due is None or due.written:
+            return
+        uow.add_audit(due.note, now=self.clock.now(), tenant_id=due.tenant_id, target=f"document/{doc.id}",
+                      details={**due.note.details, "ref": doc.ref, "model": doc.model, "number": doc.number,
+                               "status": doc.status.value}, request_id=due.request_id)
+        due.written = True
 
     def _note(self, uow: EmissionUnitOfWork, doc: DocumentRecord, what: str, *, cstat: int | None = None,
               detail: str | None = None, request_id: str | None = None) -> None:
@@ -285,32 +363,41 @@ class EmissionService:
         return venda, series
 
     def emit(self, req: EmitRequest) -> EmitOutcome:
-        """Issue the document of ``req`` (or return the one already issued for its ref)."""
-        with self.repo.reader() as uow:
-            found = uow.get_document(req.tenant_id, ref=req.ref)
-        if found is not None:
-            return self._replay(found, req)
-        ctx = self._context(req.tenant_id, req.emitter_id)
-        venda, series = self._parse(req, ctx)
-        # A dry build refuses bad input before a number is taken: nothing half-written (issue 5 §8).
-        build_nfe(venda, ctx.emitente, now=self.clock.now(), rng=self.rng, numero=1)
+        """Issue the document of ``req`` (or return the one already issued for its ref).
+
+        One write transaction takes the number, builds and signs the document and stores it as
+        'sent' (received -> numbered -> signed -> sent commit together, persist-before-send): a failed
+        build rolls the number back with everything else (no gap, nothing half-written), and a crash
+        before that commit leaves nothing behind. The unique (tenant, ref) constraint is the arbiter
+        of concurrent retries: the loser's transaction, number included, is rolled back and it answers
+        with the winner's document."""
+        try:
+            ctx = self._context(req.tenant_id, req.emitter_id)
+            venda, series = self._parse(req, ctx)
+        except FiscalError:
+            # A retry of a ref already issued gets its document even when the emitter or the input
+            # changed since: a replay needs neither.
+            with self.repo.reader() as uow:
+                found = uow.get_document(req.tenant_id, ref=req.ref)
+            if found is not None:
+                return self._replay(found, req)
+            raise
         now = self.clock.now()
         doc = DocumentRecord(
             id=self.new_id(), tenant_id=req.tenant_id, emitter_id=req.emitter_id, ref=req.ref, model=req.model,
             series=series, status=DocStatus.RECEIVED, created_at=now, updated_at=now, request_json=req.body,
             created_by=req.created_by,
         )
+        due = _AuditDue(req.audit, req.tenant_id, req.request_id) if req.audit is not None else None
         existing: DocumentRecord | None = None
         state = ModeState(req.emitter_id, req.model)
         try:
             with self.repo.unit_of_work() as uow:
-                existing = uow.get_document(req.tenant_id, ref=req.ref)
-                state = uow.get_mode(req.emitter_id, req.model)
-                if existing is None:
-                    number = uow.allocate_number(ctx.emitente.cnpj, req.model, series)
-                    uow.insert_document(doc)
-                    self._note(uow, doc, DocStatus.RECEIVED.value, request_id=req.request_id)
-                    doc = self._change(uow, doc, DocStatus.NUMBERED, number=number, request_id=req.request_id)
+                existing_id, state = uow.probe_emission(req.tenant_id, req.ref, req.emitter_id, req.model)
+                if existing_id is not None:
+                    existing = uow.get_document(req.tenant_id, id=existing_id)
+                else:
+                    doc = self._number_sign_store(uow, ctx, doc, venda, state, req.request_id, due)
         except DuplicateRef:
             # A concurrent retry with the same ref committed first; our number was rolled back with it.
             with self.repo.reader() as uow:
@@ -319,19 +406,44 @@ class EmissionService:
                 raise
         if existing is not None:
             return self._replay(existing, req)
-        return EmitOutcome(self._process(ctx, doc, venda, state, req.request_id), created=True)
+        if doc.status == DocStatus.SENT:
+            doc = self._send(ctx, doc, online=True, request_id=req.request_id,
+                             deadline_s=state.deadline_ms / 1000.0, audit=due)
+        if due is not None and not due.written:
+            with self.repo.unit_of_work() as uow:
+                self._audit_emit(uow, due, doc)
+        return EmitOutcome(doc, created=True)
 
-    def _process(self, ctx: EmitterContext, doc: DocumentRecord, venda: Venda, state: ModeState,
-                 request_id: str | None) -> DocumentRecord:
-        assert doc.number is not None
-        root = render(build_nfe(venda, ctx.emitente, now=self.clock.now(), rng=self.rng, numero=doc.number))
+    def _number_sign_store(self, uow: EmissionUnitOfWork, ctx: EmitterContext, doc: DocumentRecord, venda: Venda,
+                           state: ModeState, request_id: str | None, due: _AuditDue | None) -> DocumentRecord:
+        """Inside the emission's first transaction: number, build, sign, insert as 'sent' (or as the
+        off-line NFC-e when the emitter is already in contingency)."""
+        emitente = ctx.emitente
+        number = uow.allocate_number(emitente.cnpj, doc.model, doc.series)
+        staged = _Staged(None, doc)
+        staged.history.append(HistoryEntry(doc.id, doc.created_at, DocStatus.RECEIVED.value, doc.status.value,
+                                           None, None, request_id))
+        self._stage(staged, DocStatus.NUMBERED, number=number, request_id=request_id)
+        root = render(build_nfe(venda, emitente, now=self.clock.now(), rng=self.rng, numero=number))
         if doc.model == 65 and state.mode == Mode.OFFLINE:
-            # Already in contingency: straight to tpEmis 9, the number was never sent (may be kept).
-            return self._issue_offline(ctx, doc, root, transmitted=False, reason="emitente em contingência off-line",
-                                       request_id=request_id)
+            # Already in contingency: straight to tpEmis 9, the number was never sent (it is kept).
+            final = self._offline_bytes(ctx, root, since=state.since or self.clock.now(), transmitted=False,
+                                        number=None)
+            self._stage(staged, DocStatus.CONTINGENCY, chave=chave_of(final), tp_emis=9, signed_xml=final,
+                        signed_at=self.clock.now(), detail="emitente em contingência off-line", request_id=request_id)
+            new = self._write(uow, staged)
+            self._audit_emit(uow, due, new)
+            return new
         if doc.model == 55 and state.mode == Mode.SVC:
             root = self._svc_root(ctx, root, state)
-        return self._sign_and_send(ctx, doc, sign_document(root, ctx.a1), request_id=request_id)
+        chave = _chave_of_root(root)
+        signed = sign_document(root, ctx.a1)
+        self._stage(staged, DocStatus.SIGNED, chave=chave, tp_emis=int(chave[34]), signed_xml=signed,
+                    signed_at=self.clock.now(), cstat=None, xmotivo=None, request_id=request_id)
+        # 'sent' (SEFAZ may have it from now on) in the same commit: the bytes are durable before the
+        # transport sees them, and recovery consults the chave of any 'sent' document first.
+        self._stage(staged, DocStatus.SENT, sent_at=self.clock.now(), request_id=request_id)
+        return self._write(uow, staged)
 
     def _svc_root(self, ctx: EmitterContext, source: etree._Element | bytes, state: ModeState) -> etree._Element:
         rt = ctx.emitente.responsavel_tecnico
@@ -345,64 +457,71 @@ class EmissionService:
         tp_emis = int(chave[34])
         with self.repo.unit_of_work() as uow:
             cur = self._fresh(uow, doc)
-            doc = self._change(uow, cur, DocStatus.SIGNED, chave=chave, tp_emis=tp_emis, signed_xml=signed,
-                               signed_at=self.clock.now(), cstat=None, xmotivo=None, detail=detail,
-                               request_id=request_id)
+            staged = _Staged(cur, cur)
+            self._stage(staged, DocStatus.SIGNED, chave=chave, tp_emis=tp_emis, signed_xml=signed,
+                        signed_at=self.clock.now(), cstat=None, xmotivo=None, detail=detail, request_id=request_id)
             # 'sent' (SEFAZ may have it from now on) in the same commit: one fsync less per document;
             # the bytes are still durable before the transport sees them.
-            doc = self._change(uow, doc, DocStatus.SENT, sent_at=self.clock.now(), request_id=request_id)
+            self._stage(staged, DocStatus.SENT, sent_at=self.clock.now(), request_id=request_id)
+            doc = self._write(uow, staged)
         return self._send(ctx, doc, online=True, request_id=request_id)
 
-    def _send(self, ctx: EmitterContext, doc: DocumentRecord, *, online: bool,
-              request_id: str | None) -> DocumentRecord:
+    def _send(self, ctx: EmitterContext, doc: DocumentRecord, *, online: bool, request_id: str | None,
+              deadline_s: float | None = None, audit: _AuditDue | None = None) -> DocumentRecord:
+        """Hand the stored bytes to SEFAZ and record the outcome. ``deadline_s``: the PDV's deadline when
+        the caller already read the mode row (else it is read here)."""
         if doc.status == DocStatus.SIGNED:
             with self.repo.unit_of_work() as uow:
                 doc = self._change(uow, self._fresh(uow, doc), DocStatus.SENT, sent_at=self.clock.now(),
                                    request_id=request_id)
         signed = doc.signed_xml
         assert signed is not None
-        gateway = ctx.online(self.deadline_s(doc.emitter_id, doc.model)) if online else ctx.worker()
+        if online:
+            gateway = ctx.online(deadline_s if deadline_s is not None else self.deadline_s(doc.emitter_id, doc.model))
+        else:
+            gateway = ctx.worker()
         try:
             result = gateway.authorize(signed)
         except (TransportError, RespostaInvalida, ServicoIndisponivel, ConsumoIndevidoEvitado) as exc:
             return self._no_answer(ctx, doc, exc.mensagem, delivered=_maybe_delivered(exc), online=online,
-                                   request_id=request_id)
-        return self._apply(ctx, doc, result, online=online, request_id=request_id)
+                                   request_id=request_id, audit=audit)
+        return self._apply(ctx, doc, result, online=online, request_id=request_id, audit=audit)
 
     def _apply(self, ctx: EmitterContext, doc: DocumentRecord, result: Autorizacao, *, online: bool,
-               request_id: str | None) -> DocumentRecord:
+               request_id: str | None, audit: _AuditDue | None = None) -> DocumentRecord:
         code = result.cstat
         prot = result.protocolo
         if prot is not None and (prot.autorizado or prot.denegado):
-            return self._finish(doc, prot, request_id=request_id,
+            return self._finish(doc, prot, request_id=request_id, audit=audit,
                                 detail="resolvido por consulta" if result.via_consulta else None)
         if code in cs.PARALISADO:
             # 108/109 is answered before any document is processed: SEFAZ holds nothing of these bytes.
             return self._no_answer(ctx, doc, f"cStat {code}: {result.xmotivo}", delivered=False, online=online,
-                                   request_id=request_id)
+                                   request_id=request_id, audit=audit)
         if code == cs.DUPLICIDADE_CHAVE_DIFERENTE:
             resolved = self._resolve_539(ctx, doc, result.xmotivo, request_id=request_id)
             if resolved is not None:
                 return resolved
         if cs.categoria(code) == "rejeicao":
             with self.repo.unit_of_work() as uow:
-                return self._change(uow, self._fresh(uow, doc), DocStatus.REJECTED, cstat=int(code),
-                                    xmotivo=result.xmotivo, request_id=request_id)
+                new = self._settle(uow, doc, DocStatus.REJECTED, cstat=int(code), xmotivo=result.xmotivo,
+                                   request_id=request_id)
+                self._audit_emit(uow, audit, new)
+                return new
         with self.repo.unit_of_work() as uow:  # an answer we cannot classify: keep it, recovery consults
             self._note(uow, doc, "answer", cstat=int(code) if code.isdigit() else None, detail=result.xmotivo,
                        request_id=request_id)
         return doc
 
     def _finish(self, doc: DocumentRecord, prot: ProtocoloNFe, *, request_id: str | None,
-                detail: str | None = None, **fields: Any) -> DocumentRecord:
+                detail: str | None = None, audit: _AuditDue | None = None, **fields: Any) -> DocumentRecord:
         to = DocStatus.AUTHORIZED if prot.autorizado else DocStatus.DENIED
         with self.repo.unit_of_work() as uow:
-            cur = self._fresh(uow, doc)
-            if cur.status in (DocStatus.AUTHORIZED, DocStatus.DENIED, DocStatus.CANCELLED):
-                return cur  # another worker got there first
-            return self._change(uow, cur, to, cstat=int(prot.cstat), xmotivo=prot.xmotivo, protocol=prot.n_prot,
-                                protocol_xml=prot.xml, authorized_at=self.clock.now(), detail=detail,
-                                request_id=request_id, **fields)
+            new = self._settle(uow, doc, to, cstat=int(prot.cstat), xmotivo=prot.xmotivo, protocol=prot.n_prot,
+                               protocol_xml=prot.xml, authorized_at=self.clock.now(), detail=detail,
+                               request_id=request_id, **fields)
+            self._audit_emit(uow, audit, new)
+            return new
 
     def _resolve_539(self, ctx: EmitterContext, doc: DocumentRecord, xmotivo: str, *,
                      request_id: str | None) -> DocumentRecord | None:
@@ -423,14 +542,14 @@ class EmissionService:
                             chave=earlier[0].chave, signed_xml=earlier[0].signed_xml, tp_emis=earlier[0].tp_emis)
 
     def _no_answer(self, ctx: EmitterContext, doc: DocumentRecord, reason: str, *, delivered: bool, online: bool,
-                   request_id: str | None) -> DocumentRecord:
+                   request_id: str | None, audit: _AuditDue | None = None) -> DocumentRecord:
         if doc.status == DocStatus.CONTINGENCY or not online:
             with self.repo.unit_of_work() as uow:  # background transmission: try again on the next run
                 self._note(uow, doc, "no-answer", detail=reason[:500], request_id=request_id)
             return doc
         if doc.model == 65:
             return self._issue_offline(ctx, doc, doc.signed_xml or b"", transmitted=delivered, reason=reason,
-                                       request_id=request_id)
+                                       request_id=request_id, audit=audit)
         return self._nfe_no_answer(ctx, doc, reason, delivered=delivered, request_id=request_id)
 
     def _nfe_no_answer(self, ctx: EmitterContext, doc: DocumentRecord, reason: str, *, delivered: bool,
@@ -463,10 +582,22 @@ class EmissionService:
                                     "superseded", self.clock.now()))
         return self._sign_and_send(ctx, cur, svc, request_id=request_id, detail="reemitida pela SVC")
 
-    def _issue_offline(self, ctx: EmitterContext, doc: DocumentRecord, source: etree._Element | bytes, *,
-                       transmitted: bool, reason: str, request_id: str | None) -> DocumentRecord:
+    def _offline_bytes(self, ctx: EmitterContext, source: etree._Element | bytes, *, since: datetime,
+                       transmitted: bool, number: int | None) -> bytes:
+        """The off-line NFC-e (tpEmis 9, new chave) of ``source``, signed, with its QR code."""
         emitente = ctx.emitente
         rt = emitente.responsavel_tecnico
+        unsigned = to_offline(source, now=since, xjust=XJUST_OFFLINE, transmitida=transmitted, nnf=number,
+                              csrt=rt.csrt.token if rt and rt.csrt else None, rng=self.rng)
+        signed = sign_document(unsigned, ctx.a1)
+        csc = emitente.csc
+        return finalize_offline(signed, versao=emitente.qrcode_versao, id_csc=csc.id if csc else None,
+                                csc=csc.token if csc else None, signer=ctx.a1)
+
+    def _issue_offline(self, ctx: EmitterContext, doc: DocumentRecord, source: etree._Element | bytes, *,
+                       transmitted: bool, reason: str, request_id: str | None,
+                       audit: _AuditDue | None = None) -> DocumentRecord:
+        emitente = ctx.emitente
         now = self.clock.now()
         with self.repo.unit_of_work() as uow:
             cur = self._fresh(uow, doc)
@@ -477,18 +608,14 @@ class EmissionService:
             if cur.signed_xml is not None and cur.chave is not None:
                 uow.add_attempt(Attempt(cur.id, cur.chave, cur.number, cur.tp_emis, cur.signed_xml, "contingency",
                                         "pending" if transmitted else "superseded", now))
-            unsigned = to_offline(source, now=since, xjust=XJUST_OFFLINE, transmitida=transmitted,
-                                  nnf=number if transmitted else None, csrt=rt.csrt.token if rt and rt.csrt else None,
-                                  rng=self.rng)
-            signed = sign_document(unsigned, ctx.a1)
-            csc = emitente.csc
-            final = finalize_offline(signed, versao=emitente.qrcode_versao, id_csc=csc.id if csc else None,
-                                     csc=csc.token if csc else None, signer=ctx.a1)
+            final = self._offline_bytes(ctx, source, since=since, transmitted=transmitted,
+                                        number=number if transmitted else None)
             new = self._change(uow, cur, DocStatus.CONTINGENCY, number=number, chave=chave_of(final), tp_emis=9,
                                signed_xml=final, signed_at=now, detail=reason[:500], request_id=request_id)
             if old.mode != Mode.OFFLINE:
                 self._switch_mode(uow, cur.tenant_id, ModeState(cur.emitter_id, 65, Mode.OFFLINE, since=now,
                                                                 reason=reason[:500], deadline_ms=old.deadline_ms), old)
+            self._audit_emit(uow, audit, new)
             return new
 
     # ------------------------------------------------------------------------------ correction
@@ -677,7 +804,8 @@ class EmissionService:
         self._check_modes(report)
         return report
 
-    def set_deadline(self, tenant_id: str, emitter_id: str, model: int, deadline_ms: int) -> ModeState:
+    def set_deadline(self, tenant_id: str, emitter_id: str, model: int, deadline_ms: int, *,
+                     audit: AuditNote | None = None, request_id: str | None = None) -> ModeState:
         if not 500 <= deadline_ms <= 60_000:
             raise InvalidRequest("o prazo do PDV deve estar entre 500 e 60000 ms", code="PRAZO_INVALIDO",
                                  path="deadline_ms")
@@ -686,6 +814,10 @@ class EmissionService:
             old = uow.get_mode(emitter_id, model)
             new = replace(old, deadline_ms=deadline_ms)
             uow.set_mode(new, now=self.clock.now())
+            if audit is not None:
+                uow.add_audit(audit, now=self.clock.now(), tenant_id=tenant_id, target=f"emitter/{emitter_id}",
+                              details={**audit.details, "model": model, "deadline_ms": deadline_ms},
+                              request_id=request_id)
         return new
 
     # ------------------------------------------------------------------------------ events
@@ -714,13 +846,13 @@ class EmissionService:
 
     def _record_event(self, doc: DocumentRecord, tp: str, seq: int, result: ResultadoEvento, *,
                       created_by: str | None, detail: str, request_id: str | None,
-                      to: DocStatus | None) -> EventOutcome:
+                      to: DocStatus | None, audit: AuditNote | None = None) -> EventOutcome:
         record = self._event_record(doc, doc.chave or "", tp, seq, result, created_by, detail)
         ev = result.evento
         registered = ev is not None and ev.registrado
         with self.repo.unit_of_work() as uow:
             uow.add_fiscal_event(record)
-            cur = self._fresh(uow, doc)
+            cur = doc
             uow.add_outbox(OutboxMessage(
                 "nfe.event", f"nfe.event:{doc.id}:{tp}:{seq}:{record.cstat}:{record.created_at.isoformat()}",
                 {"document_id": doc.id, "chave": doc.chave, "tp_evento": tp, "n_seq_evento": seq,
@@ -728,24 +860,29 @@ class EmissionService:
                 record.created_at, doc.tenant_id,
             ))
             if registered and to is not None:
-                cur = self._change(uow, cur, to, cstat=record.cstat, detail=detail, request_id=request_id)
+                cur = self._settle(uow, doc, to, cstat=record.cstat, detail=detail, request_id=request_id)
             else:
                 self._note(uow, cur, f"evento-{tp}", cstat=record.cstat,
                            detail=f"{detail}: {record.xmotivo}"[:500], request_id=request_id)
+            if audit is not None:  # the last write: it holds the audit chain head until commit
+                uow.add_audit(audit, now=self.clock.now(), tenant_id=doc.tenant_id, target=f"document/{doc.id}",
+                              details={**audit.details, "tp_evento": tp, "cstat": record.cstat},
+                              request_id=request_id)
         return EventOutcome(cur, record)
 
     def cancel(self, tenant_id: str, doc_id: str, xjust: str, *, created_by: str | None = None,
-               actor: str | None = None, request_id: str | None = None) -> EventOutcome:
+               actor: str | None = None, request_id: str | None = None,
+               audit: AuditNote | None = None) -> EventOutcome:
         """Evento 110111 (cancelamento) of an authorized document."""
         doc, ctx = self._authorized(tenant_id, doc_id, created_by=created_by)
         assert doc.chave and doc.protocol
         result = ctx.worker().cancel(doc.chave, doc.protocol, xjust, ambiente(ctx.emitente.ambiente))
         return self._record_event(doc, "110111", 1, result, created_by=actor, detail="cancelamento",
-                                  request_id=request_id, to=DocStatus.CANCELLED)
+                                  request_id=request_id, to=DocStatus.CANCELLED, audit=audit)
 
     def cancel_substitution(self, tenant_id: str, doc_id: str, xjust: str, chave_substituta: str, *,
                             created_by: str | None = None, actor: str | None = None,
-                            request_id: str | None = None) -> EventOutcome:
+                            request_id: str | None = None, audit: AuditNote | None = None) -> EventOutcome:
         """Evento 110112 (cancelamento por substituição, NFC-e only, NT 2018.004)."""
         doc, ctx = self._authorized(tenant_id, doc_id, created_by=created_by)
         if doc.model != 65:
@@ -756,10 +893,11 @@ class EmissionService:
                                                   ambiente(ctx.emitente.ambiente))
         return self._record_event(doc, "110112", 1, result, created_by=actor,
                                   detail=f"cancelamento por substituição ({chave_substituta})",
-                                  request_id=request_id, to=DocStatus.CANCELLED)
+                                  request_id=request_id, to=DocStatus.CANCELLED, audit=audit)
 
     def correction_letter(self, tenant_id: str, doc_id: str, correcao: str, *, created_by: str | None = None,
-                          actor: str | None = None, request_id: str | None = None) -> EventOutcome:
+                          actor: str | None = None, request_id: str | None = None,
+                          audit: AuditNote | None = None) -> EventOutcome:
         """Evento 110110 (carta de correção, NF-e only); nSeqEvento = registered letters + 1."""
         doc, ctx = self._authorized(tenant_id, doc_id, created_by=created_by)
         if doc.model != 55:
@@ -772,7 +910,7 @@ class EmissionService:
         assert doc.chave
         result = ctx.worker().carta_correcao(doc.chave, correcao, seq, ambiente(ctx.emitente.ambiente))
         return self._record_event(doc, "110110", seq, result, created_by=actor, detail=f"carta de correção {seq}",
-                                  request_id=request_id, to=None)
+                                  request_id=request_id, to=None, audit=audit)
 
     def conciliacao_financeira(self, tenant_id: str, doc_id: str, pagamentos: Sequence[PagamentoConciliado], *,
                                actor: str | None = None, request_id: str | None = None) -> EventOutcome:
@@ -796,7 +934,8 @@ class EmissionService:
                                   request_id=request_id, to=None)
 
     def inutilizar(self, tenant_id: str, emitter_id: str, *, model: int, series: int, n_ini: int, n_fin: int,
-                   xjust: str, ano: int, actor: str | None = None) -> InutilizacaoRecord:
+                   xjust: str, ano: int, actor: str | None = None, audit: AuditNote | None = None,
+                   request_id: str | None = None) -> InutilizacaoRecord:
         """NFeInutilizacao4 for a range none of whose numbers holds a document SEFAZ may have."""
         if not 1 <= n_ini <= n_fin <= 999_999_999:
             raise InvalidRequest("faixa inválida: 1 <= inicial <= final <= 999999999", code="FAIXA_INVALIDA",
@@ -824,6 +963,11 @@ class EmissionService:
         with self.repo.unit_of_work() as uow:
             uow.add_inutilizacao(record)
             self._announce_inutilizacao(uow, record)
+            if audit is not None:
+                uow.add_audit(audit, now=self.clock.now(), tenant_id=tenant_id, target=f"inutilizacao/{record.id}",
+                              details={**audit.details, "model": record.model, "series": record.series,
+                                       "n_ini": record.n_ini, "n_fin": record.n_fin, "cstat": record.cstat},
+                              request_id=request_id)
         return record
 
     def _announce_inutilizacao(self, uow: EmissionUnitOfWork, record: InutilizacaoRecord) -> None:

@@ -7,6 +7,7 @@ tenant), the number, the chave, the state, and the signed XML bytes stored BEFOR
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -82,6 +83,17 @@ class OutboxMessage:
     payload: dict[str, Any]
     created_at: datetime
     tenant_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditNote:
+    """The audit-trail entry a request asks for (who, what); the pipeline appends it in the transaction
+    that commits the request's outcome (``EmissionUnitOfWork.add_audit``), with the target and the
+    outcome's details (number, status, cStat) added at that point."""
+
+    actor: str  # "apikey:<id>", "cli"
+    action: str  # document.emit | document.cancel | document.cce | document.inutilizacao | ...
+    details: Mapping[str, Any] = field(default_factory=dict)  # the request's own (role, method, path)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,8 +26,12 @@ def test_nfce_is_authorized_end_to_end_with_history_and_outbox(env: Env) -> None
         history = [h.to_status for h in uow.history(doc.id)]
         topics = uow.outbox_topics(env.tenant_id)
     assert history == ["received", "numbered", "signed", "sent", "authorized"]
-    assert [t for t, _ in topics] == ["nfe.status"] * 4
-    assert topics[-1][1]["to"] == "authorized" and topics[-1][1]["protocol"] == doc.protocol
+    # One nfe.status event per committed transition: received..sent commit together (the document did
+    # not exist before that commit), then the answer.
+    assert [t for t, _ in topics] == ["nfe.status"] * 2
+    assert [(p["from"], p["to"]) for _, p in topics] == [(None, "sent"), ("sent", "authorized")]
+    assert topics[0][1]["number"] == 1 and topics[0][1]["chave"] == doc.chave
+    assert topics[-1][1]["protocol"] == doc.protocol
 
 
 def test_nfe_is_authorized_and_numbers_follow_per_series(env: Env) -> None:
