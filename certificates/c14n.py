@@ -27,7 +27,7 @@ def c14n10(element: etree._Element) -> bytes:
     alone = element.getprevious() is None and element.getnext() is None and not element.tail
     if element.getparent() is None and alone:
         return etree.tostring(element, method="c14n", exclusive=False, with_comments=False)
-    sliced = _only_child_of_clean_root(element)
+    sliced = _first_child_of_clean_root(element)
     if sliced is not None:
         return sliced
     # Fast path (every NF-e: only the default namespace is in scope): a deep copy becomes the root
@@ -44,14 +44,18 @@ def c14n10(element: etree._Element) -> bytes:
     return etree.tostring(apex, method="c14n", exclusive=False, with_comments=False)
 
 
-def _only_child_of_clean_root(element: etree._Element) -> bytes | None:
-    """The unsigned ``<NFe xmlns=…><infNFe …>…</infNFe></NFe>`` case, without copying the tree.
+def _first_child_of_clean_root(element: etree._Element) -> bytes | None:
+    """The unsigned ``<NFe xmlns=…><infNFe …>…</infNFe>[<infNFeSupl>…</infNFeSupl>]</NFe>`` case,
+    without copying the tree.
 
-    When ``element`` is the only node inside a root that has no attributes, no siblings and the
-    same namespaces in scope, the root's canonical form is ``<root NS>`` + element-in-context +
-    ``</root>``, and the element as apex differs only by carrying the root's namespace
-    declarations ``NS`` (rendered in the same canonical order). Returns ``None`` when any of those
-    conditions does not hold.
+    When ``element`` is the first node inside a root that has no attributes, no text, no siblings
+    and the same namespaces in scope, the root's canonical form is ``<root NS>`` + element in
+    context + the later siblings in context + ``</root>``, and the element as apex differs from its
+    in-context form only by carrying the root's namespace declarations ``NS`` (rendered in the same
+    canonical order). The element's end is found by counting its start and end tags: in canonical
+    XML every ``<`` in text and attribute values is escaped and comments are dropped, so a ``<`` is
+    always markup; processing instructions (whose data is not escaped) make this return ``None``.
+    Returns ``None`` as well when any of the other conditions does not hold (the caller copies).
     """
     root = element.getparent()
     if (
@@ -59,8 +63,7 @@ def _only_child_of_clean_root(element: etree._Element) -> bytes | None:
         or root.getparent() is not None
         or root.attrib
         or root.text
-        or element.tail
-        or len(root) != 1
+        or element.getprevious() is not None
         or root.getprevious() is not None
         or root.getnext() is not None
         or root.tail
@@ -70,12 +73,29 @@ def _only_child_of_clean_root(element: etree._Element) -> bytes | None:
     ):
         return None
     whole = etree.tostring(root, method="c14n", exclusive=False, with_comments=False)
+    if b"<?" in whole:
+        return None
     start_tag = whole[: whole.index(b">") + 1]  # b'<NFe xmlns="…">' (">" in values is escaped)
     space = start_tag.find(b" ")
     root_name = start_tag[1:space] if space > 0 else start_tag[1:-1]
     declarations = start_tag[1 + len(root_name) : -1]  # b' xmlns="…"' (the root has no attributes)
-    inner = whole[len(start_tag) : -(len(root_name) + 3)]  # strip b"</NFe>"
-    name_end = 1
-    while inner[name_end : name_end + 1] not in (b" ", b">", b""):
+    body_start = len(start_tag)
+    name_end = body_start + 1
+    while whole[name_end : name_end + 1] not in (b" ", b">", b""):
         name_end += 1
-    return inner[:name_end] + declarations + inner[name_end:]
+    name = whole[body_start + 1 : name_end]  # the element's qualified name as serialised
+    opening, closing = b"<" + name, b"</" + name + b">"
+    depth, pos = 1, name_end
+    while depth:
+        end = whole.find(closing, pos)
+        if end < 0:  # pragma: no cover - canonical XML is well-formed
+            return None
+        nested = whole.find(opening, pos, end)
+        while nested >= 0:
+            after = whole[nested + len(opening) : nested + len(opening) + 1]
+            if after in (b" ", b">"):  # a start tag of the same name, not a longer one (infNFeSupl)
+                depth += 1
+            nested = whole.find(opening, nested + len(opening), end)
+        depth -= 1
+        pos = end + len(closing)
+    return whole[body_start:name_end] + declarations + whole[name_end:pos]

@@ -67,10 +67,19 @@ def test_the_input_tree_is_not_modified() -> None:
         b'<a:NFe xmlns:a="urn:n" xmlns:x="urn:x"><a:infNFe Id="a"><a:b x:c="&quot;">1</a:b></a:infNFe></a:NFe>',
         b'<NFe xmlns="urn:n" xmlns:x="urn:x"><infNFe><b>&lt;&amp;&gt;</b></infNFe></NFe>',
         b"<NFe><infNFe/></NFe>",
+        # NFC-e: infNFe followed by infNFeSupl (a longer name with the same start) and a signature
+        b'<NFe xmlns="urn:n"><infNFe Id="a"><b>1</b></infNFe><infNFeSupl><q>&lt;/infNFe&gt;</q></infNFeSupl>'
+        b'<Signature xmlns="urn:d"><SI/></Signature></NFe>',
+        # the same name nested inside, a tail between siblings, a comment between siblings
+        b'<NFe xmlns="urn:n"><infNFe Id="a"><infNFe x="1"><infNFe/></infNFe><c/></infNFe>\n<!--x--><z/></NFe>',
+        b'<a:NFe xmlns:a="urn:n"><a:infNFe Id="a"><a:b/></a:infNFe><a:infNFeSupl/></a:NFe>',
+        # a processing instruction (unescaped data) falls back to the copying path
+        b'<NFe xmlns="urn:n"><infNFe Id="a"><?pi </infNFe>?><b/></infNFe><z/></NFe>',
     ],
 )
-def test_only_child_fast_path_equals_the_general_path(document: bytes) -> None:
-    """The unsigned NFe (infNFe alone in its root) is canonicalised without copying the tree."""
+def test_first_child_fast_path_equals_the_general_path(document: bytes) -> None:
+    """The unsigned NFe (infNFe first in its root, infNFeSupl after it on the NFC-e) is canonicalised
+    without copying the tree, with the same result as a copy of the subtree."""
     root = etree.fromstring(document)
     fast = c14n10(root[0])
     apex = etree.Element(root[0].tag, attrib=dict(root[0].attrib), nsmap=root[0].nsmap)  # type: ignore[arg-type,misc]
