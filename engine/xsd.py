@@ -114,13 +114,37 @@ def compiled(relpath: str) -> etree.XMLSchema:
         raise SchemaError(f"schema {relpath} não pôde ser compilado: {exc}") from exc
 
 
-def schema_findings(root: etree._Element, relpath: str | None = None) -> list[Finding]:
-    """Validate ``root`` against its official schema; each libxml2 error becomes a Finding.
+@functools.lru_cache(maxsize=16)
+def compiled_type(relpath: str, element: str, type_name: str) -> etree.XMLSchema:
+    """A schema whose one global element ``element`` has the official type ``type_name`` of
+    ``schemas/xsd/relpath`` (NF-e namespace), compiled once per process.
 
-    cStat 225 (Falha no Schema XML) is the rejection a schema error avoids.
+    The official packages declare some documents only as parts of larger ones (``protNFe`` is a
+    ``TProtNFe`` inside ``retEnviNFe``, ``retConsSitNFe`` and ``nfeProc``; there is no global
+    ``protNFe`` element). This wrapper includes the official file unchanged and declares the element,
+    so a fragment received from SEFAZ is validated against exactly the official type without
+    re-validating the document it will be joined to.
     """
-    rel = relpath or choose_schema(root).relpath
-    schema = compiled(rel)
+    path = XSD_DIR / relpath
+    xs = "http://www.w3.org/2001/XMLSchema"
+    wrapper = etree.Element(
+        f"{{{xs}}}schema",
+        {"targetNamespace": NFE_NS, "elementFormDefault": "qualified", "attributeFormDefault": "unqualified"},
+        nsmap={None: NFE_NS, "xs": xs},  # type: ignore[dict-item]
+    )
+    etree.SubElement(wrapper, f"{{{xs}}}include", schemaLocation=path.name)
+    etree.SubElement(wrapper, f"{{{xs}}}element", name=element, type=type_name)
+    parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
+    try:
+        # base_url: a name of its own next to the official file, so the include resolves from disk.
+        base = (path.parent / f"{element}-{type_name}.wrapper.xsd").as_uri()
+        doc = etree.fromstring(etree.tostring(wrapper), parser, base_url=base)
+        return etree.XMLSchema(doc)
+    except (OSError, etree.XMLSchemaParseError, etree.XMLSyntaxError) as exc:
+        raise SchemaError(f"tipo {type_name} de {relpath} não pôde ser compilado: {exc}") from exc
+
+
+def _findings(schema: etree.XMLSchema, root: etree._Element) -> list[Finding]:
     if schema.validate(root):
         return []
     findings: list[Finding] = []
@@ -136,6 +160,20 @@ def schema_findings(root: etree._Element, relpath: str | None = None) -> list[Fi
             )
         )
     return findings
+
+
+def schema_findings(root: etree._Element, relpath: str | None = None) -> list[Finding]:
+    """Validate ``root`` against its official schema; each libxml2 error becomes a Finding.
+
+    cStat 225 (Falha no Schema XML) is the rejection a schema error avoids.
+    """
+    return _findings(compiled(relpath or choose_schema(root).relpath), root)
+
+
+def fragment_findings(root: etree._Element, relpath: str, type_name: str) -> list[Finding]:
+    """Validate ``root`` (e.g. a ``protNFe``) against the official type ``type_name`` of ``relpath``
+    (e.g. ``nfe_v4.00/leiauteNFe_v4.00.xsd``, ``TProtNFe``); see ``compiled_type``."""
+    return _findings(compiled_type(relpath, str(etree.QName(root).localname), type_name), root)
 
 
 def all_schema_files() -> list[str]:

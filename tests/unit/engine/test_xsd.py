@@ -5,7 +5,7 @@ import re
 import pytest
 from lxml import etree
 
-from engine.xsd import all_schema_files, choose_schema, compiled, schema_findings
+from engine.xsd import all_schema_files, choose_schema, compiled, compiled_type, fragment_findings, schema_findings
 from schemas import XSD_DIR
 
 ALL_XSD = sorted(p.relative_to(XSD_DIR).as_posix() for p in XSD_DIR.rglob("*.xsd"))
@@ -91,3 +91,23 @@ def test_env_evento_schema_follows_tp_evento(tp_evento: str, expected: str) -> N
 def test_every_registered_entry_point_compiles() -> None:
     for rel in all_schema_files():
         assert isinstance(compiled(rel), etree.XMLSchema), rel
+
+
+PROT = (
+    f'<protNFe xmlns="{NS}" versao="4.00"><infProt><tpAmb>2</tpAmb><verAplic>SP_NFE_PL_009_V4</verAplic>'
+    "<chNFe>35261245997418000153650030000010421000000019</chNFe><dhRecbto>2026-12-04T09:00:00-03:00</dhRecbto>"
+    "<nProt>135260000000001</nProt><digVal>AAAAAAAAAAAAAAAAAAAAAAAAAAA=</digVal><cStat>100</cStat>"
+    "<xMotivo>Autorizado o uso da NF-e</xMotivo></infProt></protNFe>"
+)
+
+
+def test_a_fragment_is_validated_against_its_official_type() -> None:
+    """protNFe has no global element in the official package: it is checked as a TProtNFe."""
+    leiaute = "nfe_v4.00/leiauteNFe_v4.00.xsd"
+    assert fragment_findings(etree.fromstring(PROT), leiaute, "TProtNFe") == []
+    bad = fragment_findings(etree.fromstring(PROT.replace("<cStat>100", "<cStat>1x0")), leiaute, "TProtNFe")
+    assert [f.code for f in bad] == ["XSD"]
+    assert "cStat" in bad[0].mensagem and bad[0].cstat == "225"
+    missing = fragment_findings(etree.fromstring(PROT.replace("<tpAmb>2</tpAmb>", "")), leiaute, "TProtNFe")
+    assert missing and "tpAmb" in missing[0].mensagem
+    assert compiled_type(leiaute, "protNFe", "TProtNFe") is compiled_type(leiaute, "protNFe", "TProtNFe")
