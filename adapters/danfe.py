@@ -39,14 +39,17 @@ section 0 counts as use of its interface.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
 
 from lxml import etree
 
+from engine.emission.records import FiscalEventRecord
 from engine.errors import FiscalError
 from engine.nfe.chave import check_chave
+from engine.sefaz.proc import nfe_proc
 from engine.xml.parser import parse_xml
 
 __all__ = [
@@ -55,8 +58,10 @@ __all__ = [
     "DanfeOptions",
     "DanfePlan",
     "EpecRegistro",
+    "epec_proc_evento",
     "plan_danfe",
     "render_danfe",
+    "render_stored_danfe",
 ]
 
 NFE_NS = "http://www.portalfiscal.inf.br/nfe"
@@ -382,6 +387,26 @@ def render_danfe(nfe_proc_or_nfe_xml: bytes, *, options: DanfeOptions | None = N
         # A document that passed our checks but that the library still cannot draw.
         raise _fail(f"não foi possível desenhar o {plan.documento}: {exc}", code="DANFE_RENDER") from exc
     return pdf
+
+
+def epec_proc_evento(events: Sequence[FiscalEventRecord], chave: str | None) -> bytes | None:
+    """The procEventoNFe of the EPEC (110140) the Ambiente Nacional registered for ``chave``, if any (the
+    pipeline records it in fiscal_event, engine/emission/epec.py)."""
+    for event in events:
+        if (event.tp_evento == TP_EVENTO_EPEC and event.chave == chave and event.proc_xml
+                and event.cstat is not None and str(event.cstat) in CSTAT_EPEC):
+            return event.proc_xml
+    return None
+
+
+def render_stored_danfe(signed_xml: bytes, protocol_xml: bytes | None, events: Sequence[FiscalEventRecord] = (),
+                        *, chave: str | None = None, cancelada: bool = False) -> bytes:
+    """The DANFE of a stored document: its nfeProc once SEFAZ answered with a protocol, else the signed NFe;
+    an NF-e in EPEC (tpEmis 4) not yet authorized carries its registered EPEC from ``events``, so the DANFE
+    printed in contingency shows the EPEC's protocol (Manual de Contingência; NT 2014.001)."""
+    xml = nfe_proc(signed_xml, protocol_xml) if protocol_xml else signed_xml
+    epec = None if protocol_xml else epec_proc_evento(events, chave)
+    return render_danfe(xml, options=DanfeOptions(epec_proc_evento=epec, cancelada=cancelada))
 
 
 def _logo(options: DanfeOptions) -> BytesIO | None:

@@ -121,6 +121,7 @@ def _to_contingency(
     nnf: int | None,
     csrt: str | None,
     rng: RandomSource | None,
+    origens: frozenset[str] = frozenset({"1"}),
 ) -> etree._Element:
     nfe = _nfe_root(documento)
     inf = _child(nfe, "infNFe")
@@ -133,9 +134,11 @@ def _to_contingency(
             code="CONTINGENCIA_MODELO",
             path="ide.mod",
         )
-    if atual != "1":
+    if atual not in origens:
+        aceitos = " ou ".join(sorted(origens))
         raise InputError(
-            f"só um documento de emissão normal (tpEmis 1) passa para a contingência; este tem tpEmis {atual}",
+            f"só um documento com tpEmis {aceitos} passa para a contingência com tpEmis {tp_emis}; "
+            f"este tem tpEmis {atual}",
             code="CONTINGENCIA_TPEMIS",
             path="ide.tpEmis",
         )
@@ -257,10 +260,12 @@ def to_epec(
     authorizer once it answers again (within 168 h of the EPEC, else new EPEC are refused, cStat 142).
     The EPEC carries the chave, dhEmi, the emitter's IE, the recipient and vNF/vICMS/vST: the NF-e sent
     later must keep them (467 otherwise), which is why the signed bytes are stored and never rebuilt.
-    Same arguments as ``to_offline``; a number sent before in tpEmis 1 is not reused (``nnf``)."""
+    Same arguments as ``to_offline``; a number sent before is not reused (``nnf``). The source may also
+    be an NF-e issued for the SVC (tpEmis 6/7) that the SVC did not answer for: EPEC is the fallback
+    when the SVC is down too, and dhCont/xJust are replaced by the EPEC's own."""
     return _to_contingency(
         documento, modelo="55", tp_emis=TP_EMIS_EPEC, now=now, xjust=xjust, transmitida=transmitida, nnf=nnf,
-        csrt=csrt, rng=rng,
+        csrt=csrt, rng=rng, origens=frozenset({"1", *TP_EMIS_SVC.values()}),
     )
 
 

@@ -10,7 +10,7 @@ import pytest
 import states
 from certificates.xmldsig import sign_document, verify_signature
 from engine.errors import InputError
-from engine.nfe.contingencia import TP_EMIS_EPEC, contingency_findings, to_epec
+from engine.nfe.contingencia import TP_EMIS_EPEC, contingency_findings, to_epec, to_svc
 from engine.nfe.validate import validate_document
 from engine.sefaz import messages as msg
 from engine.xml.parser import parse_xml
@@ -73,3 +73,20 @@ def test_the_epec_event_of_the_signed_nfe_is_schema_valid_for_the_ambiente_nacio
     assert inf.findtext(f"{N}chNFe") == epec[0].get("Id", "")[3:]
     assert inf.findtext(f"{N}tpEvento") == "110140" and inf.findtext(f"{N}cOrgao") == "91"
     assert inf.findtext(f"{N}detEvento/{N}dest/{N}vNF") == epec.findtext(f"{N}infNFe/{N}total/{N}ICMSTot/{N}vNF")
+
+
+def test_an_svc_nfe_the_svc_did_not_answer_for_becomes_an_epec_nfe_but_not_twice() -> None:
+    emitente = _emitente("emitente-normal")
+    svc = to_svc(_build("nfe-venda", emitente), now=NOW, xjust="Autorizador da UF fora de operacao (108)",
+                 transmitida=False, csrt=_csrt(emitente))
+    epec = to_epec(svc, now=LATER, xjust=XJUST, transmitida=False, csrt=_csrt(emitente))
+    ide = epec.find(f"{N}infNFe/{N}ide")
+    assert ide is not None and ide.findtext(N + "tpEmis") == "4" and ide.findtext(N + "xJust") == XJUST
+    assert ide.findtext(N + "dhCont") == "2026-12-04T12:00:07-03:00"
+    assert contingency_findings(epec, now=LATER) == []
+    with pytest.raises(InputError) as twice:
+        to_epec(epec, now=LATER, xjust=XJUST, transmitida=False, csrt=_csrt(emitente))
+    assert twice.value.code == "CONTINGENCIA_TPEMIS"
+    with pytest.raises(InputError) as back:
+        to_svc(epec, now=LATER, xjust=XJUST, transmitida=False, csrt=_csrt(emitente))
+    assert back.value.code == "CONTINGENCIA_TPEMIS"
