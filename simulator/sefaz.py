@@ -9,6 +9,7 @@ event-level ones inside retEvento, as the real web services do.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import threading
 from dataclasses import dataclass
@@ -49,6 +50,16 @@ QUERY_SERVICES = frozenset(
     {"NFeStatusServico4", "EPECStatusServico", "NFeConsultaProtocolo4", "NFeRetAutorizacao4", "CadConsultaCadastro4"}
 )
 MAX_MESSAGE_BYTES = 500 * 1024  # MOC 7.0 (Padrão de Comunicação): 500 KB per message, else 214
+
+# Where a message names its UF, in the order msg_cuf looks (the chave and the recibo start with the cUF).
+_MSG_CUF_FIELDS: tuple[tuple[str, int | None], ...] = (
+    ("n:cUF", None),
+    ("n:NFe/n:infNFe/n:ide/n:cUF", None),
+    ("n:infInut/n:cUF", None),
+    ("n:chNFe", 2),
+    ("n:nRec", 2),
+    ("n:evento/n:infEvento/n:cOrgao", None),
+)
 
 # The contingency authorizers take only documents issued in their own contingency mode (MOC 7.0,
 # tpEmis B22: 6 = SVC-AN, 7 = SVC-RS); anything else is 713.
@@ -134,10 +145,29 @@ def _econf_problem(inf: etree._Element) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=256)
+def _steps(path: str) -> tuple[str, ...]:
+    """``"n:emit/n:CNPJ"`` -> the Clark names of each step (the paths used here are literals)."""
+    return tuple(f"{{{NFE}}}{step.removeprefix('n:')}" for step in path.split("/"))
+
+
+def _first(el: etree._Element, steps: tuple[str, ...]) -> etree._Element | None:
+    """The first element, in document order, at ``steps`` below ``el`` (what ``findtext`` selects)."""
+    for child in el.iterchildren(steps[0]):
+        found = child if len(steps) == 1 else _first(child, steps[1:])
+        if found is not None:
+            return found
+    return None
+
+
 def _txt(el: etree._Element | None, path: str) -> str:
+    """The stripped text at ``path`` ("n:a/n:b", children in the NF-e namespace), "" when absent.
+    Same selection as ``el.findtext(path, namespaces=N)``, walking the children directly: the rules
+    read a few dozen fields per document and ElementPath's per-call set-up dominated that."""
     if el is None:
         return ""
-    return (el.findtext(path, namespaces=N) or "").strip()
+    found = _first(el, _steps(path))
+    return (found.text or "").strip() if found is not None else ""
 
 
 def _sub(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:
@@ -285,15 +315,8 @@ class Sefaz:
     # message-level answers
 
     def msg_cuf(self, route: ServiceRoute, msg: etree._Element) -> str:
-        candidates = [
-            _txt(msg, "n:cUF"),
-            _txt(msg, "n:NFe/n:infNFe/n:ide/n:cUF"),
-            _txt(msg, "n:infInut/n:cUF"),
-            _txt(msg, "n:chNFe")[:2],
-            _txt(msg, "n:nRec")[:2],
-            _txt(msg, "n:evento/n:infEvento/n:cOrgao"),
-        ]
-        for cand in candidates:
+        for path, width in _MSG_CUF_FIELDS:  # read lazily: the first that names a UF of the authorizer wins
+            cand = _txt(msg, path)[:width]
             if cand in route.cufs or (cand == AN_CODE and route.autorizador == "AN"):
                 return cand
         return AN_CODE if route.autorizador == "AN" else min(route.cufs)

@@ -80,12 +80,20 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         return
 
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
+    def _send(self, status: int, body: bytes, content_type: str, server_timing: str | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        if server_timing is not None:
+            self.send_header("Server-Timing", server_timing)
+        # end_headers() with the body in the same write: one TLS record and one send instead of two
+        # (an HTTP/0.9 request has no header buffer: the body alone, as end_headers would leave it).
+        buffer: list[bytes] | None = getattr(self, "_headers_buffer", None)
+        if buffer is None:
+            self.wfile.write(body)
+            return
+        buffer.append(b"\r\n" + body)
+        self.flush_headers()
 
     def _json(self, status: int, payload: Any) -> None:
         self._send(status, json.dumps(payload, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
@@ -133,12 +141,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         dur_ms = (time.perf_counter() - started) * 1000
         app.timing.write(note.get("service", ""), note.get("chave", ""), dur_ms)  # logged before the client can read
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(payload)))
-        self.send_header("Server-Timing", f"sefaz;dur={dur_ms:.3f}")
-        self.end_headers()
-        self.wfile.write(payload)
+        self._send(status, payload, content_type, f"sefaz;dur={dur_ms:.3f}")
 
     def _control(self, body: bytes) -> None:
         try:
@@ -226,7 +229,11 @@ class SimulatorApp:
         if note is not None:
             note["service"], note["chave"] = route.service, _chave_of(msg)
         transmitter = self._transmitter(peer_der)
-        fault = self.state.take_fault(self._ufs_of(route, msg), route.modelo, route.service)
+        # The UFs a message names are read only while some fault is active (a list read is atomic;
+        # take_fault decides under the lock).
+        fault = None
+        if self.state.faults:
+            fault = self.state.take_fault(self._ufs_of(route, msg), route.modelo, route.service)
         forced = "214" if len(body) > MAX_MESSAGE_BYTES else None
         if fault is not None:
             if fault.kind == "timeout":
