@@ -13,6 +13,7 @@ from adapters.db import audit
 from adapters.db.apikeys import Principal
 from api.context import Resources
 from api.problems import request_id_of
+from engine.emission.records import AuditNote
 
 T = TypeVar("T")
 
@@ -47,3 +48,10 @@ def record(
         details={"role": principal.role.value, "method": request.method, "path": request.url.path, **(details or {})},
         request_id=request_id_of(request),
     )
+
+
+def audit_note(request: Request[Any, Any, Any], principal: Principal, action: str) -> AuditNote:
+    """The audit entry of this request for the emission pipeline, which appends it (with the target and
+    the outcome) in the transaction that commits the change (``EmissionUnitOfWork.add_audit``)."""
+    return AuditNote(actor=f"apikey:{principal.key_id}", action=action,
+                     details={"role": principal.role.value, "method": request.method, "path": request.url.path})

@@ -21,7 +21,7 @@ import msgspec
 from litestar import Request, Response, Router, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import BodyKwarg, FromPath, JSONBody, QueryParameter
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 import states
 from adapters.danfe import DanfeError, render_danfe
@@ -31,9 +31,10 @@ from adapters.db.documents import SqlEmissionRepository
 from adapters.db.schema import emitter
 from adapters.sefaz_wiring import CallableClock, SefazSettings, SqlEmitterDirectory
 from api.problems import ApiError, FieldError, request_id_of
-from api.routes.common import blocking, resources_of
+from api.routes.common import audit_note, blocking, resources_of
 from api.security import SECURITY_SCHEME, provide_principal, requires
 from engine.emission import (
+    AuditNote,
     Conflict,
     DocStatus,
     DocumentFilter,
@@ -158,6 +159,10 @@ def _find(service: EmissionService, principal: Principal, key: str) -> DocumentR
     return doc
 
 
+# Built once: up to two emitter ids of the tenant (one = the default, two = ambiguous).
+_TENANT_EMITTERS = select(emitter.c.id).where(emitter.c.tenant_id == bindparam("tenant")).limit(2)
+
+
 def _default_emitter(service: EmissionService, tenant_id: str, given: Any) -> str:
     if given is not None:
         if not isinstance(given, str) or not given or len(given) > 32:
@@ -167,7 +172,7 @@ def _default_emitter(service: EmissionService, tenant_id: str, given: Any) -> st
     repo = service.repo
     assert isinstance(repo, SqlEmissionRepository)
     with repo.db.read() as conn:
-        ids = list(conn.execute(select(emitter.c.id).where(emitter.c.tenant_id == tenant_id).limit(2)).scalars())
+        ids = list(conn.execute(_TENANT_EMITTERS, {"tenant": tenant_id}).scalars())
     if len(ids) != 1:
         raise InvalidRequest("informe 'emitter_id': o tenant tem " + ("vários emitentes" if ids else "nenhum emitente"),
                              code="EMITENTE_OBRIGATORIO", path="emitter_id")
@@ -197,13 +202,12 @@ async def _emit(request: Request[Any, Any, Any], principal: Principal, model: in
         raise ApiError(422, "REF_INVALIDA", "'ref' é obrigatória: 1 a 64 caracteres [A-Za-z0-9._:-]", field="ref")
     service = emission_service(request)
 
+    note = audit_note(request, principal, "document.emit")  # written with the outcome (only when created)
+
     def work() -> tuple[DocumentRecord, bool]:
         emitter_id = _default_emitter(service, principal.tenant_id, data.get("emitter_id"))
         out = service.emit(EmitRequest(principal.tenant_id, emitter_id, ref, model, raw, created_by=principal.key_id,
-                                       request_id=request_id_of(request)))
-        if out.created:
-            _audit(request, principal, "document.emit", f"document/{out.document.id}",
-                   {"ref": ref, "model": model, "number": out.document.number, "status": out.document.status.value})
+                                       request_id=request_id_of(request), audit=note))
         return out.document, out.created
 
     doc, created = await _run(work)
@@ -412,14 +416,14 @@ def _text(value: str, name: str, low: int, high: int) -> str:
 
 
 async def _event_call(request: Request[Any, Any, Any], principal: Principal, key: str, action: str,
-                      call: Callable[[EmissionService, DocumentRecord], Any]) -> dict[str, Any]:
+                      call: Callable[[EmissionService, DocumentRecord, AuditNote], Any]) -> dict[str, Any]:
+    """An event of a document; the pipeline appends the audit entry in the transaction of the event."""
     service = emission_service(request)
+    note = audit_note(request, principal, action)
 
     def work() -> dict[str, Any]:
         doc = _find(service, principal, key)
-        out = call(service, doc)
-        _audit(request, principal, action, f"document/{doc.id}",
-               {"tp_evento": out.event.tp_evento, "cstat": out.event.cstat})
+        out = call(service, doc, note)
         ev = out.event
         return {"document": document_json(out.document),
                 "event": {"tp_evento": ev.tp_evento, "n_seq_evento": ev.n_seq_evento, "cstat": ev.cstat,
@@ -434,8 +438,8 @@ async def cancel(request: Request[Any, Any, Any], principal: NamedDependency[Pri
                  data: JSONBody[CancelIn]) -> dict[str, Any]:
     xjust = _text(data.justificativa, "justificativa", 15, 255)
     rid = request_id_of(request)
-    return await _event_call(request, principal, key, "document.cancel", lambda s, d: s.cancel(
-        principal.tenant_id, d.id, xjust, actor=principal.key_id, request_id=rid))
+    return await _event_call(request, principal, key, "document.cancel", lambda s, d, note: s.cancel(
+        principal.tenant_id, d.id, xjust, actor=principal.key_id, request_id=rid, audit=note))
 
 
 @post("/v1/documents/{key:str}/cancel-substitution", guards=[requires(Permission.DOCUMENT_CANCEL)],
@@ -446,9 +450,9 @@ async def cancel_substitution(request: Request[Any, Any, Any], principal: NamedD
     if not (len(data.chave_substituta) == 44 and data.chave_substituta.isdigit()):
         raise ApiError(422, "CHAVE_INVALIDA", "'chave_substituta' deve ter 44 dígitos", field="chave_substituta")
     rid = request_id_of(request)
-    return await _event_call(request, principal, key, "document.cancel_substitution", lambda s, d: (
+    return await _event_call(request, principal, key, "document.cancel_substitution", lambda s, d, note: (
         s.cancel_substitution(principal.tenant_id, d.id, xjust, data.chave_substituta, actor=principal.key_id,
-                              request_id=rid)))
+                              request_id=rid, audit=note)))
 
 
 @post("/v1/documents/{key:str}/cce", guards=[requires(Permission.DOCUMENT_CORRECT)], status_code=200,
@@ -457,8 +461,8 @@ async def correction_letter(request: Request[Any, Any, Any], principal: NamedDep
                             key: FromPath[str], data: JSONBody[CceIn]) -> dict[str, Any]:
     texto = _text(data.correcao, "correcao", 15, 1000)
     rid = request_id_of(request)
-    return await _event_call(request, principal, key, "document.cce", lambda s, d: s.correction_letter(
-        principal.tenant_id, d.id, texto, actor=principal.key_id, request_id=rid))
+    return await _event_call(request, principal, key, "document.cce", lambda s, d, note: s.correction_letter(
+        principal.tenant_id, d.id, texto, actor=principal.key_id, request_id=rid, audit=note))
 
 
 @post("/v1/documents/{key:str}/correct", guards=[requires(Permission.DOCUMENT_CORRECT)], status_code=200,
@@ -504,9 +508,8 @@ async def create_inutilizacao(request: Request[Any, Any, Any], principal: NamedD
         ano = data.ano if data.ano is not None else res.clock().year
         rec = service.inutilizar(principal.tenant_id, emitter_id, model=data.modelo, series=data.serie,
                                  n_ini=data.numero_inicial, n_fin=data.numero_final, xjust=xjust, ano=ano,
-                                 actor=principal.key_id)
-        _audit(request, principal, "document.inutilizacao", f"inutilizacao/{rec.id}",
-               {"model": rec.model, "series": rec.series, "n_ini": rec.n_ini, "n_fin": rec.n_fin, "cstat": rec.cstat})
+                                 actor=principal.key_id, audit=audit_note(request, principal, "document.inutilizacao"),
+                                 request_id=request_id_of(request))
         return {"id": rec.id, "emitter_id": rec.emitter_id, "model": rec.model, "series": rec.series, "ano": rec.ano,
                 "n_ini": rec.n_ini, "n_fin": rec.n_fin, "cstat": rec.cstat, "xmotivo": rec.xmotivo,
                 "protocol": rec.protocol, "homologada": rec.cstat == 102,
@@ -606,9 +609,9 @@ async def set_deadline(request: Request[Any, Any, Any], principal: NamedDependen
     service = emission_service(request)
 
     def work() -> dict[str, Any]:
-        state = service.set_deadline(principal.tenant_id, data.emitter_id, data.model, data.deadline_ms)
-        _audit(request, principal, "emission.deadline", f"emitter/{data.emitter_id}",
-               {"model": data.model, "deadline_ms": data.deadline_ms})
+        state = service.set_deadline(principal.tenant_id, data.emitter_id, data.model, data.deadline_ms,
+                                     audit=audit_note(request, principal, "emission.deadline"),
+                                     request_id=request_id_of(request))
         return {"emitter_id": state.emitter_id, "model": state.model, "mode": state.mode.value,
                 "deadline_ms": state.deadline_ms}
 

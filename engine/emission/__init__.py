@@ -9,7 +9,7 @@ Public API::
         .inutilizar(tenant_id, emitter_id, *, model, series, n_ini, n_fin, xjust, ano) -> InutilizacaoRecord
         .recover_pending(now) -> RecoveryReport            # the periodic worker
         .check_modes() / .mode(emitter_id, model) / .set_deadline(...)
-    records: DocStatus, Mode, DocumentRecord, HistoryEntry, Attempt, FiscalEventRecord, InutilizacaoRecord,
+    records: DocStatus, Mode, DocumentRecord, HistoryEntry, AuditNote, Attempt, FiscalEventRecord, InutilizacaoRecord,
              ModeState, DocumentFilter, RecoveryReport; errors NotFound, Conflict, InvalidRequest,
              DuplicateRef, StaleDocument (all EmissionError -> FiscalError)
 
@@ -28,6 +28,7 @@ from engine.emission.pipeline import (
 )
 from engine.emission.records import (
     Attempt,
+    AuditNote,
     Conflict,
     DocStatus,
     DocumentFilter,
@@ -47,7 +48,7 @@ from engine.emission.records import (
 )
 
 __all__ = [
-    "TRANSITIONS", "Attempt", "Conflict", "DocStatus", "DocumentFilter", "DocumentRecord", "DuplicateRef",
+    "TRANSITIONS", "Attempt", "AuditNote", "Conflict", "DocStatus", "DocumentFilter", "DocumentRecord", "DuplicateRef",
     "EmissionError", "EmissionService", "EmitOutcome", "EmitRequest", "EventOutcome", "FiscalEventRecord",
     "HistoryEntry", "InutilizacaoRecord", "InvalidRequest", "Mode", "ModeState", "NotFound", "OutboxMessage",
     "RecoveryReport", "StaleDocument", "ambiente", "chave_of",

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
+from adapters.db import audit
 from adapters.db.apikeys import Role, create_tenant, issue_key
 from adapters.db.certificates_repo import SqlCertificateRepository
 from adapters.db.emitters import create_emitter
@@ -186,6 +187,24 @@ def test_cancel_cce_events_and_inutilizacao(docs: DocsApi) -> None:
         "modelo": 65, "serie": 1, "numero_inicial": 1, "numero_final": 1,
         "justificativa": "Numeracao pulada por falha no sistema do PDV"})
     assert used.status_code == 409 and used.json()["cstat"] == "241"
+
+    # Each change was audited by the pipeline's own transaction (one entry per request, the outcome in
+    # its details) and the hash chain is intact.
+    entries = docs.client.get("/v1/audit", params={"limit": 50}, headers=docs.h("t1", "auditor")).json()["items"]
+    by_action = {(e["action"], e["target"]): e["details"] for e in entries}
+    assert by_action[("document.emit", f"document/{nfce['id']}")] == {
+        "role": "pdv", "method": "POST", "path": "/v1/nfce", "ref": "ev-1", "model": 65, "number": nfce["number"],
+        "status": "authorized"}
+    assert by_action[("document.cancel", f"document/{nfce['id']}")] == {
+        "role": "pdv", "method": "POST", "path": f"/v1/documents/{nfce['chave']}/cancel", "tp_evento": "110111",
+        "cstat": 135}
+    assert by_action[("document.cce", f"document/{nfe['id']}")]["tp_evento"] == "110110"
+    [inut_details] = [d for (action, _), d in by_action.items() if action == "document.inutilizacao"]
+    assert (inut_details["n_ini"], inut_details["n_fin"], inut_details["cstat"]) == (20, 21, 102)
+    assert [e["action"] for e in entries].count("document.cancel") == 1  # the refused second cancel: none
+    with docs.resources.db.read() as conn:
+        checked, findings = audit.verify(conn)
+    assert checked >= 5 and findings == []
 
 
 def test_list_filters_and_cursor_pagination(docs: DocsApi) -> None:
