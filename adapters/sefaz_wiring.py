@@ -32,7 +32,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from adapters.db.certificates_repo import SqlCertificateRepository
-from adapters.db.emitters import load_emitente
+from adapters.db.emitters import emitter_stamp, load_emitente_versioned
 from adapters.db.engine import Database
 from adapters.db.schema import emitter
 from adapters.sefaz_transport import RequestsTransport
@@ -132,8 +132,25 @@ class CallableClock:
             time.sleep(seconds)
 
 
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """A context built for one (tenant, emitter version, active certificate)."""
+
+    tenant_id: str
+    version: int
+    cert_id: str
+    context: EmitterSefaz
+
+
 class SqlEmitterDirectory:
-    """``engine.ports.EmitterDirectory`` over the emitter table and the certificate store."""
+    """``engine.ports.EmitterDirectory`` over the emitter table and the certificate store.
+
+    The context (configuration with its decrypted CSC/CSRT, the A1 and its SEFAZ clients) is kept per
+    emitter and validated on every call by ONE indexed SELECT (``emitters.emitter_stamp``: the row's
+    version and the active certificate id): any committed change — by this process or another worker —
+    bumps the version or switches the certificate, so the next call rebuilds. The A1, its clients,
+    rate limiter and circuit breaker survive a configuration change; a new certificate gets new ones.
+    """
 
     def __init__(self, db: Database, keyring: MasterKeyring, clock: Clock, settings: SefazSettings) -> None:
         self.db = db
@@ -141,6 +158,7 @@ class SqlEmitterDirectory:
         self.clock = clock
         self.settings = settings
         self._certs: dict[str, _Certificate] = {}
+        self._loaded: dict[str, _Loaded] = {}
         self._lock = threading.Lock()
 
     def tenant_of(self, emitter_id: str) -> str | None:
@@ -148,33 +166,58 @@ class SqlEmitterDirectory:
             value = conn.execute(select(emitter.c.tenant_id).where(emitter.c.id == emitter_id)).scalar_one_or_none()
         return None if value is None else str(value)
 
-    def context(self, tenant_id: str, emitter_id: str) -> EmitterSefaz | None:
-        with self.db.read() as conn:
-            emitente = load_emitente(conn, self.keyring, tenant_id, emitter_id)
-        if emitente is None:
-            return None
+    def _refuse_unconfigured(self) -> None:
         if not self.settings.trust_pem_path:  # refused before anything is numbered or written
             raise ConfigurationError(
                 f"repositório de confiança da SEFAZ não configurado: defina {ENV_TRUST} (PEM com as raízes "
                 "ICP-Brasil, ou o ca.pem do simulador)", code="SEFAZ_NAO_CONFIGURADA",
             )
-        repo = SqlCertificateRepository(self.db)
-        active = repo.active(emitter_id)
+
+    @staticmethod
+    def _no_certificate(cnpj: str) -> ConfigurationError:
+        return ConfigurationError(
+            f"o emitente {cnpj} não tem certificado A1 ativo: envie o certificado antes de emitir",
+            code="CERTIFICADO_AUSENTE",
+        )
+
+    def context(self, tenant_id: str, emitter_id: str) -> EmitterSefaz | None:
+        with self.db.read() as conn:
+            stamp = emitter_stamp(conn, tenant_id, emitter_id)
+            if stamp is None:
+                return None
+            self._refuse_unconfigured()
+            if stamp.certificate_id is None:
+                raise self._no_certificate(stamp.cnpj)
+            with self._lock:
+                loaded = self._loaded.get(emitter_id)
+            if (loaded is not None and loaded.tenant_id == tenant_id and loaded.version == stamp.version
+                    and loaded.cert_id == stamp.certificate_id):
+                return loaded.context
+            # Changed (or first use): the full row, read now (on PostgreSQL it may be newer than the
+            # stamp; it is cached under its own version, never under the stamp's).
+            versioned = load_emitente_versioned(conn, self.keyring, tenant_id, emitter_id)
+            repo = SqlCertificateRepository(self.db, conn)
+            active = repo.active(emitter_id)
+        if versioned is None:
+            return None
+        emitente, version = versioned
         if active is None:
-            raise ConfigurationError(
-                f"o emitente {emitente.cnpj} não tem certificado A1 ativo: envie o certificado antes de emitir",
-                code="CERTIFICADO_AUSENTE",
-            )
+            raise self._no_certificate(emitente.cnpj)
         with self._lock:
             cached = self._certs.get(emitter_id)
         if cached is None or cached.cert_id != active.id:
-            store = CertificateStore(repo, self.keyring)
+            store = CertificateStore(SqlCertificateRepository(self.db), self.keyring)
             pfx, password = store.reveal(active)
             a1 = load_pkcs12(pfx, password)
-            cached = _Certificate(active.id, a1, pfx, password, RateLimiter(self.clock), CircuitBreaker(self.clock))
+            built = _Certificate(active.id, a1, pfx, password, RateLimiter(self.clock), CircuitBreaker(self.clock))
             with self._lock:
-                self._certs[emitter_id] = cached
-        return EmitterSefaz(emitente, cached.a1, cached, self.settings, self.clock)
+                cached = self._certs.get(emitter_id)
+                if cached is None or cached.cert_id != built.cert_id:  # else another thread was first:
+                    cached = self._certs[emitter_id] = built  # one limiter and breaker per certificate
+        context = EmitterSefaz(emitente, cached.a1, cached, self.settings, self.clock)
+        with self._lock:
+            self._loaded[emitter_id] = _Loaded(tenant_id, version, cached.cert_id, context)
+        return context
 
 
 __all__ = ["ENV_TRUST", "ENV_URL", "CallableClock", "EmitterSefaz", "SefazSettings", "SqlEmitterDirectory"]

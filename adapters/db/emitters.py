@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
-from adapters.db.schema import emitter
+from adapters.db.schema import certificate, emitter
 from certificates.store import MasterKeyring
 from engine.nfe.build.emitter import CSC, Emitente, parse_emitente
 
@@ -153,6 +153,15 @@ def _secrets(keyring: MasterKeyring, row: Row[Any]) -> dict[str, Any]:
 
 def load_emitente(conn: Connection, keyring: MasterKeyring, tenant_id: str, emitter_id: str) -> Emitente | None:
     """The full engine model, secrets included (for signing and the NFC-e QR code)."""
+    loaded = load_emitente_versioned(conn, keyring, tenant_id, emitter_id)
+    return None if loaded is None else loaded[0]
+
+
+def load_emitente_versioned(
+    conn: Connection, keyring: MasterKeyring, tenant_id: str, emitter_id: str
+) -> tuple[Emitente, int] | None:
+    """``load_emitente`` and the row's ``version`` read with it (every change bumps it: the key of a
+    cached model, adapters.sefaz_wiring)."""
     row = conn.execute(select(emitter).where(emitter.c.tenant_id == tenant_id, emitter.c.id == emitter_id)).first()
     if row is None:
         return None
@@ -166,7 +175,34 @@ def load_emitente(conn: Connection, keyring: MasterKeyring, tenant_id: str, emit
         data["responsavel_tecnico"] = resp
     if "csc" in secrets:
         data["csc"] = secrets["csc"]
-    return parse_emitente(data)
+    return parse_emitente(data), int(row.version)
+
+
+# Built once (an immutable statement): SQLAlchemy then reuses its cache key and compiled form, so
+# the per-request check costs one execution, not a statement construction.
+_STAMP = (
+    select(emitter.c.version, certificate.c.id, emitter.c.cnpj)
+    .select_from(emitter.outerjoin(certificate, and_(certificate.c.emitter_id == emitter.c.id,
+                                                     certificate.c.active.is_(True))))
+    .where(emitter.c.tenant_id == bindparam("tenant_id"), emitter.c.id == bindparam("emitter_id"))
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EmitterStamp:
+    """What identifies the configuration an emission would use: the emitter row's version (bumped by
+    every change, ``update_emitter``/``set_csc``) and the id of its active certificate (None: none)."""
+
+    version: int
+    certificate_id: str | None
+    cnpj: str
+
+
+def emitter_stamp(conn: Connection, tenant_id: str, emitter_id: str) -> EmitterStamp | None:
+    """One indexed SELECT: None when the tenant has no such emitter (at most one active certificate:
+    the partial unique index ``uq_certificate_one_active``)."""
+    row = conn.execute(_STAMP, {"tenant_id": tenant_id, "emitter_id": emitter_id}).first()
+    return None if row is None else EmitterStamp(int(row[0]), row[1], row[2])
 
 
 def update_emitter(

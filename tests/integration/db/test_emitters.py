@@ -128,3 +128,56 @@ def test_certificate_store_on_the_service_database(db: Database, issued: IssuedC
     )
     assert CertificateStore(SqlCertificateRepository(db), rotated).rotate_master_key() == 2
     assert CertificateStore(SqlCertificateRepository(db), rotated).active_pkcs12("e1")[1] == "senha"
+
+
+def test_emitter_context_is_reused_until_another_worker_commits_a_change(
+    tenants: Database, database_url: str, emitente: Emitente, issued: IssuedCertificate, tmp_path: Path
+) -> None:
+    """The directory keeps the loaded configuration and A1 per emitter and checks them with one SELECT
+    per call (version + active certificate): a change committed by another process is seen at once."""
+    from sqlalchemy import event
+
+    from adapters.sefaz_transport import SystemClock
+    from adapters.sefaz_wiring import SefazSettings, SqlEmitterDirectory
+
+    with tenants.write() as conn:
+        rec = create_emitter(conn, tenant_id="t1", emitente=emitente, keyring=KEYRING, now=NOW)
+    directory = SqlEmitterDirectory(tenants, KEYRING, SystemClock(), SefazSettings(str(tmp_path / "ca.pem")))
+    with pytest.raises(Exception, match="não tem certificado A1 ativo") as info:
+        directory.context("t1", rec.id)
+    assert getattr(info.value, "code", None) == "CERTIFICADO_AUSENTE"
+    store = CertificateStore(SqlCertificateRepository(tenants), KEYRING)
+    first_cert = store.put(rec.id, issued.to_pfx("senha"), "senha", now=NOW, emitter_cnpj=emitente.cnpj)
+    first = directory.context("t1", rec.id)
+    assert first is not None and first.emitente == emitente and first.a1.identity.cnpj == emitente.cnpj
+    assert directory.context("t2", rec.id) is None  # another tenant's emitter: not found, cache or not
+
+    statements: list[str] = []
+    event.listen(tenants.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    assert directory.context("t1", rec.id) is first  # nothing changed: the same context...
+    queries = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "emitter" in s]
+    assert len(queries) == 1, statements  # ...checked by one SELECT
+
+    other_worker = Database(database_url)  # its own engine and pool, as another uvicorn worker
+    try:
+        with other_worker.write() as conn:
+            update_emitter(conn, tenant_id="t1", emitter_id=rec.id, now=NOW, keyring=KEYRING,
+                           emitente=emitente.model_copy(update={"razao_social": "CLINICA RENOMEADA LTDA"}))
+        renamed = directory.context("t1", rec.id)
+        assert renamed is not None and renamed.emitente.razao_social == "CLINICA RENOMEADA LTDA"
+        assert renamed._cert is first._cert  # same A1: its clients, limiter and breaker are kept
+        new_csc = CSC(id="000009", token="ZYXWVUTSRQPONMLK0123")
+        with other_worker.write() as conn:
+            set_csc(conn, tenant_id="t1", emitter_id=rec.id, csc=new_csc, keyring=KEYRING, now=NOW)
+        with_csc = directory.context("t1", rec.id)
+        assert with_csc is not None and with_csc.emitente.csc == new_csc
+        second_cert = CertificateStore(SqlCertificateRepository(other_worker), KEYRING).put(
+            rec.id, issued.to_pfx("outra"), "outra", now=NOW + timedelta(seconds=1), emitter_cnpj=emitente.cnpj)
+        switched = directory.context("t1", rec.id)
+        assert switched is not None and switched._cert.cert_id == second_cert.id != first_cert.id
+        assert switched._cert.password == "outra" and switched.emitente.csc == new_csc
+        CertificateStore(SqlCertificateRepository(other_worker), KEYRING).activate(rec.id, first_cert.id)
+        back = directory.context("t1", rec.id)
+        assert back is not None and back._cert.cert_id == first_cert.id and back._cert.password == "senha"
+    finally:
+        other_worker.dispose()
