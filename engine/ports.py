@@ -257,6 +257,8 @@ class SefazGateway(Protocol):
         n_nf_fin: int, x_just: str,
     ) -> Inutilizacao: ...
 
+    def epec(self, nfe: bytes) -> ResultadoEvento: ...
+
 
 class EmitterContext(Protocol):
     """An emitter ready to emit: its configuration with secrets, its A1 and two SEFAZ gateways."""

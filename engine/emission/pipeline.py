@@ -24,7 +24,7 @@ States (``DocStatus``)::
 Every state change is written with its history line in the same transaction; each committed
 transition carries ONE ``nfe.status`` outbox event from the state before the commit to the state after
 it (an emission commits received -> numbered -> signed -> sent at once: one event, ``from`` null,
-``to`` sent); mode switches (normal / offline / svc) with ``nfe.contingency``. The request's audit
+``to`` sent); mode switches (normal / offline / svc / epec) with ``nfe.contingency``. The request's audit
 entry (``AuditNote``) is appended by the transaction that commits its outcome, as its last write.
 """
 
@@ -44,6 +44,7 @@ from typing import Any
 from lxml import etree
 
 from certificates.xmldsig import sign_document
+from engine.emission import epec
 from engine.emission.records import (
     Attempt,
     AuditNote,
@@ -76,7 +77,7 @@ from engine.ports import (
     TransportError,
 )
 from engine.sefaz import cstat as cs
-from engine.sefaz.client import Autorizacao
+from engine.sefaz.client import EPEC_NAO_SINCRONIZADO, Autorizacao
 from engine.sefaz.errors import ConsumoIndevidoEvitado, RespostaInvalida, SefazError, ServicoIndisponivel
 from engine.sefaz.messages import PagamentoConciliado
 from engine.sefaz.results import ProtocoloNFe, ResultadoEvento
@@ -89,7 +90,8 @@ TRANSITIONS: dict[DocStatus, frozenset[DocStatus]] = {
     DocStatus.RECEIVED: frozenset({DocStatus.NUMBERED}),
     DocStatus.NUMBERED: frozenset({DocStatus.SIGNED, DocStatus.CONTINGENCY}),
     DocStatus.SIGNED: frozenset({DocStatus.SENT, DocStatus.CONTINGENCY}),
-    # SENT -> SIGNED: the NF-e re-issued for the SVC after the authorizer answered 108/109 (new bytes).
+    # SENT -> SIGNED: the NF-e re-issued for the SVC after the authorizer answered 108/109, or for EPEC after
+    # the SVC did not answer (new bytes; engine/emission/epec.py).
     DocStatus.SENT: frozenset({DocStatus.AUTHORIZED, DocStatus.REJECTED, DocStatus.DENIED, DocStatus.CONTINGENCY,
                                DocStatus.SIGNED}),
     DocStatus.REJECTED: frozenset({DocStatus.SIGNED}),
@@ -406,7 +408,9 @@ class EmissionService:
                 raise
         if existing is not None:
             return self._replay(existing, req)
-        if doc.status == DocStatus.SENT:
+        if doc.status == DocStatus.SENT and epec.is_epec(doc):  # in EPEC: its EPEC goes to the AN
+            doc = epec.register_epec(self, ctx, doc, online=True, request_id=req.request_id)
+        elif doc.status == DocStatus.SENT:
             doc = self._send(ctx, doc, online=True, request_id=req.request_id,
                              deadline_s=state.deadline_ms / 1000.0, audit=due)
         if due is not None and not due.written:
@@ -436,6 +440,9 @@ class EmissionService:
             return new
         if doc.model == 55 and state.mode == Mode.SVC:
             root = self._svc_root(ctx, root, state)
+        elif doc.model == 55 and state.mode == Mode.EPEC:
+            # Authorizer and SVC silent: straight to EPEC (tpEmis 4); the number was never sent (kept).
+            root = epec.epec_root(ctx, root, since=state.since or self.clock.now(), rng=self.rng)
         chave = _chave_of_root(root)
         signed = sign_document(root, ctx.a1)
         self._stage(staged, DocStatus.SIGNED, chave=chave, tp_emis=int(chave[34]), signed_xml=signed,
@@ -498,6 +505,13 @@ class EmissionService:
             # 108/109 is answered before any document is processed: SEFAZ holds nothing of these bytes.
             return self._no_answer(ctx, doc, f"cStat {code}: {result.xmotivo}", delivered=False, online=online,
                                    request_id=request_id, audit=audit)
+        if code == EPEC_NAO_SINCRONIZADO and epec.is_epec(doc):
+            # The origin has not received this NF-e's EPEC from the AN yet (NT 2014.001): not a rejection,
+            # the worker sends the identical bytes again on its next run.
+            with self.repo.unit_of_work() as uow:
+                self._note(uow, doc, "epec-not-synchronised", cstat=int(code), detail=result.xmotivo,
+                           request_id=request_id)
+            return doc
         if code == cs.DUPLICIDADE_CHAVE_DIFERENTE:
             resolved = self._resolve_539(ctx, doc, result.xmotivo, request_id=request_id)
             if resolved is not None:
@@ -556,7 +570,10 @@ class EmissionService:
                        request_id: str | None) -> DocumentRecord:
         """NF-e without an answer: ask the status service; 108/109 or silence switches the emitter to the
         SVC of its UF. Bytes that may be at SEFAZ stay 'sent' (recovery consults their chave first);
-        bytes SEFAZ certainly did not process are re-issued through the SVC under the same number."""
+        bytes SEFAZ certainly did not process are re-issued through the SVC under the same number. An NF-e
+        the SVC did not answer for either goes on to EPEC (engine/emission/epec.py)."""
+        if doc.tp_emis in (6, 7):
+            return epec.svc_no_answer(self, ctx, doc, reason, delivered=delivered, request_id=request_id)
         emitente = ctx.emitente
         try:
             status = ctx.online(self.deadline_s(doc.emitter_id, 55)).status(
@@ -682,6 +699,8 @@ class EmissionService:
 
     def _recover(self, doc: DocumentRecord) -> DocumentRecord:
         ctx = self._context(doc.tenant_id, doc.emitter_id)
+        if epec.is_epec(doc):  # its EPEC first, then the NF-e itself once the origin answers 107
+            return epec.transmit_epec(self, ctx, doc)
         if doc.status == DocStatus.CONTINGENCY:
             return self._send(ctx, doc, online=False, request_id=None)
         assert doc.chave is not None and doc.signed_xml is not None

@@ -32,6 +32,7 @@ class Mode(StrEnum):
     NORMAL = "normal"
     OFFLINE = "offline"  # NFC-e tpEmis 9
     SVC = "svc"  # NF-e through SVC-AN / SVC-RS (tpEmis 6 / 7)
+    EPEC = "epec"  # NF-e tpEmis 4: EPEC registered at the AN, the NF-e transmitted later (NT 2014.001)
 
 
 @dataclass(frozen=True, slots=True)
