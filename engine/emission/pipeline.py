@@ -671,7 +671,9 @@ class EmissionService:
         2. off-line NFC-e (contingency) are transmitted (their bytes as stored);
         3. online NFC-e superseded by an off-line one are resolved: cancelled by substitution (110112)
            when SEFAZ authorized them, their number voided when SEFAZ does not have them;
-        4. emitters in contingency ask the status service and return to normal on 107.
+        4. emitters in contingency ask the status service and return to normal on 107;
+        5. EPEC NF-e (tpEmis 4): an EPEC not registered yet is sent to the AN again; a registered one is
+           transmitted (its stored bytes) once the emitter is back to normal (engine/emission/epec.py).
         """
         report = RecoveryReport()
         self._check_modes(report)

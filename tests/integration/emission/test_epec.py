@@ -233,3 +233,31 @@ def test_refused_epec_is_a_rejected_document_corrected_under_the_same_number(env
     env.sim.clear()
     fixed = env.service.correct(env.tenant_id, doc.id, body(sale(55)))
     assert fixed.status == DocStatus.AUTHORIZED and fixed.number == doc.number and fixed.tp_emis == 1
+
+
+def test_epec_answer_lost_is_registered_once_and_the_resend_is_573(env: Env) -> None:
+    env.service.set_deadline(env.tenant_id, env.emitter_id, 55, 1000)  # read timeout 450 ms
+    _origin_down(env)
+    env.sim.fault(uf="SVC-AN", model=55, kind="cstat108")
+    env.sim.fault(uf="AN", model=55, service="RecepcaoEvento_EPEC", kind="slow", delay_s=1.0, count=1)
+    doc = env.service.emit(env.request("epec-lost", sale(55), model=55)).document
+    assert doc.status == DocStatus.SENT and doc.tp_emis == 4
+    deadline = time.monotonic() + 10
+    while not [e for e in env.sim.control("GET", "/_control/documents")["epec"] if e["chNFe"] == doc.chave]:
+        assert time.monotonic() < deadline, "the slow EPEC never reached the simulator"
+        time.sleep(0.1)
+
+    report = env.service.recover_pending(_now())  # the EPEC again: the AN answers 573, it is registered
+    assert report.resolved == [doc.id], report
+    with env.repo.reader() as uow:
+        registered = uow.get_document(env.tenant_id, ref="epec-lost")
+        events = uow.fiscal_events(doc.id)
+    assert registered is not None and registered.status == DocStatus.CONTINGENCY
+    assert [(e.tp_evento, e.cstat) for e in events] == [("110140", 573)]
+    assert len([e for e in env.sim.control("GET", "/_control/documents")["epec"] if e["chNFe"] == doc.chave]) == 1
+
+    env.sim.clear()
+    env.service.recover_pending(_now())
+    with env.repo.reader() as uow:
+        final = uow.get_document(env.tenant_id, ref="epec-lost")
+    assert final is not None and final.status == DocStatus.AUTHORIZED
