@@ -1,9 +1,11 @@
 """The emission recovery worker: ``EmissionService.recover_pending`` every few seconds.
 
 Each run (engine/emission/pipeline.py): documents whose answer was lost are consulted by chave and
-settled (or their identical bytes re-sent after a 217), off-line NFC-e are transmitted, online
-attempts replaced by an off-line NFC-e are cancelled by substitution or voided, and emitters in
-contingency return to normal when the status service answers 107.
+settled (or their identical bytes re-sent after a 217; an NF-e issued for the SVC is asked at the SVC
+first), off-line NFC-e are transmitted, online attempts replaced by an off-line NFC-e are cancelled by
+substitution or voided, emitters in contingency return to normal when the status service answers 107,
+and EPEC NF-e (engine/emission/epec.py) get their EPEC registered at the AN if it is not yet, then are
+transmitted to the origin authorizer once their emitter is back to normal.
 
 Two ways to run it:
 
