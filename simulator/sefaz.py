@@ -177,6 +177,12 @@ def _sub(parent: etree._Element, name: str, text: str | None = None) -> etree._E
     return child
 
 
+def _fields(parent: etree._Element, *pairs: tuple[str, str]) -> None:
+    """Append ``<name>value</name>`` children in the order given (the layouts fix the order)."""
+    for name, value in pairs:
+        _sub(parent, name, value)
+
+
 def _root(name: str, versao: str) -> etree._Element:
     root = etree.Element(f"{{{NFE}}}{name}", nsmap={None: NFE})  # type: ignore[dict-item]  # lxml-stubs: default ns
     root.set("versao", versao)
@@ -254,6 +260,28 @@ class Sefaz:
         (UTC-5) document in Brasília time, as the real servers do."""
         return (when or self.now()).astimezone(route.zone).isoformat(timespec="seconds")
 
+    def ret_head(
+        self,
+        parent: etree._Element,
+        route: ServiceRoute,
+        cstat: str,
+        xmotivo: str,
+        cuf: str,
+        *,
+        when: datetime | None = None,
+        n_rec: str | None = None,
+        before_dh: tuple[tuple[str, str], ...] = (),
+    ) -> etree._Element:
+        """The head the 4.00 ret messages share (MOC 7.0 Anexo I: retEnviNFe, retConsReciNFe,
+        retConsStatServ, retConsSitNFe, retInutNFe/infInut): tpAmb, verAplic, [nRec], cStat, xMotivo,
+        cUF, [what the layout puts before dhRecbto], dhRecbto. Returns ``parent``."""
+        _fields(parent, ("tpAmb", "2"), ("verAplic", VER_APLIC))
+        if n_rec is not None:
+            _sub(parent, "nRec", n_rec)
+        _fields(parent, ("cStat", cstat), ("xMotivo", xmotivo), ("cUF", cuf), *before_dh)
+        _sub(parent, "dhRecbto", self.stamp(route, when))
+        return parent
+
     def n_prot(self, cuf: str) -> str:
         # nProt (TProt, 15 digits): 1 digit type of authorizer, cUF, 2 digits of the year, a 10-digit sequence.
         prefix = "8" if cuf == AN_CODE else "1"
@@ -329,45 +357,16 @@ class Sefaz:
         if service in ("NFeStatusServico4", "EPECStatusServico"):
             return self._ret_status(route, cuf, cstat, xmotivo)
         if service == "NFeAutorizacao4":
-            ret = _root("retEnviNFe", "4.00")
-            for name, value in (
-                ("tpAmb", "2"),
-                ("verAplic", VER_APLIC),
-                ("cStat", cstat),
-                ("xMotivo", xmotivo),
-                ("cUF", cuf),
-                ("dhRecbto", self.stamp(route)),
-            ):
-                _sub(ret, name, value)
-            return ret
+            return self.ret_head(_root("retEnviNFe", "4.00"), route, cstat, xmotivo, cuf)
         if service == "NFeRetAutorizacao4":
-            ret = _root("retConsReciNFe", "4.00")
             n_rec = _txt(msg, "n:nRec")
-            for name, value in (
-                ("tpAmb", "2"),
-                ("verAplic", VER_APLIC),
-                ("nRec", n_rec if len(n_rec) == 15 else "0" * 15),
-                ("cStat", cstat),
-                ("xMotivo", xmotivo),
-                ("cUF", cuf),
-                ("dhRecbto", self.stamp(route)),
-            ):
-                _sub(ret, name, value)
-            return ret
+            n_rec = n_rec if len(n_rec) == 15 else "0" * 15  # TRec: the answer always carries 15 digits
+            return self.ret_head(_root("retConsReciNFe", "4.00"), route, cstat, xmotivo, cuf, n_rec=n_rec)
         if service == "NFeConsultaProtocolo4":
             return self._ret_cons_sit(route, cuf, cstat, xmotivo, _txt(msg, "n:chNFe") or "0" * 44)
         if service == "NFeInutilizacao4":
             ret = _root("retInutNFe", "4.00")
-            inf = _sub(ret, "infInut")
-            for name, value in (
-                ("tpAmb", "2"),
-                ("verAplic", VER_APLIC),
-                ("cStat", cstat),
-                ("xMotivo", xmotivo),
-                ("cUF", cuf),
-                ("dhRecbto", self.stamp(route)),
-            ):
-                _sub(inf, name, value)
+            self.ret_head(_sub(ret, "infInut"), route, cstat, xmotivo, cuf)
             return ret
         if service in ("NFeRecepcaoEvento4", "RecepcaoEvento_EPEC"):
             return self._ret_env_evento(msg, cuf, cstat, xmotivo, [])
@@ -390,32 +389,14 @@ class Sefaz:
         return ret
 
     def _ret_status(self, route: ServiceRoute, cuf: str, cstat: str, xmotivo: str) -> etree._Element:
-        ret = _root("retConsStatServ", "4.00")
-        for name, value in (
-            ("tpAmb", "2"),
-            ("verAplic", VER_APLIC),
-            ("cStat", cstat),
-            ("xMotivo", xmotivo),
-            ("cUF", cuf),
-            ("dhRecbto", self.stamp(route)),
-        ):
-            _sub(ret, name, value)
+        ret = self.ret_head(_root("retConsStatServ", "4.00"), route, cstat, xmotivo, cuf)
         if cstat == "107":
             _sub(ret, "tMed", "1")  # average processing time in seconds (retConsStatServ tMed)
         return ret
 
     def _ret_cons_sit(self, route: ServiceRoute, cuf: str, cstat: str, xmotivo: str, chave: str) -> etree._Element:
-        ret = _root("retConsSitNFe", "4.00")
-        for name, value in (
-            ("tpAmb", "2"),
-            ("verAplic", VER_APLIC),
-            ("cStat", cstat),
-            ("xMotivo", xmotivo),
-            ("cUF", cuf),
-            ("dhRecbto", self.stamp(route)),
-            ("chNFe", chave),
-        ):
-            _sub(ret, name, value)
+        ret = self.ret_head(_root("retConsSitNFe", "4.00"), route, cstat, xmotivo, cuf)
+        _sub(ret, "chNFe", chave)
         return ret
 
     # ------------------------------------------------------------------------------------------
@@ -447,15 +428,7 @@ class Sefaz:
         ret = _root("retEnviNFe", "4.00")
         received = self.now()
         if ind_sinc == "1":
-            for name, value in (
-                ("tpAmb", "2"),
-                ("verAplic", VER_APLIC),
-                ("cStat", "104"),
-                ("xMotivo", self.motivo("104")),
-                ("cUF", cuf),
-                ("dhRecbto", self.stamp(route, received)),
-            ):
-                _sub(ret, name, value)
+            self.ret_head(ret, route, "104", self.motivo("104"), cuf, when=received)
             ret.append(prots[0])  # type: ignore[arg-type]
             return ret
         n_rec = self.n_rec(cuf)
@@ -468,15 +441,7 @@ class Sefaz:
                 received + self.batch_delay,
                 [etree.tostring(p) for p in prots if p is not None],
             )
-        for name, value in (
-            ("tpAmb", "2"),
-            ("verAplic", VER_APLIC),
-            ("cStat", "103"),
-            ("xMotivo", self.motivo("103")),
-            ("cUF", cuf),
-            ("dhRecbto", self.stamp(route, received)),
-        ):
-            _sub(ret, name, value)
+        self.ret_head(ret, route, "103", self.motivo("103"), cuf, when=received)
         inf_rec = _sub(ret, "infRec")
         _sub(inf_rec, "nRec", n_rec)
         _sub(inf_rec, "tMed", str(max(1, int(self.batch_delay.total_seconds()))))
@@ -649,19 +614,9 @@ class Sefaz:
             return self.msg_reject(route, msg, "248")  # the recibo belongs to another authorizer
         if batch.transmitter != transmitter:
             return self.msg_reject(route, msg, "223")  # MOC 7.0: only the lote's transmitter may fetch it
-        ret = _root("retConsReciNFe", "4.00")
         ready = self.now() >= batch.ready_at
         cstat = "104" if ready else "105"
-        for name, value in (
-            ("tpAmb", "2"),
-            ("verAplic", VER_APLIC),
-            ("nRec", n_rec),
-            ("cStat", cstat),
-            ("xMotivo", self.motivo(cstat)),
-            ("cUF", batch.cuf),
-            ("dhRecbto", self.stamp(route)),
-        ):
-            _sub(ret, name, value)
+        ret = self.ret_head(_root("retConsReciNFe", "4.00"), route, cstat, self.motivo(cstat), batch.cuf, n_rec=n_rec)
         if ready:
             for raw in batch.prot_xml:
                 ret.append(etree.fromstring(raw))
@@ -723,21 +678,9 @@ class Sefaz:
             if self.consumo_exceeded(transmitter, route.service, key, rules.same_rejection_event, rules.window):
                 cstat, detail = "656", ""
         ans_cuf = cuf if cuf in route.cufs else self.msg_cuf(route, msg)
-        for name, value in (
-            ("tpAmb", "2"),
-            ("verAplic", VER_APLIC),
-            ("cStat", cstat),
-            ("xMotivo", self.motivo(cstat, detail)),
-            ("cUF", ans_cuf),
-            ("ano", ano),
-            ("CNPJ", cnpj),
-            ("mod", mod),
-            ("serie", str(serie)),
-            ("nNFIni", str(ini)),
-            ("nNFFin", str(fin)),
-            ("dhRecbto", self.stamp(route)),
-        ):
-            _sub(out, name, value)
+        numbering = (("ano", ano), ("CNPJ", cnpj), ("mod", mod), ("serie", str(serie)), ("nNFIni", str(ini)),
+                     ("nNFFin", str(fin)))
+        self.ret_head(out, route, cstat, self.motivo(cstat, detail), ans_cuf, before_dh=numbering)
         if n_prot:
             _sub(out, "nProt", n_prot)
             self.signer.sign(ret, out)
@@ -795,15 +738,15 @@ class Sefaz:
     ) -> etree._Element:
         ret = _root("retEnvEvento", "1.00")
         id_lote = _txt(msg, "n:idLote")
-        for name, value in (
+        _fields(
+            ret,
             ("idLote", id_lote if id_lote.isdigit() else "0"),
             ("tpAmb", "2"),
             ("verAplic", VER_APLIC),
             ("cOrgao", cuf),
             ("cStat", cstat),
             ("xMotivo", xmotivo),
-        ):
-            _sub(ret, name, value)
+        )
         for item in rets:
             ret.append(item)
         return ret
@@ -824,7 +767,8 @@ class Sefaz:
             out.set("Id", f"ID{n_prot}")
         c_orgao = _txt(inf, "n:cOrgao")
         tp = _txt(inf, "n:tpEvento")
-        for name, value in (
+        _fields(
+            out,
             ("tpAmb", "2"),
             ("verAplic", VER_APLIC),
             ("cOrgao", c_orgao),
@@ -834,8 +778,7 @@ class Sefaz:
             ("tpEvento", tp),
             ("xEvento", X_EVENTO.get(tp, "Evento")),
             ("nSeqEvento", _txt(inf, "n:nSeqEvento")),
-        ):
-            _sub(out, name, value)
+        )
         if tp == "110140":
             # procEPEC_v1.00.xsd (leiauteEPEC TRetEvento) requires cOrgaoAutor (TCodUfIBGE) before
             # dhRegEvento: the UF of the EPEC's author, i.e. detEvento/cOrgaoAutor (the chave's cUF
@@ -1006,7 +949,8 @@ class Sefaz:
         doc = docs[0]
         ret = _root("retConsCad", "2.00")
         inf = _sub(ret, "infCons")
-        for name, value in (
+        _fields(
+            inf,
             ("verAplic", VER_APLIC),
             ("cStat", "111"),
             ("xMotivo", self.motivo("111")),
@@ -1014,12 +958,12 @@ class Sefaz:
             ("CNPJ", cnpj),
             ("dhCons", self.stamp(route)),
             ("cUF", cuf),
-        ):
-            _sub(inf, name, value)
+        )
         cad = _sub(inf, "infCad")
         # Known contribuintes are the emitters the simulator has authorized: situação 1 (habilitado),
         # credenciado NF-e 1 (obrigatório), CT-e 4 (não credenciado) — retConsCad_v2.00 domains.
-        for name, value in (
+        _fields(
+            cad,
             ("IE", doc.emit_ie or ""),
             ("CNPJ", cnpj),
             ("UF", uf_sigla),
@@ -1027,6 +971,5 @@ class Sefaz:
             ("indCredNFe", "1"),
             ("indCredCTe", "4"),
             ("xNome", doc.emit_nome or ""),
-        ):
-            _sub(cad, name, value)
+        )
         return ret
