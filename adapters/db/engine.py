@@ -15,10 +15,18 @@ Transactions:
 
 pysqlite's own transaction handling is turned off (``isolation_level=None``) and BEGIN is emitted
 by the ``begin`` event, as SQLAlchemy's documentation recommends for SQLite locking control.
+
+PostgreSQL pool: a pooled connection idle for more than ``IDLE_PING_S`` is pinged when checked out
+(a dead one is replaced before it is used, e.g. after a server restart). ``pool_pre_ping`` would
+ping on EVERY checkout: one extra round trip (and server work) per transaction on the emission's hot
+path. A connection that died less than ``IDLE_PING_S`` ago fails the statement that finds out;
+SQLAlchemy then invalidates the pool's older connections, and that transaction is rolled back like
+any other failure (the emission pipeline leaves nothing half-written: issue 5 §2).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,9 +34,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 
 _IMMEDIATE = "ortho_immediate"
 SQLITE_FILE_NAME = "ortho-fiscal.sqlite3"
+IDLE_PING_S = 10.0
+_IDLE_SINCE = "ortho_idle_since"
 
 
 def sqlite_url_for(data_dir: str | Path) -> str:
@@ -62,12 +73,14 @@ class Database:
             # 30 s busy timeout: a writer waits for the lock instead of failing under load.
             kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
         elif self.dialect == "postgresql":
-            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size)
         else:
             raise ValueError(f"banco de dados não suportado: {self.dialect} (use sqlite ou postgresql)")
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.dialect == "sqlite":
             _install_sqlite_hooks(self.engine)
+        else:
+            _install_idle_ping(self.engine)
 
     @property
     def is_sqlite(self) -> bool:
@@ -117,3 +130,19 @@ def _install_sqlite_hooks(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
+
+
+def _install_idle_ping(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since <= IDLE_PING_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # the driver's error for a dead connection: the pool opens a new one
+            raise DisconnectionError("conexão ociosa com o PostgreSQL perdida; reaberta") from exc
