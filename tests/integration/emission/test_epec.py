@@ -261,3 +261,19 @@ def test_epec_answer_lost_is_registered_once_and_the_resend_is_573(env: Env) -> 
     with env.repo.reader() as uow:
         final = uow.get_document(env.tenant_id, ref="epec-lost")
     assert final is not None and final.status == DocStatus.AUTHORIZED
+
+
+def test_in_svc_mode_an_nfe_the_svc_refuses_with_108_goes_on_to_epec(env: Env) -> None:
+    _origin_down(env)
+    first = env.service.emit(env.request("ladder-1", sale(55), model=55)).document
+    assert first.status == DocStatus.AUTHORIZED and first.tp_emis == 6  # the SVC took it
+    env.sim.fault(uf="SVC-AN", model=55, kind="cstat108")  # now the SVC stops too
+    second = env.service.emit(env.request("ladder-2", sale(55), model=55)).document
+    assert second.status == DocStatus.CONTINGENCY and second.tp_emis == 4 and second.number == 2
+    with env.repo.reader() as uow:
+        assert [(a.tp_emis, a.number, a.resolution) for a in uow.attempts(second.id)] == [(6, 2, "superseded")]
+    assert _switches(env) == [("normal", "svc"), ("svc", "epec")]
+    env.sim.clear()
+    report = env.service.recover_pending(_now())
+    assert report.resolved == [second.id] and not report.failures, report
+    assert {d["chNFe"][34] for d in env.sim.documents(env.cnpj)} == {"6", "4"}
