@@ -2,7 +2,7 @@
 
 For an emitter it loads the configuration with its secrets (``adapters.db.emitters.load_emitente``)
 and the ACTIVE A1 from the encrypted certificate store, and builds ``engine.sefaz.SefazClient``s on
-``adapters.sefaz_transport.RequestsTransport`` (mutual TLS with that A1, server verified against the
+``adapters.sefaz_transport.HttpsTransport`` (mutual TLS with that A1, server verified against the
 configured trust store only):
 
 * ``worker()``: normal timeouts (connect 5 s, read 30 s) and the client's retry policy; used by the
@@ -35,7 +35,7 @@ from adapters.db.certificates_repo import SqlCertificateRepository
 from adapters.db.emitters import emitter_stamp, load_emitente_versioned
 from adapters.db.engine import Database
 from adapters.db.schema import emitter
-from adapters.sefaz_transport import RequestsTransport
+from adapters.sefaz_transport import HttpsTransport
 from certificates.a1 import A1Certificate, load_pkcs12
 from certificates.store import CertificateStore, MasterKeyring
 from engine.errors import ConfigurationError
@@ -67,6 +67,7 @@ class _Certificate:
     password: str
     limiter: RateLimiter
     breaker: CircuitBreaker
+    transport: HttpsTransport | None = None  # one connection pool per host for all its clients
     worker: SefazClient | None = None
     online: dict[int, SefazClient] = field(default_factory=dict)  # by deadline in ms
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -82,15 +83,18 @@ class EmitterSefaz:
     _settings: SefazSettings
     _clock: Clock
 
-    def _transport(self, connect_s: float, read_s: float) -> RequestsTransport:
+    def _transport(self, connect_s: float, read_s: float) -> HttpsTransport:
+        """A view with these timeouts over the certificate's one transport (called under ``_cert.lock``):
+        the PDV's online client and the worker reuse the same keep-alive connections."""
         if not self._settings.trust_pem_path:
             raise ConfigurationError(
                 f"repositório de confiança da SEFAZ não configurado: defina {ENV_TRUST} (PEM com as raízes "
                 "ICP-Brasil, ou o ca.pem do simulador)"
             )
-        return RequestsTransport(pfx=self._cert.pfx, password=self._cert.password,
-                                 trust_pem_path=self._settings.trust_pem_path, connect_timeout_s=connect_s,
-                                 read_timeout_s=read_s)
+        if self._cert.transport is None:
+            self._cert.transport = HttpsTransport(pfx=self._cert.pfx, password=self._cert.password,
+                                                  trust_pem_path=self._settings.trust_pem_path)
+        return self._cert.transport.with_timeouts(connect_s, read_s)
 
     def worker(self) -> SefazClient:
         with self._cert.lock:
@@ -213,7 +217,12 @@ class SqlEmitterDirectory:
             with self._lock:
                 cached = self._certs.get(emitter_id)
                 if cached is None or cached.cert_id != built.cert_id:  # else another thread was first:
-                    cached = self._certs[emitter_id] = built  # one limiter and breaker per certificate
+                    replaced, cached = cached, built  # one limiter and breaker per certificate
+                    self._certs[emitter_id] = built
+                else:
+                    replaced = None
+            if replaced is not None and replaced.transport is not None:
+                replaced.transport.close()  # idle connections of the old A1 (calls in flight finish)
         context = EmitterSefaz(emitente, cached.a1, cached, self.settings, self.clock)
         with self._lock:
             self._loaded[emitter_id] = _Loaded(tenant_id, version, cached.cert_id, context)
