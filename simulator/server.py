@@ -13,13 +13,11 @@ is appended to ``path`` — benchmarks subtract it to get a client's latency "ex
 from __future__ import annotations
 
 import json
-import socket
 import ssl
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +26,14 @@ from simulator import soap
 from simulator.pki import SimulatorPKI
 from simulator.routes import RouteTable, ServiceRoute
 from simulator.sefaz import MAX_MESSAGE_BYTES, MESSAGES, Deadlines, Sefaz
+from simulator.serving import (
+    BackgroundServer,
+    MutualTlsServer,
+    TlsRequestHandler,
+    https_url,
+    mutual_tls_context,
+    serve_in_background,
+)
 from simulator.state import FAULT_KINDS, Clock, ConsumoRules, Fault, State
 from simulator.xmlsig import Signer
 
@@ -35,50 +41,16 @@ MAX_BODY = 5 * 1024 * 1024  # bodies up to this are read and answered 214 past 5
 TIMEOUT_DEFAULT_S = 60.0
 
 
-def _tls_context(pki: SimulatorPKI) -> ssl.SSLContext:
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.minimum_version = ssl.TLSVersion.TLSv1_2  # SEFAZ 4.00 endpoints: TLS 1.2+
-    ctx.load_cert_chain(str(pki.server_cert_path), str(pki.server_key_path))
-    ctx.load_verify_locations(str(pki.chain_pem_path))
-    ctx.verify_mode = ssl.CERT_REQUIRED  # mutual TLS: no client certificate, no connection
-    return ctx
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
+class _Server(MutualTlsServer):
     def __init__(self, address: tuple[str, int], app: SimulatorApp) -> None:
         self.app = app
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6  # e.g. --host ::1
-        super().__init__(address, _Handler)
-
-    def get_request(self) -> tuple[socket.socket, Any]:
-        sock, addr = self.socket.accept()
-        # Handshake in the handler thread (do_handshake_on_connect), never in the accept loop.
-        tls = self.app.tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
-        return tls, addr
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # Failed handshakes (no or untrusted client certificate) and dropped connections are normal here.
-        return
+        super().__init__(address, _Handler, app.tls)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # headers and body are separate writes: avoid the Nagle/delayed-ACK stall
+class _Handler(TlsRequestHandler):
     server: _Server
     server_version = "Microsoft-IIS/10.0"  # what the SEFAZ front-ends announce
     sys_version = ""
-
-    def setup(self) -> None:
-        self.request.settimeout(30)
-        self.request.do_handshake()
-        super().setup()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return
 
     def _send(self, status: int, body: bytes, content_type: str, server_timing: str | None = None) -> None:
         self.send_response(status)
@@ -389,7 +361,7 @@ class SimulatorApp:
 
 
 @dataclass
-class RunningSimulator:
+class RunningSimulator(BackgroundServer):
     """A simulator serving in a background thread. ``url`` is the base to give ``states.url(...,
     base_override=url)``; ``ca_pem_path`` the root to trust; ``client_pfx(cnpj)`` an A1 for any CNPJ."""
 
@@ -406,18 +378,9 @@ class RunningSimulator:
         return self.pki.client_pfx(cnpj)
 
     def stop(self) -> None:
-        self.app.stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        super().stop()
         if self.app.timing is not None:
             self.app.timing.close()
-
-    def __enter__(self) -> RunningSimulator:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def start(
@@ -448,16 +411,9 @@ def start(
         batch_delay=timedelta(seconds=batch_delay_s),
         deadlines=deadlines,
     )
-    app = SimulatorApp(pki, _tls_context(pki), RouteTable(), state, clock, sefaz,
+    app = SimulatorApp(pki, mutual_tls_context(pki), RouteTable(), state, clock, sefaz,
                        timing=TimingLog(timing_log) if timing_log is not None else None)
     server = _Server((host, port), app)
-    bound_port = server.server_address[1]
-    url_host = f"[{host}]" if ":" in host else host
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="sefaz-simulator", daemon=True
-    )
-    thread.start()
-    running = RunningSimulator(
-        f"https://{url_host}:{bound_port}", host, int(bound_port), pki.ca_pem_path, pki, app, server, thread
-    )
-    return running
+    bound_port = int(server.server_address[1])
+    thread = serve_in_background(server, "sefaz-simulator")
+    return RunningSimulator(https_url(host, bound_port), host, bound_port, pki.ca_pem_path, pki, app, server, thread)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ssl
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -12,18 +11,10 @@ from typing import Any
 from simulator.pki import SimulatorPKI
 from simulator.psp.server import PspApp, _Server
 from simulator.psp.state import OAuthClient, PspState, Quirks
+from simulator.serving import BackgroundServer, https_url, mutual_tls_context, serve_in_background
 
 # CNPJ in the stand-in's own client certificate (used to call webhooks with mTLS); a valid test CNPJ.
 STANDIN_CNPJ = "11444777000161"
-
-
-def _tls_context(pki: SimulatorPKI) -> ssl.SSLContext:
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-    ctx.load_cert_chain(str(pki.server_cert_path), str(pki.server_key_path))
-    ctx.load_verify_locations(str(pki.chain_pem_path))
-    ctx.verify_mode = ssl.CERT_REQUIRED  # the API Pix requires mTLS: no client certificate, no connection
-    return ctx
 
 
 def _callback_identity(pki: SimulatorPKI) -> tuple[Path, Path]:
@@ -45,7 +36,7 @@ def _callback_identity(pki: SimulatorPKI) -> tuple[Path, Path]:
 
 
 @dataclass
-class RunningPsp:
+class RunningPsp(BackgroundServer):
     url: str
     ca_pem_path: Path
     pki: SimulatorPKI = field(repr=False)
@@ -95,18 +86,6 @@ class RunningPsp:
         result: dict[str, Any] = self.app.control("GET", "/_control/stats", {})
         return result
 
-    def stop(self) -> None:
-        self.app.stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> RunningPsp:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
 
 def start(
     host: str = "127.0.0.1",
@@ -129,12 +108,12 @@ def start(
     pki = SimulatorPKI.load_or_create(Path(pki_dir))
     state = PspState(ispb=ispb, quirks=quirks if isinstance(quirks, Quirks) else Quirks.from_dict(quirks or {}))
     state.clients.update(clients or {})
-    server = _Server((host, port), None)
-    url_host = f"[{host}]" if ":" in host else host
-    url = f"https://{url_host}:{server.server_address[1]}"
+    tls = mutual_tls_context(pki)  # the API Pix requires mTLS (Manual de Segurança do Pix)
+    server = _Server((host, port), tls)
+    url = https_url(host, int(server.server_address[1]))
     app = PspApp(
         state,
-        _tls_context(pki),
+        tls,
         url,
         nome,
         cidade,
@@ -143,8 +122,4 @@ def start(
         allow_loopback_http_callbacks=allow_loopback_http_callbacks,
     )
     server.app = app
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="psp-standin", daemon=True
-    )
-    thread.start()
-    return RunningPsp(url, pki.ca_pem_path, pki, app, server, thread)
+    return RunningPsp(url, pki.ca_pem_path, pki, app, server, serve_in_background(server, "psp-standin"))

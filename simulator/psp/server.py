@@ -16,19 +16,18 @@ import http.client
 import ipaddress
 import json
 import re
-import socket
 import ssl
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from simulator.psp import brcode
 from simulator.psp.state import OAuthClient, PspState, Quirks, end_to_end_id, now_rfc3339, random_alnum, return_id
+from simulator.serving import MutualTlsServer, TlsRequestHandler
 
 MAX_BODY = 1024 * 1024
 ERROR_BASE = "https://pix.bcb.gov.br/api/v2/error/"
@@ -232,9 +231,9 @@ class PspApp:
         chave = data.get("chave")
         if not isinstance(chave, str) or not 0 < len(chave) <= 77:
             raise _invalid(err, "chave é obrigatória (até 77 caracteres)", f"{tipo}.chave", chave)
-        valor = data.get("valor") if isinstance(data.get("valor"), dict) else {}
+        valor: dict[str, Any] = data.get("valor") if isinstance(data.get("valor"), dict) else {}
         _valor(valor.get("original"), err, f"{tipo}.valor.original")
-        cal_in = data.get("calendario") if isinstance(data.get("calendario"), dict) else {}
+        cal_in: dict[str, Any] = data.get("calendario") if isinstance(data.get("calendario"), dict) else {}
         criacao = now_rfc3339()
         if tipo == "cob":
             exp = cal_in.get("expiracao", 86400)
@@ -554,37 +553,14 @@ def _public(cob: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in cob.items() if not k.startswith("_")}
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, address: tuple[str, int], app: PspApp | None) -> None:
-        self.app: PspApp | None = app
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
-        super().__init__(address, _Handler)
-
-    def get_request(self) -> tuple[socket.socket, Any]:
-        sock, addr = self.socket.accept()
-        assert self.app is not None
-        return self.app.tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), addr
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        return  # refused handshakes (no or untrusted client certificate) are expected
+class _Server(MutualTlsServer):
+    def __init__(self, address: tuple[str, int], tls: ssl.SSLContext) -> None:
+        self.app: PspApp | None = None  # set once the URL (the bound port) is known
+        super().__init__(address, _Handler, tls)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
+class _Handler(TlsRequestHandler):
     server: _Server
-
-    def setup(self) -> None:
-        self.request.settimeout(30)
-        self.request.do_handshake()
-        super().setup()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return
 
     def _send(self, status: int, payload: Any, content_type: str = "application/json") -> None:
         body = b"" if payload is None else json.dumps(payload, ensure_ascii=False).encode("utf-8")
