@@ -231,9 +231,10 @@ class PspApp:
         chave = data.get("chave")
         if not isinstance(chave, str) or not 0 < len(chave) <= 77:
             raise _invalid(err, "chave é obrigatória (até 77 caracteres)", f"{tipo}.chave", chave)
-        valor: dict[str, Any] = data.get("valor") if isinstance(data.get("valor"), dict) else {}
+        raw_valor, raw_cal = data.get("valor"), data.get("calendario")
+        valor: dict[str, Any] = raw_valor if isinstance(raw_valor, dict) else {}
         _valor(valor.get("original"), err, f"{tipo}.valor.original")
-        cal_in: dict[str, Any] = data.get("calendario") if isinstance(data.get("calendario"), dict) else {}
+        cal_in: dict[str, Any] = raw_cal if isinstance(raw_cal, dict) else {}
         criacao = now_rfc3339()
         if tipo == "cob":
             exp = cal_in.get("expiracao", 86400)
