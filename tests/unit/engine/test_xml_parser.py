@@ -66,3 +66,37 @@ def test_c14n_of_a_sub_element_has_no_spurious_empty_default_namespace() -> None
     assert c14n(root[0]) == (
         b'<infNFe xmlns="http://www.portalfiscal.inf.br/nfe" Id="x"><emit><CNPJ>1</CNPJ></emit></infNFe>'
     )
+
+
+def test_the_reused_parser_keeps_nothing_from_a_failed_document() -> None:
+    """The per-thread parser is reused: a malformed or refused document does not affect the next one."""
+    with pytest.raises(XmlError):
+        parse_xml(b"<a><b></a>")
+    with pytest.raises(XmlSecurityError):
+        parse_xml(b'<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>')
+    root = parse_xml(b'<n:a xmlns:n="urn:n"><n:b>2</n:b></n:a>')
+    assert root.findtext("{urn:n}b") == "2" and root.getroottree().docinfo.internalDTD is None
+
+
+def test_threads_parse_concurrently_with_their_own_parsers() -> None:
+    import threading
+
+    from engine.xml import parser as module
+
+    barrier = threading.Barrier(4, timeout=10)
+    parsers: dict[int, int] = {}
+    results: dict[int, list[str]] = {}
+
+    def work(n: int) -> None:
+        barrier.wait()  # the four threads parse at the same time
+        parsers[n] = id(module._PARSER.parser)
+        barrier.wait()  # every id taken while all four threads (and their parsers) are alive
+        results[n] = [str(parse_xml(f"<a><b>{n}-{i}</b></a>".encode()).findtext("b")) for i in range(50)]
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == {n: [f"{n}-{i}" for i in range(50)] for n in range(4)}
+    assert len(set(parsers.values())) == 4  # one parser object per thread
