@@ -35,16 +35,25 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, select, update
+from sqlalchemy import Connection, Row, select
 
+from adapters.db.engine import DriverSql, driver_time
 from adapters.db.schema import audit_head, audit_log
 
 GENESIS = "0" * 64
 
-# Built once: an append is on the path of every audited request.
-_LOCK_HEAD = select(audit_head.c.last_seq, audit_head.c.last_hash).where(audit_head.c.id == 1).with_for_update()
-_INSERT_ENTRY = audit_log.insert()
-_MOVE_HEAD = update(audit_head).where(audit_head.c.id == 1)
+# Built once, run as driver SQL: an append is on the path of every audited request. SQLite has no
+# FOR UPDATE: there the writer's BEGIN IMMEDIATE already holds the database's write lock.
+_LOCK_HEAD = {
+    "postgresql": DriverSql("SELECT last_seq, last_hash FROM audit_head WHERE id = 1 FOR UPDATE"),
+    "sqlite": DriverSql("SELECT last_seq, last_hash FROM audit_head WHERE id = 1"),
+}
+_INSERT_ENTRY = DriverSql(
+    "INSERT INTO audit_log (seq, occurred_at, tenant_id, actor, request_id, action, target, details, prev_hash, "
+    "entry_hash) VALUES (:seq, :occurred_at, :tenant_id, :actor, :request_id, :action, :target, :details, "
+    ":prev_hash, :entry_hash)"
+)
+_MOVE_HEAD = DriverSql("UPDATE audit_head SET last_seq = :last_seq, last_hash = :last_hash WHERE id = 1")
 
 
 def canonical_json(value: Any) -> str:
@@ -117,16 +126,19 @@ def append(
     details_json = canonical_json(dict(details or {}))
     # Round-trip through the canonical JSON so the stored and hashed forms are the same values.
     details_value = json.loads(details_json)
-    head = conn.execute(_LOCK_HEAD).one()
-    seq = int(head.last_seq) + 1
-    entry_hash = _hash(head.last_hash, now, tenant_id, actor, request_id, action, target, details_json)
-    conn.execute(_INSERT_ENTRY, {
-        "seq": seq, "occurred_at": now, "tenant_id": tenant_id, "actor": actor, "request_id": request_id,
-        "action": action, "target": target, "details": details_json, "prev_hash": head.last_hash,
-        "entry_hash": entry_hash,
+    _count, head = _LOCK_HEAD[conn.dialect.name].execute(conn, {})
+    if head is None:  # pragma: no cover - the migration creates the head row
+        raise RuntimeError("audit_head ausente: rode as migrações")
+    last_seq, last_hash = int(head[0]), str(head[1])
+    seq = last_seq + 1
+    entry_hash = _hash(last_hash, now, tenant_id, actor, request_id, action, target, details_json)
+    _INSERT_ENTRY.execute(conn, {
+        "seq": seq, "occurred_at": driver_time(conn.dialect)(now), "tenant_id": tenant_id, "actor": actor,
+        "request_id": request_id, "action": action, "target": target, "details": details_json,
+        "prev_hash": last_hash, "entry_hash": entry_hash,
     })
-    conn.execute(_MOVE_HEAD, {"last_seq": seq, "last_hash": entry_hash})
-    return AuditEntry(seq, now, tenant_id, actor, request_id, action, target, details_value, head.last_hash,
+    _MOVE_HEAD.execute(conn, {"last_seq": seq, "last_hash": entry_hash})
+    return AuditEntry(seq, now, tenant_id, actor, request_id, action, target, details_value, last_hash,
                       entry_hash)
 
 

@@ -17,17 +17,15 @@ changed (a signed XML is never rewritten when only the status moves).
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Integer, Row, String, Text, and_, bindparam, insert, or_, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, Row, and_, bindparam, insert, or_, select, update
 
 from adapters.db import audit
-from adapters.db.engine import Database
+from adapters.db.engine import Database, DriverSql, driver_time
 from adapters.db.numbering import allocate_number
 from adapters.db.schema import (
     UtcDateTime,
@@ -61,20 +59,40 @@ _DOC_FIELDS = tuple(c.name for c in document.columns)
 _UPDATABLE = tuple(name for name in _DOC_FIELDS if name not in ("id", "tenant_id", "ref"))
 _ALWAYS = ("status", "updated_at", "version")
 
-# Built once (see the module docstring). The unique (tenant_id, ref) constraint arbitrates retries:
-# ON CONFLICT DO NOTHING RETURNING tells a taken ref without an exception (the transaction stays
-# usable on PostgreSQL, no savepoint needed); any other violation still raises.
-_INSERT_DOCUMENT = {
-    "postgresql": pg_insert(document).on_conflict_do_nothing(index_elements=["tenant_id", "ref"])
-    .returning(document.c.id),
-    "sqlite": sqlite_insert(document).on_conflict_do_nothing(index_elements=["tenant_id", "ref"])
-    .returning(document.c.id),
-}
-# SET comes from the parameter names that are columns; w_* are the WHERE values.
-_UPDATE_DOCUMENT = update(document).where(document.c.id == bindparam("w_id"),
-                                          document.c.version == bindparam("w_version"))
-_INSERT_HISTORY = insert(document_event)
-_INSERT_OUTBOX = insert(outbox)
+_DOC_TIMES = tuple(c.name for c in document.columns if isinstance(c.type, UtcDateTime))
+
+# The hot path as driver SQL, written once (adapters.db.engine.DriverSql). The unique (tenant_id, ref)
+# constraint arbitrates retries: ON CONFLICT DO NOTHING RETURNING tells a taken ref without an
+# exception (the transaction stays usable on PostgreSQL, no savepoint needed); any other violation
+# (chave, number) still raises.
+_INSERT_DOCUMENT = DriverSql(
+    # Column names from our own schema, values as parameters.
+    f"INSERT INTO document ({', '.join(_DOC_FIELDS)}) VALUES ({', '.join(':' + n for n in _DOC_FIELDS)}) "  # noqa: S608
+    "ON CONFLICT (tenant_id, ref) DO NOTHING RETURNING id"
+)
+_INSERT_HISTORY = DriverSql(
+    "INSERT INTO document_event (document_id, occurred_at, from_status, to_status, cstat, detail, request_id) "
+    "VALUES (:document_id, :occurred_at, :from_status, :to_status, :cstat, :detail, :request_id)"
+)
+_INSERT_OUTBOX = DriverSql(
+    "INSERT INTO outbox (tenant_id, topic, idempotency_key, payload, created_at, available_at, attempts) "
+    "VALUES (:tenant_id, :topic, :idempotency_key, :payload, :created_at, :available_at, 0)"
+)
+# The mode row (absent = normal, default deadline) and the ref's document id, in ONE read.
+_PROBE_EMISSION = DriverSql(
+    "SELECT (SELECT d.id FROM document d WHERE d.tenant_id = :tenant AND d.ref = :ref) AS existing, "
+    "m.mode, m.since, m.reason, m.deadline_ms "
+    "FROM (SELECT 1 AS one) AS x LEFT JOIN emission_mode m ON m.emitter_id = :emitter AND m.model = :model"
+)
+_UTC = UtcDateTime()
+
+
+def _update_sql(names: Sequence[str]) -> DriverSql:
+    sets = ", ".join(f"{n} = :{n}" for n in names)  # names: columns of our schema, never input
+    return DriverSql(f"UPDATE document SET {sets} WHERE id = :w_id AND version = :w_version")  # noqa: S608
+
+
+_UPDATE_ALL = _update_sql(_UPDATABLE)
 
 
 def _document_query(by_tenant: bool, key: str, lock: bool) -> Any:
@@ -86,12 +104,6 @@ def _document_query(by_tenant: bool, key: str, lock: bool) -> Any:
 
 _GET_DOCUMENT = {(t, k, lock): _document_query(t, k, lock)
                  for t in (False, True) for k in ("id", "ref", "chave") for lock in (False, True)}
-# The mode row (absent = normal, default deadline) and the ref's document id, in ONE read.
-_PROBE_EMISSION = text(
-    "SELECT (SELECT d.id FROM document d WHERE d.tenant_id = :tenant AND d.ref = :ref) AS existing, "
-    "m.mode, m.since, m.reason, m.deadline_ms "
-    "FROM (SELECT 1 AS one) AS x LEFT JOIN emission_mode m ON m.emitter_id = :emitter AND m.model = :model"
-).columns(existing=String(), mode=String(), since=UtcDateTime(), reason=Text(), deadline_ms=Integer())
 
 
 def _doc(row: Row[Any]) -> DocumentRecord:
@@ -108,10 +120,10 @@ def _event(row: Row[Any]) -> FiscalEventRecord:
     return FiscalEventRecord(**dict(row._mapping))
 
 
-def _history_values(entry: HistoryEntry) -> dict[str, Any]:
-    return {"document_id": entry.document_id, "occurred_at": entry.occurred_at, "from_status": entry.from_status,
-            "to_status": entry.to_status, "cstat": entry.cstat, "detail": entry.detail,
-            "request_id": entry.request_id}
+def _history_values(entry: HistoryEntry, time: Callable[[Any], Any]) -> dict[str, Any]:
+    return {"document_id": entry.document_id, "occurred_at": time(entry.occurred_at),
+            "from_status": entry.from_status, "to_status": entry.to_status, "cstat": entry.cstat,
+            "detail": entry.detail, "request_id": entry.request_id}
 
 
 def inutilizacao_record(row: Row[Any]) -> InutilizacaoRecord:
@@ -121,26 +133,36 @@ def inutilizacao_record(row: Row[Any]) -> InutilizacaoRecord:
 class SqlUnitOfWork:
     """``engine.ports.EmissionUnitOfWork`` on one connection inside one transaction."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, time: Callable[[Any], Any] | None = None) -> None:
         self.conn = conn
+        self.time = time or driver_time(conn.dialect)  # datetimes as the driver takes them
 
     def allocate_number(self, cnpj: str, model: int, series: int) -> int:
         return allocate_number(self.conn, cnpj, model, series)
 
-    def insert_document(self, doc: DocumentRecord) -> None:
-        values = {name: getattr(doc, name) for name in _DOC_FIELDS}
+    def _values(self, doc: DocumentRecord, names: Iterable[str]) -> dict[str, Any]:
+        values = {name: getattr(doc, name) for name in names}
         values["status"] = doc.status.value
-        if self.conn.execute(_INSERT_DOCUMENT[self.conn.dialect.name], values).first() is None:
+        for name in _DOC_TIMES:
+            if name in values and values[name] is not None:
+                values[name] = self.time(values[name])
+        return values
+
+    def insert_document(self, doc: DocumentRecord) -> None:
+        _count, row = _INSERT_DOCUMENT.execute(self.conn, self._values(doc, _DOC_FIELDS))
+        if row is None:
             raise DuplicateRef(f"referência '{doc.ref}' já usada neste tenant")
 
     def probe_emission(self, tenant_id: str, ref: str, emitter_id: str, model: int) -> tuple[str | None, ModeState]:
-        row = self.conn.execute(_PROBE_EMISSION, {"tenant": tenant_id, "ref": ref, "emitter": emitter_id,
-                                                  "model": model}).one()
-        if row.mode is None:
+        _count, row = _PROBE_EMISSION.execute(self.conn, {"tenant": tenant_id, "ref": ref, "emitter": emitter_id,
+                                                          "model": model})
+        existing, mode, since, reason, deadline_ms = row
+        if mode is None:
             state = ModeState(emitter_id, model, Mode.NORMAL, deadline_ms=DEFAULT_DEADLINE_MS)
         else:
-            state = ModeState(emitter_id, model, Mode(row.mode), row.since, row.reason, int(row.deadline_ms))
-        return (None if row.existing is None else str(row.existing)), state
+            state = ModeState(emitter_id, model, Mode(mode), _UTC.process_result_value(since, self.conn.dialect),
+                              reason, int(deadline_ms))
+        return (None if existing is None else str(existing)), state
 
     def get_document(
         self, tenant_id: str | None, *, id: str | None = None, ref: str | None = None, chave: str | None = None,
@@ -156,26 +178,32 @@ class SqlUnitOfWork:
 
     def update_document(self, doc: DocumentRecord, *, expected_version: int,
                         columns: Collection[str] | None = None) -> None:
-        names = _UPDATABLE if columns is None else (*_ALWAYS, *sorted(set(columns).difference(_ALWAYS)))
-        values: dict[str, Any] = {name: getattr(doc, name) for name in names}
-        values["status"] = doc.status.value
+        if columns is None:
+            names, statement = _UPDATABLE, _UPDATE_ALL
+        else:
+            names = (*_ALWAYS, *sorted(set(columns).difference(_ALWAYS)))
+            statement = _update_sql(names)
+        values = self._values(doc, names)
         values["w_id"], values["w_version"] = doc.id, expected_version
-        result = self.conn.execute(_UPDATE_DOCUMENT, values)
-        if result.rowcount != 1:
+        count, _row = statement.execute(self.conn, values)
+        if count != 1:
             raise StaleDocument(f"o documento {doc.id} foi alterado por outro processo; tente de novo")
 
     def add_history(self, entry: HistoryEntry) -> None:
-        self.conn.execute(_INSERT_HISTORY, _history_values(entry))
+        _INSERT_HISTORY.execute(self.conn, _history_values(entry, self.time))
 
     def add_histories(self, entries: Sequence[HistoryEntry]) -> None:
-        if entries:
-            self.conn.execute(_INSERT_HISTORY, [_history_values(e) for e in entries])
+        if len(entries) == 1:
+            self.add_history(entries[0])
+        elif entries:
+            _INSERT_HISTORY.executemany(self.conn, [_history_values(e, self.time) for e in entries])
 
     def add_outbox(self, message: OutboxMessage) -> None:
-        self.conn.execute(_INSERT_OUTBOX, {
+        at = self.time(message.created_at)
+        _INSERT_OUTBOX.execute(self.conn, {
             "tenant_id": message.tenant_id, "topic": message.topic, "idempotency_key": message.idempotency_key[:200],
             "payload": json.dumps(message.payload, sort_keys=True, ensure_ascii=False, default=str),
-            "created_at": message.created_at, "available_at": message.created_at,
+            "created_at": at, "available_at": at,
         })
 
     def add_audit(self, note: AuditNote, *, now: datetime, tenant_id: str | None, target: str | None,
@@ -297,16 +325,17 @@ class SqlEmissionRepository:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._time = driver_time(db.engine.dialect)
 
     @contextmanager
     def unit_of_work(self) -> Iterator[SqlUnitOfWork]:
         with self.db.write() as conn:
-            yield SqlUnitOfWork(conn)
+            yield SqlUnitOfWork(conn, self._time)
 
     @contextmanager
     def reader(self) -> Iterator[SqlUnitOfWork]:
         with self.db.read() as conn:
-            yield SqlUnitOfWork(conn)
+            yield SqlUnitOfWork(conn, self._time)
 
 
 __all__ = ["SqlEmissionRepository", "SqlUnitOfWork", "inutilizacao_record"]

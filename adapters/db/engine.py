@@ -26,13 +26,14 @@ any other failure (the emission pipeline leaves nothing half-written: issue 5 §
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Dialect, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 
@@ -146,3 +147,53 @@ def _install_idle_ping(engine: Engine) -> None:
             engine.dialect.do_ping(dbapi_connection)
         except Exception as exc:  # the driver's error for a dead connection: the pool opens a new one
             raise DisconnectionError("conexão ociosa com o PostgreSQL perdida; reaberta") from exc
+
+
+_NAMED_PARAM = re.compile(r"(?<![:\w]):(\w+)")
+
+
+class DriverSql:
+    """One hot-path statement run on the DBAPI cursor of a SQLAlchemy ``Connection``, inside that
+    connection's transaction: no statement compilation, cache key, execution context, events or result
+    wrapper per call (measured: ~110 -> ~40 us per INSERT with psycopg, ~30 -> ~8 us with sqlite3).
+    Written once with ``:name`` parameters (sqlite3's named style) and translated once to psycopg's
+    ``%(name)s``. Values go to the driver as they are: pass datetimes through ``driver_time`` (the
+    ``UtcDateTime`` conversion of the dialect), everything else as str / int / bytes / None."""
+
+    __slots__ = ("named", "pyformat")
+
+    def __init__(self, sql: str) -> None:
+        self.named = " ".join(sql.split())
+        self.pyformat = _NAMED_PARAM.sub(r"%(\1)s", self.named)
+
+    def text(self, conn: Connection) -> str:
+        return self.pyformat if conn.dialect.name == "postgresql" else self.named
+
+    def execute(self, conn: Connection, params: dict[str, Any]) -> tuple[int, Any]:
+        """Run with one parameter set: (rowcount, first row of a SELECT / RETURNING or None)."""
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(self.text(conn), params)
+            row = cursor.fetchone() if cursor.description is not None else None
+            return int(cursor.rowcount), row
+        finally:
+            cursor.close()
+
+    def executemany(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(self.text(conn), rows)
+        finally:
+            cursor.close()
+
+
+def driver_time(dialect: Dialect) -> Callable[[Any], Any]:
+    """The bind conversion of ``UtcDateTime`` for ``dialect`` (what a Core statement would send): an aware
+    UTC datetime for psycopg, SQLAlchemy's SQLite DATETIME text for sqlite3; naive values are refused."""
+    from adapters.db.schema import UtcDateTime
+
+    impl = UtcDateTime().dialect_impl(dialect)
+    process = impl.bind_processor(dialect)
+    if process is None:  # pragma: no cover - both dialects have one
+        raise RuntimeError(f"sem conversão de data/hora para {dialect.name}")
+    return process

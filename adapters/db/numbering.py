@@ -16,8 +16,9 @@ write transaction began with ``BEGIN IMMEDIATE`` (adapters.db.engine), which ser
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, select
 
+from adapters.db.engine import DriverSql
 from adapters.db.schema import numbering
 
 # nNF is 1..999999999 (MOC B08: N 1-9).
@@ -37,7 +38,7 @@ class NumberingExhausted(Exception):
 
 
 # Built once; "numbering.next_number" is the stored row's value (both dialects).
-_ALLOCATE = text(
+_ALLOCATE = DriverSql(
     "INSERT INTO numbering (cnpj, model, series, next_number) VALUES (:cnpj, :model, :series, :after_first) "
     "ON CONFLICT (cnpj, model, series) DO UPDATE SET next_number = numbering.next_number + 1 "
     "RETURNING next_number"
@@ -47,9 +48,9 @@ _ALLOCATE = text(
 def allocate_number(conn: Connection, cnpj: str, model: int, series: int, *, start: int = 1) -> int:
     """The next nNF of the series (``start`` for a series never used here). Call inside a write
     transaction (``Database.write()``) together with the insert of the document."""
-    after = conn.execute(_ALLOCATE, {"cnpj": cnpj, "model": model, "series": series,
-                                     "after_first": start + 1}).scalar_one()
-    number = int(after) - 1
+    _count, row = _ALLOCATE.execute(conn, {"cnpj": cnpj, "model": model, "series": series,
+                                           "after_first": start + 1})
+    number = int(row[0]) - 1
     if number > MAX_NUMBER:
         raise NumberingExhausted(cnpj, model, series)  # the caller's rollback undoes the increment
     return number
