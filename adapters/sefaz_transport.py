@@ -16,8 +16,9 @@
   timeout every wait for the answer. Failures become ``engine.ports.TransportError`` telling whether
   the request may have been delivered: ``delivered=False`` only when nothing can have reached the
   server's application (no connection, handshake refused, any TLS failure), ``True`` after the body
-  may have been sent (read timeout, connection dropped or a broken answer) — the client then consults
-  by chave before re-sending.
+  may have been sent (read timeout, connection dropped or closed — TLS close/EOF included — or a
+  broken answer) — the client then consults by chave before re-sending. A TLS alert after the
+  handshake (TLS 1.3: the server refusing our certificate) is ``tls``, not delivered.
 
 It replaced requests + requests-pkcs12 (issue 5 §9): the session/adapter/urllib3 layers cost ~0.66 ms
 of CPU per call against the simulator on loopback, this ~0.24 ms (TLS record work included).
@@ -98,11 +99,14 @@ class _Connection(http.client.HTTPSConnection):
         sock = self.sock
         if sock is None:
             return False
+        if isinstance(sock, ssl.SSLSocket) and sock.pending():
+            return False  # unread TLS data on an idle connection: not ours to reuse
+        poller = select.poll()  # poll, not select: no FD_SETSIZE limit in a busy server process
         try:
-            readable, _, _ = select.select([sock], [], [], 0)
+            poller.register(sock, select.POLLIN | select.POLLPRI)
+            return not poller.poll(0)
         except (OSError, ValueError):
             return False
-        return not readable
 
 
 @dataclass
@@ -255,7 +259,10 @@ class HttpsTransport:
             conn.close()
             raise TransportError(f"a SEFAZ não respondeu a tempo ({read_s:.0f} s): {request.url}",
                                  kind="timeout", delivered=True) from exc
-        except ssl.SSLError as exc:  # e.g. TLS 1.3: the server refuses our certificate after the handshake
+        except (ssl.SSLEOFError, ssl.SSLZeroReturnError) as exc:  # closed after the request may have been read
+            conn.close()
+            raise TransportError(f"falha de conexão com {request.url}", kind="protocol", delivered=True) from exc
+        except ssl.SSLError as exc:  # a TLS alert (TLS 1.3: our certificate refused after the handshake)
             conn.close()
             raise TransportError(f"falha na negociação TLS com {request.url}: {exc}", kind="tls",
                                  delivered=False) from exc

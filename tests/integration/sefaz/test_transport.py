@@ -134,3 +134,21 @@ def test_only_https_is_accepted(sim: Sim) -> None:
     with pytest.raises(ConfigurationError, match="somente HTTPS"):
         transport.post(TransportRequest("http://127.0.0.1:1/ws", b"<x/>", "urn:x"))
     transport.close()
+
+
+def test_a_client_certificate_the_server_refuses_is_a_tls_failure_not_delivered(sim: Sim) -> None:
+    from datetime import UTC, datetime
+
+    from certificates.testpki import make_test_a1
+
+    stranger = make_test_a1(cnpj="45997418000153", now=datetime.now(UTC))[1]  # another CA than the simulator's
+    trusted = sim.transport()
+    request = _status_request(sim, trusted)
+    trusted.close()
+    transport = HttpsTransport(pfx=stranger.to_pfx("x"), password="x", trust_pem_path=sim.ca_pem_path)
+    try:
+        with pytest.raises(TransportError) as info:
+            transport.post(request)
+        assert (info.value.kind, info.value.delivered) == ("tls", False)
+    finally:
+        transport.close()
