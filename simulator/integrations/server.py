@@ -37,6 +37,7 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 from simulator.integrations.state import IntegrationsState
 from simulator.pki import SimulatorPKI
+from simulator.serving import BackgroundServer
 
 MAX_BODY = 256 * 1024
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -315,6 +316,7 @@ _PREFIXES = (("/bling/Api/v3", "bling"), ("/graph/v21.0", "whatsapp"), ("/resend
 class IntegrationsApp:
     state: IntegrationsState = field(default_factory=IntegrationsState)
     errors: list[str] = field(default_factory=list)
+    stopping: threading.Event = field(default_factory=threading.Event)  # set by RunningIntegrations.stop()
 
     def handle(self, method: str, raw_path: str, headers: Any, body: bytes) -> Answer:
         parts = urlsplit(raw_path)
@@ -383,7 +385,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @dataclass
-class RunningIntegrations:
+class RunningIntegrations(BackgroundServer):
     url: str
     ca_pem_path: Path
     app: IntegrationsApp = field(repr=False)
@@ -397,17 +399,6 @@ class RunningIntegrations:
     def base_url(self, provider: str) -> str:
         return self.url + {"bling": "/bling/Api/v3", "whatsapp": "/graph/v21.0", "resend": "/resend",
                            "twilio": "/twilio"}[provider]
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> RunningIntegrations:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def start(host: str = "127.0.0.1", port: int = 0, *, pki_dir: Path) -> RunningIntegrations:
