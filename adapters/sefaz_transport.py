@@ -78,6 +78,7 @@ class _Connection(http.client.HTTPSConnection):
     def __init__(self, host: str, port: int, context: ssl.SSLContext, connect_timeout_s: float,
                  session: ssl.SSLSession | None) -> None:
         super().__init__(host, port, timeout=connect_timeout_s, context=context)
+        self._tls = context
         self._resume = session
         # Read the TLS session once, after the first answer (TLS 1.3 tickets arrive after the
         # handshake); ``SSLSocket.session`` costs a fraction of a millisecond per read.
@@ -88,7 +89,7 @@ class _Connection(http.client.HTTPSConnection):
         sock = socket.create_connection((self.host, self.port), self.timeout)
         try:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            self.sock = self._context.wrap_socket(sock, server_hostname=self.host, session=self._resume)
+            self.sock = self._tls.wrap_socket(sock, server_hostname=self.host, session=self._resume)
         except BaseException:
             sock.close()
             raise

@@ -271,7 +271,7 @@ def _run_uvicorn(settings: Settings) -> None:
 
     # uvloop and httptools (runtime dependencies) instead of asyncio's loop and h11: less CPU per
     # request on the hot path; the access log is off unless ORTHO_ACCESS_LOG=1.
-    fast = {"loop": "uvloop", "http": "httptools", "access_log": settings.access_log}
+    fast: dict[str, Any] = {"loop": "uvloop", "http": "httptools", "access_log": settings.access_log}
     if settings.workers == 1:
         uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level,
                     **fast)
