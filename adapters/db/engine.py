@@ -27,9 +27,10 @@ any other failure (the emission pipeline leaves nothing half-written: issue 5 §
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,8 @@ class Database:
         else:
             raise ValueError(f"banco de dados não suportado: {self.dialect} (use sqlite ou postgresql)")
         self.engine: Engine = create_engine(self.url, **kwargs)
+        # SQLite's writers of this process queue here (see write()); PostgreSQL needs no such lock.
+        self._write_lock: AbstractContextManager[Any] = threading.RLock() if self.dialect == "sqlite" else nullcontext()
         if self.dialect == "sqlite":
             _install_sqlite_hooks(self.engine)
         else:
@@ -89,8 +92,14 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A write transaction (BEGIN IMMEDIATE on SQLite); commits on success, rolls back on error."""
-        with self.engine.connect() as conn:
+        """A write transaction (BEGIN IMMEDIATE on SQLite); commits on success, rolls back on error.
+
+        SQLite: the threads of this process first queue on a lock of this ``Database``. SQLite admits
+        one writer; a thread that finds the database locked polls it with sleeps (sqlite3's busy
+        handler: 1, 2, 5 ... 100 ms), so under load a writer could sleep long after the lock was
+        freed. Queued on the process lock, the next thread starts as soon as the previous commit is
+        done; only writers of OTHER processes (``--workers`` > 1) still meet the busy handler."""
+        with self._write_lock, self.engine.connect() as conn:
             conn = conn.execution_options(**{_IMMEDIATE: True})
             with conn.begin():
                 yield conn
