@@ -7,6 +7,7 @@ from __future__ import annotations
 import socket
 import ssl
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol, Self
 
@@ -57,11 +58,34 @@ class TlsRequestHandler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         self.request.settimeout(30)
-        self.request.do_handshake()
+        try:
+            self.request.do_handshake()
+        except (ssl.SSLError, OSError):
+            _close_after_refusal(self.request)
+            raise
         super().setup()
 
     def log_message(self, format: str, *args: Any) -> None:
         return
+
+
+def _close_after_refusal(sock: socket.socket) -> None:
+    """End a refused handshake the way a TLS server does: the alert OpenSSL wrote, then FIN.
+
+    With TLS 1.3 the client finishes its side of the handshake before we judge its certificate and
+    sends its request at once; closing with that request unread makes the kernel answer RST, which
+    can reach the client before the alert (it then sees a reset instead of "certificate refused").
+    So half-close, read what the client had sent (raw bytes, below TLS) until it closes or briefly
+    goes quiet, then close."""
+    deadline = time.monotonic() + 1.0  # a client that keeps trickling bytes does not hold the thread
+    try:
+        socket.socket.shutdown(sock, socket.SHUT_WR)
+        while (left := deadline - time.monotonic()) > 0:
+            sock.settimeout(left)
+            if not socket.socket.recv(sock, 65536):
+                break
+    except OSError:
+        pass  # already reset, closed or quiet: nothing left to protect
 
 
 def https_url(host: str, port: int) -> str:

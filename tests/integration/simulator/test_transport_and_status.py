@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import socket
 import ssl
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -43,6 +45,31 @@ def test_tls_handshake_is_refused_for_a_certificate_outside_the_test_pki(sim, tm
     client = Client(sim.url, sim.ca_pem_path, tmp_path / "c.pem", tmp_path / "c.key")
     with pytest.raises((ssl.SSLError, ConnectionError)):
         client.request("POST", "/SP/55/ws/nfestatusservico4.asmx", envelope("NFeStatusServico4", cons_stat("35")))
+
+
+def test_a_refused_client_certificate_reaches_the_client_as_a_tls_alert_every_time(sim, tmp_path) -> None:
+    """TLS 1.3: the client has sent its request before the server judges its certificate. The refusal
+    must arrive as the server's alert (ssl.SSLError), not as a connection reset that races it."""
+    now = datetime.now(UTC)
+    stranger = TestCA.create(now=now).issue_ecnpj(
+        cnpj="11222333000181", not_before=now - timedelta(days=1), not_after=now + timedelta(days=30)
+    )
+    (tmp_path / "c.pem").write_bytes(stranger.cert_pem(with_chain=True))
+    (tmp_path / "c.key").write_bytes(stranger.key_pem())
+    client = Client(sim.url, sim.ca_pem_path, tmp_path / "c.pem", tmp_path / "c.key")
+    body = envelope("NFeStatusServico4", cons_stat("35"))
+    head = (f"POST /SP/55/ws/nfestatusservico4.asmx HTTP/1.1\r\nHost: {client.host}\r\n"
+            f"Content-Type: application/soap+xml\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+    for _ in range(5):
+        raw = socket.create_connection((client.host, client.port), timeout=5)
+        with client.ctx.wrap_socket(raw, server_hostname=client.host) as tls:  # our handshake side ends here
+            with pytest.raises(ssl.SSLError) as refused:  # not a reset, a broken pipe or a bare EOF
+                tls.sendall(head)  # headers and body in two writes, as many HTTP clients send them
+                time.sleep(0.05)
+                tls.sendall(body)
+                tls.recv(1024)
+            assert not isinstance(refused.value, ssl.SSLEOFError | ssl.SSLZeroReturnError), refused.value
+            assert "alert" in str(refused.value).lower(), refused.value
 
 
 @pytest.mark.parametrize("model", ["55", "65"])
