@@ -32,7 +32,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from adapters.db.certificates_repo import SqlCertificateRepository
-from adapters.db.emitters import emitter_stamp, load_emitente_versioned
+from adapters.db.emitters import EmitterStamp, emitter_stamp, load_emitente_versioned
 from adapters.db.engine import Database
 from adapters.db.schema import emitter
 from adapters.sefaz_transport import HttpsTransport
@@ -184,24 +184,32 @@ class SqlEmitterDirectory:
             code="CERTIFICADO_AUSENTE",
         )
 
+    def _stamp(self, tenant_id: str, emitter_id: str) -> EmitterStamp | None:
+        if self.db.is_sqlite:
+            with self.db.read() as conn:
+                return emitter_stamp(conn, tenant_id, emitter_id)
+        # PostgreSQL: one statement is consistent by itself; outside a transaction it saves the
+        # BEGIN and ROLLBACK round trips (client and server CPU on every emission).
+        with self.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            return emitter_stamp(conn, tenant_id, emitter_id)
+
     def context(self, tenant_id: str, emitter_id: str) -> EmitterSefaz | None:
+        stamp = self._stamp(tenant_id, emitter_id)
+        if stamp is None:
+            return None
+        self._refuse_unconfigured()
+        if stamp.certificate_id is None:
+            raise self._no_certificate(stamp.cnpj)
+        with self._lock:
+            loaded = self._loaded.get(emitter_id)
+        if (loaded is not None and loaded.tenant_id == tenant_id and loaded.version == stamp.version
+                and loaded.cert_id == stamp.certificate_id):
+            return loaded.context
+        # Changed (or first use): the full row, read now (it may be newer than the stamp: it is cached
+        # under its own version, never under the stamp's).
         with self.db.read() as conn:
-            stamp = emitter_stamp(conn, tenant_id, emitter_id)
-            if stamp is None:
-                return None
-            self._refuse_unconfigured()
-            if stamp.certificate_id is None:
-                raise self._no_certificate(stamp.cnpj)
-            with self._lock:
-                loaded = self._loaded.get(emitter_id)
-            if (loaded is not None and loaded.tenant_id == tenant_id and loaded.version == stamp.version
-                    and loaded.cert_id == stamp.certificate_id):
-                return loaded.context
-            # Changed (or first use): the full row, read now (on PostgreSQL it may be newer than the
-            # stamp; it is cached under its own version, never under the stamp's).
             versioned = load_emitente_versioned(conn, self.keyring, tenant_id, emitter_id)
-            repo = SqlCertificateRepository(self.db, conn)
-            active = repo.active(emitter_id)
+            active = SqlCertificateRepository(self.db, conn).active(emitter_id)
         if versioned is None:
             return None
         emitente, version = versioned
