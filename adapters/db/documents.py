@@ -3,15 +3,17 @@ PostgreSQL.
 
 ``unit_of_work()`` is one ``Database.write()`` transaction (BEGIN IMMEDIATE on SQLite): a state change,
 its ``document_event`` line and its ``outbox`` row commit together or not at all. Idempotency by
-``ref``: the unique constraint (tenant_id, ref) is the arbiter; its violation becomes
-``DuplicateRef`` and the caller re-reads in a new transaction (the failed one, with its number, is
-rolled back). Updates check the row ``version`` (optimistic concurrency between API and worker).
+``ref``: the unique constraint (tenant_id, ref) is the arbiter (INSERT ... ON CONFLICT (tenant_id,
+ref) DO NOTHING RETURNING); a taken ref becomes ``DuplicateRef`` and the caller re-reads in a new
+transaction (the failed one, with its number, is rolled back). Updates check the row ``version``
+(optimistic concurrency between API and worker).
 
-Cost: this is the hot path of POST /v1/nfce. Every statement is built ONCE at import (Core
-statements with ``bindparam()`` or ``text()``) and executed with parameter dicts, so SQLAlchemy
-reuses its compiled form instead of building and hashing a new ``insert(...).values(...)`` per call;
-the history lines of one commit go in one executemany; an update writes only the columns that
-changed (a signed XML is never rewritten when only the status moves).
+Cost: this is the hot path of POST /v1/nfce (an NFC-e: 5 statements in the first transaction, 6 in
+the final one with the audit entry). Those statements are written once and run as driver SQL on the
+connection's DBAPI cursor (``adapters.db.engine.DriverSql``: no compilation, cache key or execution
+context per call); the rest are Core statements built once with ``bindparam()``. The history lines
+of one commit go in one executemany; an update writes only the columns that changed (a signed XML is
+never rewritten when only the status moves).
 """
 
 from __future__ import annotations
