@@ -1,0 +1,80 @@
+"""The emission's hot statements write through the DBAPI cursor (adapters.db.engine.DriverSql); what
+they store must be exactly what the Core statements of the rest of the service read and compare:
+aware UTC datetimes to the microsecond, range filters on the boundaries, the outbox's due time."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from adapters.db import audit, outbox
+from adapters.db.apikeys import create_tenant
+from adapters.db.documents import SqlEmissionRepository
+from adapters.db.emitters import create_emitter
+from adapters.db.engine import Database
+from engine.emission import (
+    AuditNote,
+    DocStatus,
+    DocumentFilter,
+    DocumentRecord,
+    HistoryEntry,
+    OutboxMessage,
+    StaleDocument,
+)
+from engine.nfe.build.emitter import parse_emitente
+from tests.integration.emission.conftest import MASTER, emitente_config, new_cnpj
+
+# A local (Brasília) time with microseconds: stored and read back as the same instant, in UTC.
+AT = datetime(2026, 3, 10, 9, 15, 30, 123456, tzinfo=timezone(timedelta(hours=-3)))
+
+
+def _emitter(db: Database) -> str:
+    with db.write() as conn:
+        create_tenant(conn, "t1", "Clínica", now=AT)
+        return create_emitter(conn, tenant_id="t1", emitente=parse_emitente(emitente_config(new_cnpj())),
+                              keyring=MASTER, now=AT).id
+
+
+def test_driver_written_rows_read_back_through_core_with_the_same_instants(db: Database) -> None:
+    emitter_id = _emitter(db)
+    repo = SqlEmissionRepository(db)
+    doc = DocumentRecord(id="d1", tenant_id="t1", emitter_id=emitter_id, ref="r1", model=65, series=1,
+                         status=DocStatus.SENT, created_at=AT, updated_at=AT, number=1, chave="3" * 44,
+                         signed_xml=b"<NFe/>", signed_at=AT, sent_at=AT, version=4)
+    with repo.unit_of_work() as uow:
+        uow.insert_document(doc)
+        uow.add_histories([HistoryEntry("d1", AT, "received", "received"), HistoryEntry("d1", AT, "sent", "signed")])
+        uow.add_outbox(OutboxMessage("nfe.status", "nfe.status:d1:4", {"to": "sent"}, AT, "t1"))
+        uow.add_audit(AuditNote("apikey:k1", "document.emit", {"role": "pdv"}), now=AT.astimezone(UTC),
+                      tenant_id="t1", target="document/d1", details={"number": 1}, request_id="rid")
+    with repo.reader() as uow:
+        back = uow.get_document("t1", ref="r1")
+        history = uow.history("d1")
+        # Range filters of the API and the recovery worker, exactly on the boundary.
+        listed = uow.list_documents(DocumentFilter(tenant_id="t1", created_from=AT, created_to=AT + timedelta(
+            microseconds=1)))
+        pending = uow.pending_documents(updated_before=AT, limit=10)
+        not_yet = uow.pending_documents(updated_before=AT - timedelta(microseconds=1), limit=10)
+    assert back is not None and back.created_at == AT and back.created_at.tzinfo == UTC
+    assert (back.signed_at, back.sent_at, back.signed_xml, back.version) == (AT, AT, b"<NFe/>", 4)
+    assert [(h.occurred_at, h.to_status) for h in history] == [(AT, "received"), (AT, "sent")]
+    assert [d.id for d in listed] == ["d1"] and [d.id for d in pending] == ["d1"] and not_yet == []
+    assert outbox.claim(db, now=AT - timedelta(microseconds=1)) == []
+    [event] = outbox.claim(db, now=AT)
+    assert event.created_at == AT and event.payload == {"to": "sent"}
+    with db.read() as conn:
+        assert audit.verify(conn) == (1, [])  # the entry's stored time hashes as it was appended
+    # The version-checked update writes only what changed and refuses a stale version.
+    later = AT + timedelta(seconds=2)
+    done = replace(doc, status=DocStatus.AUTHORIZED, updated_at=later, authorized_at=later, protocol="1" * 15,
+                   version=5)
+    with repo.unit_of_work() as uow:
+        uow.update_document(done, expected_version=4, columns={"authorized_at", "protocol"})
+    with pytest.raises(StaleDocument), repo.unit_of_work() as uow:
+        uow.update_document(replace(done, version=6), expected_version=4, columns=())
+    with repo.reader() as uow:
+        stored = uow.get_document(None, id="d1")
+    assert stored is not None and stored.status == DocStatus.AUTHORIZED and stored.authorized_at == later
+    assert stored.signed_xml == b"<NFe/>" and stored.protocol == "1" * 15 and stored.version == 5
