@@ -300,9 +300,6 @@ class HttpsTransport:
         self._shared.close()
 
 
-# The name this transport had when it was built on requests; cli/sefaz.py, tests and bench still use it.
-RequestsTransport = HttpsTransport
-
 
 class SystemClock:
     """The real clock for the composition roots (CLI, bench); the engine only sees ``engine.ports.Clock``."""

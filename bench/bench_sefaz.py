@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from adapters.sefaz_transport import RequestsTransport, SystemClock
+from adapters.sefaz_transport import HttpsTransport, SystemClock
 from certificates.a1 import load_pkcs12
 from certificates.xmldsig import sign_document
 from engine.nfe.build.builder import build_nfe
@@ -53,7 +53,7 @@ CNPJ = "45997418000153"
 class TimedTransport:
     """Wraps the real transport and records the wall and CPU time spent inside each POST (per thread)."""
 
-    def __init__(self, inner: RequestsTransport) -> None:
+    def __init__(self, inner: HttpsTransport) -> None:
         self.inner = inner
         self.local = threading.local()
 
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             pfx, password = SimulatorPKI.load_or_create(Path(tmp) / "pki").client_pfx(CNPJ)
             a1 = load_pkcs12(pfx, password)
-            transport = TimedTransport(RequestsTransport(pfx=pfx, password=password, trust_pem_path=sim.ca_pem_path,
+            transport = TimedTransport(HttpsTransport(pfx=pfx, password=password, trust_pem_path=sim.ca_pem_path,
                                                          pool_size=16))
             rows = []
             number = 1

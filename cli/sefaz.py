@@ -32,7 +32,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from adapters.sefaz_transport import RequestsTransport, SystemClock
+from adapters.sefaz_transport import HttpsTransport, SystemClock
 from certificates.a1 import A1Certificate, load_pkcs12
 from certificates.errors import CertificateError
 from certificates.xmldsig import sign_document
@@ -204,7 +204,7 @@ def _simulator_pfx(args: argparse.Namespace, cnpj: str) -> tuple[bytes, str]:
 
 def _client(args: argparse.Namespace, cnpj: str | None = None) -> tuple[SefazClient, _Identity]:
     ident = _identity(args, cnpj)
-    transport = RequestsTransport(pfx=ident.pfx, password=ident.password, trust_pem_path=ident.trust,
+    transport = HttpsTransport(pfx=ident.pfx, password=ident.password, trust_pem_path=ident.trust,
                                   connect_timeout_s=args.connect_timeout, read_timeout_s=args.read_timeout)
     return SefazClient(transport, SystemClock(), a1=ident.a1, base_override=args.simulator), ident
 

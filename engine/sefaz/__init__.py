@@ -19,8 +19,8 @@ Public API::
     proc.nfe_proc(nfe, prot) / proc.proc_evento(evento, ret) / proc.proc_inut(inut, ret)
     cstat.info(code) / cstat.categoria(code)   # sucesso | denegado | rejeicao | erro_servico
 
-Transport and clock are ports (engine.ports); the requests + requests-pkcs12 implementation is
-adapters.sefaz_transport.
+Transport and clock are ports (engine.ports); the implementation (http.client + ssl,
+mutual TLS, keep-alive) is adapters.sefaz_transport.HttpsTransport.
 """
 
 from engine.sefaz.client import Autorizacao, AutorizacaoLote, ClientPolicy, SefazClient

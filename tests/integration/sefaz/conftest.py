@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import requests
 
-from adapters.sefaz_transport import RequestsTransport, SystemClock
+from adapters.sefaz_transport import HttpsTransport, SystemClock
 from certificates.a1 import A1Certificate, load_pkcs12
 from engine.sefaz import SefazClient
 
@@ -35,7 +35,7 @@ class Sim:
     def client_for(self, cnpj: str, **kw: Any) -> SefazClient:
         """A client with the simulator's test A1 of another emitter."""
         pfx, password = self.running.client_pfx(cnpj)
-        transport = RequestsTransport(pfx=pfx, password=password, trust_pem_path=self.ca_pem_path)
+        transport = HttpsTransport(pfx=pfx, password=password, trust_pem_path=self.ca_pem_path)
         return SefazClient(transport, SystemClock(), a1=load_pkcs12(pfx, password), base_override=self.url, **kw)
 
     def control(self, method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
@@ -44,8 +44,8 @@ class Sim:
         response.raise_for_status()
         return response.json() if response.content else None
 
-    def transport(self, *, read_timeout_s: float = 10.0) -> RequestsTransport:
-        return RequestsTransport(pfx=self.pfx, password=self.password, trust_pem_path=self.ca_pem_path,
+    def transport(self, *, read_timeout_s: float = 10.0) -> HttpsTransport:
+        return HttpsTransport(pfx=self.pfx, password=self.password, trust_pem_path=self.ca_pem_path,
                                  read_timeout_s=read_timeout_s)
 
     def client(self, **kw: Any) -> SefazClient:

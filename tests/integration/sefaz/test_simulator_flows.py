@@ -166,13 +166,13 @@ def test_service_stopped_is_a_result(sim: Sim) -> None:
 
 
 def test_server_outside_the_trust_store_is_refused(sim: Sim, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from adapters.sefaz_transport import RequestsTransport, SystemClock
+    from adapters.sefaz_transport import HttpsTransport, SystemClock
     from certificates.testpki import TestCA
     from engine.sefaz import SefazClient
 
     other = tmp_path / "other.pem"
     other.write_bytes(TestCA.create(now=datetime.now().astimezone()).trust_pem())
-    transport = RequestsTransport(pfx=sim.pfx, password=sim.password, trust_pem_path=other)
+    transport = HttpsTransport(pfx=sim.pfx, password=sim.password, trust_pem_path=other)
     with pytest.raises(TransportError) as info:
         SefazClient(transport, SystemClock(), base_override=sim.url).status("SP", 55, "homologacao")
     assert info.value.kind == "tls" and not info.value.delivered
