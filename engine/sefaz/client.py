@@ -125,14 +125,23 @@ def _nfe_info(nfe: bytes) -> _NFeInfo:
     inf = root.find(_N + "infNFe")
     if root.tag != _N + "NFe" or inf is None:
         raise ValidationFailed([Finding(code="NAO_E_NFE", mensagem="o documento não é uma NFe (raiz NFe/infNFe)")])
-    digest_el = root.find(f"{_DS}Signature/{_DS}SignedInfo/{_DS}Reference/{_DS}DigestValue")
+    # Child by child with iterchildren (filtered in C): find() with a path runs lxml's ElementPath
+    # generators in Python, and this runs for every document sent.
+    digest_el: etree._Element | None = root
+    for name in ("Signature", "SignedInfo", "Reference", "DigestValue"):
+        digest_el = next(digest_el.iterchildren(_DS + name), None) if digest_el is not None else None
     if digest_el is None or not digest_el.text:
         raise ValidationFailed([Finding(code="NFE_NAO_ASSINADA", xpath="NFe/Signature", cstat="297",
                                         mensagem="a NF-e não está assinada: assine antes de transmitir")])
 
+    fields: dict[object, str | None] = {}
+    ide_el = next(inf.iterchildren(_N + "ide"), None)
+    for child in ide_el if ide_el is not None else ():
+        fields.setdefault(child.tag, child.text)  # the first of a repeated element, as find() did
+
     def ide(name: str) -> str:
-        found = inf.find(f"{_N}ide/{_N}{name}")
-        return found.text.strip() if found is not None and found.text else ""
+        text = fields.get(_N + name)
+        return text.strip() if text else ""
 
     return _NFeInfo(
         chave=str(inf.get("Id", ""))[3:], uf=ide("cUF"), modelo=ide("mod"),
@@ -368,7 +377,8 @@ class SefazClient:
         self._note_outcome(digest, info.chave, prot.cstat, prot.xmotivo)
         if not (prot.autorizado or prot.denegado):
             return Autorizacao(lote, prot)
-        proc, avisos = _assemble(lambda: nfe_proc(nfe, prot.xml))
+        # These bytes passed the schema inside the enviNFe of this call: only the protNFe is new.
+        proc, avisos = _assemble(lambda: nfe_proc(nfe, prot.xml, sent=(info.chave, info.digest)))
         return Autorizacao(lote, prot, proc, avisos=avisos)
 
     def _resolve(self, nfe: bytes, info: _NFeInfo) -> Autorizacao | None:

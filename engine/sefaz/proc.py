@@ -17,6 +17,7 @@ from engine.errors import Finding, ValidationFailed
 from engine.sefaz.messages import NFE_NS, validated
 from engine.sefaz.xmlbytes import embed, slot
 from engine.xml.parser import parse_xml
+from engine.xsd import fragment_findings
 
 _N = "{" + NFE_NS + "}"
 _DS = "{http://www.w3.org/2000/09/xmldsig#}"
@@ -35,15 +36,27 @@ def _container(name: str, versao: str) -> etree._Element:
     return etree.Element(_N + name, {"versao": versao}, nsmap={None: NFE_NS})  # type: ignore[dict-item]
 
 
-def nfe_proc(nfe: bytes, prot_nfe: bytes) -> bytes:
-    """``nfeProc`` of an authorised (or denied) NFe: the signed bytes as sent and the protNFe as received."""
-    doc, prot = parse_xml(nfe), parse_xml(prot_nfe)
-    inf = doc.find(_N + "infNFe")
-    chave = str(inf.get("Id", ""))[3:] if inf is not None else ""
+def nfe_proc(nfe: bytes, prot_nfe: bytes, *, sent: tuple[str, str] | None = None) -> bytes:
+    """``nfeProc`` of an authorised (or denied) NFe: the signed bytes as sent and the protNFe as received.
+
+    ``sent`` = (chave, DigestValue) of ``nfe`` when the caller validated these very bytes against the
+    NF-e schema moments ago (SefazClient: inside the enviNFe it sent, then checked). The NFe is then
+    neither parsed nor validated again: only the protNFe, the part that came from outside, is validated
+    against its official type (TProtNFe); an nfeProc of a valid NFe and a valid protNFe is valid by
+    construction (procNFe_v4.00.xsd: TNfeProc is the sequence TNFe, TProtNFe). Without ``sent`` the
+    whole nfeProc is validated (bytes of unknown origin).
+    """
+    prot = parse_xml(prot_nfe)
+    if sent is not None:
+        chave, digest = sent
+    else:
+        doc = parse_xml(nfe)
+        inf = doc.find(_N + "infNFe")
+        chave = str(inf.get("Id", ""))[3:] if inf is not None else ""
+        digest = _text(doc, f"{_DS}Signature/{_DS}SignedInfo/{_DS}Reference/{_DS}DigestValue")
     ch_prot = _text(prot, f"{_N}infProt/{_N}chNFe")
     if chave != ch_prot:
         raise _fail("PROTOCOLO_OUTRA_NFE", f"o protocolo é da chave {ch_prot}, não da NF-e {chave}")
-    digest = _text(doc, f"{_DS}Signature/{_DS}SignedInfo/{_DS}Reference/{_DS}DigestValue")
     dig_val = _text(prot, f"{_N}infProt/{_N}digVal")
     if dig_val and digest != dig_val:
         # The chave matches but SEFAZ authorised other bytes (a rebuilt document): 539 territory.
@@ -52,7 +65,12 @@ def nfe_proc(nfe: bytes, prot_nfe: bytes) -> bytes:
     root = _container("nfeProc", "4.00")
     slot(root)
     slot(root)
-    return validated(embed(root, [nfe, prot_nfe], xml_declaration=True))
+    if sent is None:
+        return validated(embed(root, [nfe, prot_nfe], xml_declaration=True))
+    findings = fragment_findings(prot, "nfe_v4.00/leiauteNFe_v4.00.xsd", "TProtNFe")
+    if findings:
+        raise ValidationFailed(findings)
+    return embed(root, [nfe, prot_nfe], xml_declaration=True)
 
 
 def proc_evento(evento: bytes, ret_evento: bytes) -> bytes:
