@@ -73,7 +73,8 @@ def _first_child_of_clean_root(element: etree._Element) -> bytes | None:
     ):
         return None
     whole = etree.tostring(root, method="c14n", exclusive=False, with_comments=False)
-    if b"<?" in whole:
+    only = len(root) == 1 and not element.tail  # the NF-e: the element ends where the root does
+    if not only and b"<?" in whole:
         return None
     start_tag = whole[: whole.index(b">") + 1]  # b'<NFe xmlns="…">' (">" in values is escaped)
     space = start_tag.find(b" ")
@@ -83,6 +84,8 @@ def _first_child_of_clean_root(element: etree._Element) -> bytes | None:
     name_end = body_start + 1
     while whole[name_end : name_end + 1] not in (b" ", b">", b""):
         name_end += 1
+    if only:  # no scan for the element's end tag: everything before b"</NFe>" is the element
+        return whole[body_start:name_end] + declarations + whole[name_end : -(len(root_name) + 3)]
     name = whole[body_start + 1 : name_end]  # the element's qualified name as serialised
     opening, closing = b"<" + name, b"</" + name + b">"
     depth, pos = 1, name_end
