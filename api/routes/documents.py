@@ -24,7 +24,7 @@ from litestar.params import BodyKwarg, FromPath, JSONBody, QueryParameter
 from sqlalchemy import bindparam, select
 
 import states
-from adapters.danfe import DanfeError, render_danfe
+from adapters.danfe import DanfeError, render_stored_danfe
 from adapters.db import audit
 from adapters.db.apikeys import Permission, Principal
 from adapters.db.documents import SqlEmissionRepository
@@ -324,8 +324,11 @@ async def get_danfe(request: Request[Any, Any, Any], principal: NamedDependency[
         doc = _find(service, principal, key)
         if doc.signed_xml is None or doc.status in (DocStatus.REJECTED, DocStatus.RECEIVED, DocStatus.NUMBERED):
             raise Conflict(f"documento '{doc.status.value}' não tem DANFE", code="DANFE_INDISPONIVEL")
-        xml = nfe_proc(doc.signed_xml, doc.protocol_xml) if doc.protocol_xml else doc.signed_xml
-        return render_danfe(xml)
+        events: list[Any] = []
+        if doc.tp_emis == 4 and not doc.protocol_xml:  # an NF-e in EPEC: printed with its EPEC's protocol
+            with service.repo.reader() as uow:
+                events = uow.fiscal_events(doc.id)
+        return render_stored_danfe(doc.signed_xml, doc.protocol_xml, events, chave=doc.chave)
 
     pdf = await _run(work)
     return Response(pdf, media_type="application/pdf")
@@ -583,7 +586,7 @@ class DeadlineIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 @get("/v1/emission/modes", guards=[requires(Permission.EMITTER_READ)],
-     summary="Modos de emissão (normal, contingência off-line, SVC) e prazo do PDV por emitente e modelo")
+     summary="Modos de emissão (normal, contingência off-line, SVC, EPEC) e prazo do PDV por emitente e modelo")
 async def list_modes(request: Request[Any, Any, Any], principal: NamedDependency[Principal]) -> dict[str, Any]:
     service = emission_service(request)
 

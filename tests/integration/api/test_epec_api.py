@@ -1,6 +1,6 @@
 """EPEC over HTTP (the real simulator, SQLite and PostgreSQL): SEFAZ-SP and SVC-AN down, POST /v1/nfe answers
 201 with an EPEC NF-e (tpEmis 4, ``contingency``), GET /v1/emission/modes shows ``epec``, the EPEC is among
-the document's events with its procEventoNFe."""
+the document's events with its procEventoNFe, and its DANFE prints (with the EPEC's protocol)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from tests.integration.emission.conftest import sim  # noqa: F401
 ORIGIN_SERVICES = ("NFeAutorizacao4", "NFeStatusServico4", "NFeConsultaProtocolo4")
 
 
-def test_epec_nfe_over_http_with_its_mode_and_event(docs: DocsApi) -> None:  # noqa: F811
+def test_epec_nfe_over_http_with_its_mode_event_and_danfe(docs: DocsApi) -> None:  # noqa: F811
     for service in ORIGIN_SERVICES:
         docs.sim.fault(uf="SP", model=55, service=service, kind="cstat108")
     docs.sim.fault(uf="SVC-AN", model=55, kind="cstat108")
@@ -28,3 +28,7 @@ def test_epec_nfe_over_http_with_its_mode_and_event(docs: DocsApi) -> None:  # n
     assert (epec["tp_evento"], epec["cstat"]) == ("110140", 136) and epec["protocol"] and epec["xml"]
     proc = docs.client.get(epec["xml"], headers=docs.h("t1", "pdv"))
     assert proc.status_code == 200 and b"procEventoNFe" in proc.content
+
+    danfe = docs.client.get(f"/v1/documents/{doc['chave']}/danfe", headers=docs.h("t1", "pdv"))
+    assert danfe.status_code == 200, danfe.text
+    assert danfe.content.startswith(b"%PDF")
