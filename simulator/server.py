@@ -256,10 +256,11 @@ class SimulatorApp:
     def _ufs_of(route: ServiceRoute, msg: Any) -> set[str]:
         """The authorizer's name and the UF the message names (cUF, chave, cOrgao), for fault matching.
 
-        A contingency authorizer (SVC-AN/SVC-RS) is matched by its own name only: "SEFAZ-SP is down"
-        must leave SVC-AN answering for SP, which is what contingency is for."""
+        A contingency authorizer (SVC-AN/SVC-RS) and the Ambiente Nacional (EPEC, NT 2014.001) are
+        matched by their own name only: "SEFAZ-SP is down" must leave SVC-AN answering for SP and the
+        AN registering SP's EPEC (its messages name the chave's UF), which is what contingency is for."""
         ufs = {route.autorizador}
-        if route.autorizador.startswith("SVC-"):
+        if route.autorizador.startswith("SVC-") or route.autorizador == "AN":
             return ufs
         ns = {"n": soap.NFE}
         for path in (

@@ -10,8 +10,8 @@
 * an EPEC the AN refuses (142, injected at the gateway: the simulator does not block emitters) makes
   the document ``rejected`` with the AN's reason; corrected, it is authorized under the same number.
 
-"SEFAZ-SP is down" is injected per service (authorization, status, consulta): a fault for the whole UF
-would also match the Ambiente Nacional's EPEC service, whose messages name the chave's UF.
+"SEFAZ-SP is down" is one fault for the whole UF: the simulator matches its contingency authorizers and
+the Ambiente Nacional by their own names only, so the AN keeps registering SP's EPEC.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from engine.xml.parser import parse_xml
 from tests.integration.emission.conftest import Env, body, sale
 
 N = "{http://www.portalfiscal.inf.br/nfe}"
-ORIGIN_SERVICES = ("NFeAutorizacao4", "NFeStatusServico4", "NFeConsultaProtocolo4")
 
 
 def _now() -> datetime:
@@ -38,8 +37,7 @@ def _now() -> datetime:
 
 
 def _origin_down(env: Env) -> None:
-    for service in ORIGIN_SERVICES:
-        env.sim.fault(uf="SP", model=55, service=service, kind="cstat108")
+    env.sim.fault(uf="SP", model=55, kind="cstat108")
 
 
 def _switches(env: Env) -> list[tuple[str, str]]:

@@ -102,8 +102,11 @@ def make_nfe(
     cnf: str = "12345678",
     dest_cnpj: str | None = None,
     uf: str = "SP",
+    tp_emis: str = "1",
 ) -> etree._Element:
-    """An unsigned, schema-valid NFe with a consistent chave (from the fixture corpus)."""
+    """An unsigned, schema-valid NFe with a consistent chave (from the fixture corpus).
+
+    ``tp_emis`` other than 1 adds dhCont and xJust (MOC 7.0 B28/B29: required in contingency)."""
     template = (NFE_DEST_TEMPLATE if dest_cnpj else NFE_TEMPLATE) if model == "55" else NFCE_TEMPLATE
     parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
     nfe = etree.parse(str(template), parser).getroot()
@@ -118,6 +121,15 @@ def make_nfe(
         el = ide.find(f"n:{name}", N)
         if el is not None:
             ide.remove(el)
+    if tp_emis != "1":
+        ide.find("n:tpEmis", N).text = tp_emis
+        ver_proc = ide.find("n:verProc", N)
+        just = etree.Element(f"{{{NFE}}}xJust")
+        just.text = "SEFAZ de origem e SVC fora do ar, emissao em EPEC"
+        cont = etree.Element(f"{{{NFE}}}dhCont")
+        cont.text = dh.isoformat()
+        ver_proc.addnext(just)
+        ver_proc.addnext(cont)
     inf.find("n:emit/n:CNPJ", N).text = cnpj
     inf.find("n:emit/n:enderEmit/n:UF", N).text = uf
     if dest_cnpj is not None:
@@ -133,6 +145,52 @@ def make_nfe(
 
 def chave_of(nfe: etree._Element) -> str:
     return nfe.find("n:infNFe", N).get("Id")[3:]
+
+
+def epec_evento(signer: Signer, nfe: etree._Element, *, dh: datetime | None = None) -> etree._Element:
+    """The signed EPEC (110140, cOrgao 91) of ``nfe``, its detEvento copied from the NF-e (EPEC_v1.00.xsd)."""
+    inf_nfe = nfe.find("n:infNFe", N)
+    chave = chave_of(nfe)
+
+    def txt(path: str) -> str:
+        return inf_nfe.findtext(path, namespaces=N) or ""
+
+    ev = root("evento", "1.00")
+    inf = sub(ev, "infEvento")
+    inf.set("Id", f"ID110140{chave}01")
+    when = (dh or datetime.now().astimezone()).replace(microsecond=0)
+    for name, value in (
+        ("cOrgao", "91"),
+        ("tpAmb", "2"),
+        ("CNPJ", txt("n:emit/n:CNPJ")),
+        ("chNFe", chave),
+        ("dhEvento", when.isoformat()),
+        ("tpEvento", "110140"),
+        ("nSeqEvento", "1"),
+        ("verEvento", "1.00"),
+    ):
+        sub(inf, name, value)
+    det = sub(inf, "detEvento")
+    det.set("versao", "1.00")
+    for name, value in (
+        ("descEvento", "EPEC"),
+        ("cOrgaoAutor", chave[:2]),
+        ("tpAutor", "1"),
+        ("verAplic", "TESTE-1.0"),
+        ("dhEmi", txt("n:ide/n:dhEmi")),
+        ("tpNF", txt("n:ide/n:tpNF")),
+        ("IE", txt("n:emit/n:IE")),
+    ):
+        sub(det, name, value)
+    dest = sub(det, "dest")
+    sub(dest, "UF", txt("n:dest/n:enderDest/n:UF"))
+    for name in ("CNPJ", "CPF", "idEstrangeiro"):
+        if inf_nfe.find(f"n:dest/n:{name}", N) is not None:
+            sub(dest, name, txt(f"n:dest/n:{name}"))
+            break
+    for name in ("vNF", "vICMS", "vST"):
+        sub(dest, name, txt(f"n:total/n:ICMSTot/n:{name}"))
+    return signer.sign(ev, inf)
 
 
 def envi_nfe(nfes: list[etree._Element], *, ind_sinc: str = "1", id_lote: str = "1") -> etree._Element:

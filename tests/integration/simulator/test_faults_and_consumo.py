@@ -10,7 +10,7 @@ from lxml import etree
 
 import simulator
 
-from .sefazclient import N, chave_of, cons_sit, cons_stat, envi_nfe, signed_nfe
+from .sefazclient import N, chave_of, cons_sit, cons_stat, env_evento, envi_nfe, epec_evento, signed_nfe
 
 
 def _status(sim, party, uf="SP", model="55"):
@@ -145,3 +145,18 @@ def test_fault_on_a_uf_leaves_its_contingency_authorizer_up(sim, emitter):
     emitter.client.control("POST", "/_control/faults", {"uf": "SVC-AN", "kind": "cstat108", "count": 1})
     svc = emitter.client.call("SP", "55", "NFeStatusServico4", cons_stat("35"), base=sim.url, contingency=True)
     assert svc.cstat() == "108"
+
+
+
+def test_fault_on_a_uf_leaves_the_ambiente_nacional_epec_up(sim, emitter, nnf):
+    """SEFAZ-SP down (uf=SP, any service) must not take down the AN's EPEC, whose messages name SP's chave."""
+    emitter.client.control("POST", "/_control/faults", {"uf": "SP", "model": 55, "kind": "cstat108", "count": None})
+    assert _status(sim, emitter).cstat() == "108"
+    nfe = signed_nfe(emitter.signer, model="55", cnpj=emitter.cnpj, nnf=nnf, dh_emi=datetime.now(UTC), tp_emis="4")
+    ev = epec_evento(emitter.signer, nfe)
+    ret = emitter.client.call("SP", "55", "RecepcaoEvento_EPEC", env_evento(ev), base=sim.url).ret()
+    assert ret.findtext("n:cStat", namespaces=N) == "128"
+    assert ret.findtext("n:retEvento/n:infEvento/n:cStat", namespaces=N) == "136"
+    emitter.client.control("POST", "/_control/faults", {"uf": "AN", "kind": "cstat109", "count": 1})
+    ret = emitter.client.call("SP", "55", "RecepcaoEvento_EPEC", env_evento(ev), base=sim.url).ret()
+    assert ret.findtext("n:cStat", namespaces=N) == "109"
