@@ -25,7 +25,6 @@ from sqlalchemy import bindparam, select
 
 import states
 from adapters.danfe import DanfeError, render_stored_danfe
-from adapters.db import audit
 from adapters.db.apikeys import Permission, Principal
 from adapters.db.documents import SqlEmissionRepository
 from adapters.db.schema import emitter
@@ -104,16 +103,6 @@ async def _run(fn: Callable[[], T]) -> T:
         return await blocking(fn)
     except (FiscalError, DanfeError) as exc:
         raise _problem_of(exc) from exc
-
-
-def _audit(request: Request[Any, Any, Any], principal: Principal, action: str, target: str,
-           details: dict[str, Any]) -> None:
-    res = resources_of(request)
-    with res.db.write() as conn:
-        audit.append(conn, now=res.clock(), actor=f"apikey:{principal.key_id}", action=action,
-                     tenant_id=principal.tenant_id, target=target,
-                     details={"role": principal.role.value, "method": request.method, "path": request.url.path,
-                              **details}, request_id=request_id_of(request))
 
 
 def _own(principal: Principal) -> str | None:
@@ -477,8 +466,8 @@ async def correct(request: Request[Any, Any, Any], principal: NamedDependency[Pr
 
     def work() -> dict[str, Any]:
         doc = _find(service, principal, key)
-        fixed = service.correct(principal.tenant_id, doc.id, raw, request_id=request_id_of(request))
-        _audit(request, principal, "document.correct", f"document/{doc.id}", {"status": fixed.status.value})
+        fixed = service.correct(principal.tenant_id, doc.id, raw, request_id=request_id_of(request),
+                                audit=audit_note(request, principal, "document.correct"))
         return document_json(fixed)
 
     return await _run(work)

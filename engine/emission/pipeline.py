@@ -458,7 +458,8 @@ class EmissionService:
                       transmitida=False, csrt=rt.csrt.token if rt and rt.csrt else None, rng=self.rng)
 
     def _sign_and_send(self, ctx: EmitterContext, doc: DocumentRecord, signed: bytes, *,
-                       request_id: str | None, detail: str | None = None) -> DocumentRecord:
+                       request_id: str | None, detail: str | None = None,
+                       audit: _AuditDue | None = None) -> DocumentRecord:
         # Persist-before-send: the bytes are committed before the transport sees them.
         chave = chave_of(signed)
         tp_emis = int(chave[34])
@@ -471,7 +472,7 @@ class EmissionService:
             # the bytes are still durable before the transport sees them.
             self._stage(staged, DocStatus.SENT, sent_at=self.clock.now(), request_id=request_id)
             doc = self._write(uow, staged)
-        return self._send(ctx, doc, online=True, request_id=request_id)
+        return self._send(ctx, doc, online=True, request_id=request_id, audit=audit)
 
     def _send(self, ctx: EmitterContext, doc: DocumentRecord, *, online: bool, request_id: str | None,
               deadline_s: float | None = None, audit: _AuditDue | None = None) -> DocumentRecord:
@@ -637,9 +638,11 @@ class EmissionService:
 
     # ------------------------------------------------------------------------------ correction
 
-    def correct(self, tenant_id: str, doc_id: str, body: str, *, request_id: str | None = None) -> DocumentRecord:
+    def correct(self, tenant_id: str, doc_id: str, body: str, *, request_id: str | None = None,
+                audit: AuditNote | None = None) -> DocumentRecord:
         """A rejected document, corrected: rebuilt from ``body`` under the SAME number (new signed bytes;
-        the rejected version stays in the history) and sent."""
+        the rejected version stays in the history) and sent. ``audit``: the request's entry, appended
+        (action ``document.correct``) by the transaction that commits the outcome, as in ``emit``."""
         with self.repo.reader() as uow:
             doc = uow.get_document(tenant_id, id=doc_id)
         if doc is None:
@@ -659,7 +662,12 @@ class EmissionService:
                                     "superseded", self.clock.now(), cstat=cur.cstat, xmotivo=cur.xmotivo))
             cur, old_version = replace(cur, request_json=body, version=cur.version + 1), cur.version
             uow.update_document(cur, expected_version=old_version)
-        return self._sign_and_send(ctx, cur, signed, request_id=request_id, detail="corrigido e reenviado")
+        due = _AuditDue(audit, tenant_id, request_id) if audit is not None else None
+        fixed = self._sign_and_send(ctx, cur, signed, request_id=request_id, detail="corrigido e reenviado", audit=due)
+        if due is not None and not due.written:
+            with self.repo.unit_of_work() as uow:
+                self._audit_emit(uow, due, fixed)
+        return fixed
 
     # ------------------------------------------------------------------------------ recovery worker
 

@@ -267,6 +267,11 @@ def test_rejected_document_is_corrected_over_http_under_the_same_number(docs: Do
     assert fixed.json()["chave"] != rejected.json()["chave"]
     history = docs.client.get("/v1/documents/rej-http-1/history", headers=docs.h("t1", "auditor")).json()
     assert [s["chave"] for s in history["superseded"]] == [rejected.json()["chave"]]
+    # The correction is audited once, by the transaction that committed its outcome.
+    entries = docs.client.get("/v1/audit", params={"action": "document.correct"},
+                              headers=docs.h("t1", "auditor")).json()["items"]
+    assert [(e["target"], e["details"]["status"], e["details"]["number"]) for e in entries] == [
+        (f"document/{fixed.json()['id']}", "authorized", rejected.json()["number"])]
     again = docs.client.post("/v1/documents/rej-http-1/correct", content=json.dumps(data, default=str),
                              headers={**docs.h("t1", "pdv"), "Content-Type": "application/json"})
     assert again.status_code == 409
