@@ -197,6 +197,38 @@ def _parse_dt(text: str) -> datetime | None:
     return value if value.tzinfo else None
 
 
+def _same_value(a: str, b: str) -> bool:
+    try:
+        return Decimal(a) == Decimal(b)
+    except InvalidOperation:
+        return a == b
+
+
+def _epec_divergence(inf: etree._Element, evento: etree._Element) -> str:
+    """The NF-e tag whose value differs from the registered EPEC's, "" when none does. The fields are
+    those of NT 2014.001 §5.1 note (*1): emitter IE, dhEmi, tpNF, the recipient's UF, identification
+    (CNPJ/CPF/idEstrangeiro) and IE, and the totals vNF, vICMS and vST."""
+    det = evento.find("n:infEvento/n:detEvento", N)
+    if _parse_dt(_txt(inf, "n:ide/n:dhEmi")) != _parse_dt(_txt(det, "n:dhEmi")):
+        return "dhEmi"
+    pairs = (
+        ("tpNF", "n:ide/n:tpNF", "n:tpNF"),
+        ("emit/IE", "n:emit/n:IE", "n:IE"),
+        ("dest/enderDest/UF", "n:dest/n:enderDest/n:UF", "n:dest/n:UF"),
+        ("dest/CNPJ", "n:dest/n:CNPJ", "n:dest/n:CNPJ"),
+        ("dest/CPF", "n:dest/n:CPF", "n:dest/n:CPF"),
+        ("dest/idEstrangeiro", "n:dest/n:idEstrangeiro", "n:dest/n:idEstrangeiro"),
+        ("dest/IE", "n:dest/n:IE", "n:dest/n:IE"),
+    )
+    for tag, in_nfe, in_epec in pairs:
+        if _txt(inf, in_nfe) != _txt(det, in_epec):
+            return tag
+    for name in ("vNF", "vICMS", "vST"):
+        if not _same_value(_txt(inf, f"n:total/n:ICMSTot/n:{name}"), _txt(det, f"n:dest/n:{name}")):
+            return name
+    return ""
+
+
 class Sefaz:
     """The rules engine of the simulator; one per running server (holds compiled schemas)."""
 
@@ -552,6 +584,16 @@ class Sefaz:
             return "228", "", None
         if mod == "65" and _txt(ide, "n:tpEmis") == "1" and dh_emi < now - self.deadlines.nfce_late:
             return "704", "", None
+        if mod == "55" and _txt(ide, "n:tpEmis") == "4":
+            # NT 2014.001 §5.1: an EPEC NF-e needs the EPEC the AN registered for its chave (2AB08-40,
+            # 468) with the same data (2AB08-30, 467, the differing tag named as the NT allows).
+            with self.state.lock:
+                epec = self.state.epec.get(chave)
+            if epec is None:
+                return "468", "", None
+            tag = _epec_divergence(inf, etree.fromstring(epec.evento_xml))
+            if tag:
+                return "467", f" [tag:{tag}]", None
         dest_id = _txt(inf, "n:dest/n:CNPJ") or _txt(inf, "n:dest/n:CPF")
         with self.state.lock:
             for inut in self.state.inutilizacoes:

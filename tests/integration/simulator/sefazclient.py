@@ -188,6 +188,8 @@ def epec_evento(signer: Signer, nfe: etree._Element, *, dh: datetime | None = No
         if inf_nfe.find(f"n:dest/n:{name}", N) is not None:
             sub(dest, name, txt(f"n:dest/n:{name}"))
             break
+    if txt("n:dest/n:IE"):
+        sub(dest, "IE", txt("n:dest/n:IE"))
     for name in ("vNF", "vICMS", "vST"):
         sub(dest, name, txt(f"n:total/n:ICMSTot/n:{name}"))
     return signer.sign(ev, inf)

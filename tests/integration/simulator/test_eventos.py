@@ -3,6 +3,7 @@ and the consulta of everything."""
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime
 
 from .sefazclient import (
@@ -12,6 +13,7 @@ from .sefazclient import (
     cons_sit,
     env_evento,
     envi_nfe,
+    epec_evento,
     evento,
     inut,
     proc_evento,
@@ -239,6 +241,45 @@ def test_epec_is_registered_at_the_an(sim, emitter, nnf):
     assert _cstat(repeated) == "573"
     assert repeated.findtext("n:infEvento/n:cOrgaoAutor", namespaces=N) == "35"
     assert emitter.client.control("GET", "/_control/documents")["epec"][0]["chNFe"] == chave
+
+
+
+def _authorize_epec_nfe(sim, party, nfe):
+    ret = party.client.call("SP", "55", "NFeAutorizacao4", envi_nfe([nfe]), base=sim.url).ret()
+    inf = ret.find("n:protNFe/n:infProt", N)
+    return inf.findtext("n:cStat", namespaces=N), inf.findtext("n:xMotivo", namespaces=N)
+
+
+def test_epec_nfe_without_its_epec_is_468(sim, emitter, nnf):
+    nfe = signed_nfe(emitter.signer, model="55", cnpj=emitter.cnpj, nnf=nnf, dh_emi=datetime.now(UTC), tp_emis="4")
+    assert _authorize_epec_nfe(sim, emitter, nfe) == (
+        "468",
+        "Rejeição: NF-e com Tipo Emissão = 4, sem EPEC correspondente",
+    )
+
+
+def test_epec_nfe_differing_from_its_epec_is_467_naming_the_tag_and_the_same_data_is_100(sim, emitter, nnf):
+    from .sefazclient import make_nfe
+
+    nfe = make_nfe(
+        model="55", cnpj=emitter.cnpj, nnf=nnf, dh_emi=datetime.now(UTC), dest_cnpj="98765432000198", tp_emis="4"
+    )
+    ret = _event(sim, emitter, epec_evento(emitter.signer, copy.deepcopy(nfe)), service="RecepcaoEvento_EPEC")
+    assert _cstat(ret) == "136"
+
+    def changed(path, value):
+        other = copy.deepcopy(nfe)
+        other.find(path, N).text = value
+        return emitter.signer.sign(other, other.find("n:infNFe", N))
+
+    more = changed("n:infNFe/n:total/n:ICMSTot/n:vNF", "999.99")
+    assert _authorize_epec_nfe(sim, emitter, more) == ("467", "Rejeição: Dados da NF-e divergentes do EPEC [tag:vNF]")
+    other_ie = changed("n:infNFe/n:emit/n:IE", "110042490115")
+    assert _authorize_epec_nfe(sim, emitter, other_ie)[1].endswith("[tag:emit/IE]")
+    other_uf = changed("n:infNFe/n:dest/n:enderDest/n:UF", "RJ")
+    assert _authorize_epec_nfe(sim, emitter, other_uf)[1].endswith("[tag:dest/enderDest/UF]")
+    same = emitter.signer.sign(nfe, nfe.find("n:infNFe", N))
+    assert _authorize_epec_nfe(sim, emitter, same)[0] == "100"
 
 
 def test_inutilizacao_102_then_563_same_range_256_overlap_241_used_number_206_on_authorization(sim, emitter, nnf):
