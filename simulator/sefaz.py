@@ -834,6 +834,15 @@ class Sefaz:
         _sub(out, "dhRegEvento", self.stamp(route))
         if n_prot:
             _sub(out, "nProt", n_prot)
+        if cstat == "142":
+            # NT 2014.001 §3.3 note 2: a blocked emitter is told its EPECs pending reconciliation
+            # (registered at the AN, no NF-e authorized for them yet), at most 50 (leiauteEPEC chNFePend).
+            author = _txt(inf, "n:CNPJ")
+            with self.state.lock:
+                pending = [k for k in self.state.epec if k[6:20] == author and k not in self.state.documents]
+            for chave in sorted(pending)[:50]:
+                _sub(out, "chNFePend", chave)
+        if n_prot:
             self.signer.sign(ret, out)
         return ret
 
@@ -917,6 +926,9 @@ class Sefaz:
         if epec_route:
             if _txt(inf, "n:cOrgao") != AN_CODE:
                 return "226", ""
+            with self.state.lock:
+                if author in self.state.epec_blocked:
+                    return "142", ""  # NT 2014.001: the AN blocked EPEC for this emitter (POST /_control/epec-block)
         elif tp == "110750" and chave[20:22] == "55":
             if route.autorizador != "SVRS" or route.modelo != "55" or _txt(inf, "n:cOrgao") != SVRS_CODE:
                 return "226", " [ECONF de NF-e: SVRS, cOrgao 92 (NT 2024.002)]"

@@ -2,7 +2,7 @@
 
 Control API (JSON, same listener and same client-certificate requirement):
 ``POST/DELETE /_control/faults``, ``POST /_control/clock``, ``POST /_control/reset``,
-``POST /_control/deny``, ``GET /_control/documents`` (see docs/simulator.md).
+``POST /_control/deny``, ``POST /_control/epec-block``, ``GET /_control/documents`` (see docs/simulator.md).
 
 Optional timing (``start(timing_log=path)``, off by default so the answers stay byte-for-byte what
 SEFAZ sends): every SOAP answer then carries ``Server-Timing: sefaz;dur=<ms>`` (the simulator's own
@@ -297,6 +297,12 @@ class SimulatorApp:
             with self.state.lock:
                 self.state.denied.add(cnpj)
                 return {"denied": sorted(self.state.denied)}
+        if path == "/_control/epec-block":
+            # The AN refuses this emitter's EPEC with 142 (NT 2014.001), e.g. for unreconciled EPECs.
+            cnpj = str(data["cnpj"])
+            with self.state.lock:
+                self.state.epec_blocked.add(cnpj)
+                return {"epec_blocked": sorted(self.state.epec_blocked)}
         return None
 
     def add_fault(self, data: dict[str, Any]) -> dict[str, Any]:

@@ -184,6 +184,7 @@ class State:
     batches: dict[str, Batch] = field(default_factory=dict)
     epec: dict[str, EventRecord] = field(default_factory=dict)  # chave -> EPEC event (AN)
     denied: set[str] = field(default_factory=set)
+    epec_blocked: set[str] = field(default_factory=set)  # CNPJs whose EPEC the AN refuses (142)
     faults: list[Fault] = field(default_factory=list)
     sequence: int = 0
     consumo: Consumo = field(init=False)
@@ -204,6 +205,7 @@ class State:
             self.batches.clear()
             self.epec.clear()
             self.denied.clear()
+            self.epec_blocked.clear()
             self.faults.clear()
             self.consumo.clear()
 

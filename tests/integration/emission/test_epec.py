@@ -7,8 +7,8 @@
   protocol, the next NF-e straight to EPEC, then both transmitted to the origin once it answers 107 and
   the emitter back to ``normal``; every switch an ``nfe.contingency`` event;
 * a silent Ambiente Nacional leaves the EPEC NF-e ``sent`` and the worker registers it later;
-* an EPEC the AN refuses (142, injected at the gateway: the simulator does not block emitters) makes
-  the document ``rejected`` with the AN's reason; corrected, it is authorized under the same number.
+* an EPEC the AN refuses (142, the simulator's ``/_control/epec-block``) makes the document
+  ``rejected`` with the AN's reason; corrected, it is authorized under the same number.
 
 "SEFAZ-SP is down" is one fault for the whole UF: the simulator matches its contingency authorizers and
 the Ambiente Nacional by their own names only, so the AN keeps registering SP's EPEC.
@@ -17,15 +17,10 @@ the Ambiente Nacional by their own names only, so the AN keeps registering SP's 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from adapters.danfe import DanfeOptions, epec_proc_evento, plan_danfe, render_stored_danfe
-from certificates.a1 import A1Certificate
-from engine.emission import DocStatus, EmissionService, Mode
-from engine.nfe.build.emitter import Emitente
-from engine.sefaz.results import ResultadoEvento, RetornoEvento
+from engine.emission import DocStatus, Mode
 from engine.xml.parser import parse_xml
 from tests.integration.emission.conftest import Env, body, sale
 
@@ -169,55 +164,11 @@ def test_silent_ambiente_nacional_leaves_the_epec_nfe_sent_and_the_worker_regist
     assert final is not None and final.status == DocStatus.AUTHORIZED
 
 
-@dataclass
-class _RefusingGateway:
-    inner: Any
-
-    def epec(self, nfe: bytes) -> ResultadoEvento:
-        chave = str(parse_xml(nfe).find(f"{N}infNFe").get("Id"))[3:]  # type: ignore[union-attr]
-        return ResultadoEvento("128", "Lote de Evento Processado", (RetornoEvento(
-            "142", "Rejeicao: Ambiente de Contingencia EPEC bloqueado para o Emitente", chave=chave,
-            tp_evento="110140", n_seq_evento="1"),))
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
-
-
-@dataclass
-class _RefusingContext:
-    inner: Any
-
-    @property
-    def emitente(self) -> Emitente:
-        return self.inner.emitente  # type: ignore[no-any-return]
-
-    @property
-    def a1(self) -> A1Certificate:
-        return self.inner.a1  # type: ignore[no-any-return]
-
-    def online(self, deadline_s: float) -> Any:
-        return _RefusingGateway(self.inner.online(deadline_s))
-
-    def worker(self) -> Any:
-        return _RefusingGateway(self.inner.worker())
-
-
-@dataclass
-class _RefusingDirectory:
-    inner: Any
-
-    def context(self, tenant_id: str, emitter_id: str) -> Any:
-        return _RefusingContext(self.inner.context(tenant_id, emitter_id))
-
-    def tenant_of(self, emitter_id: str) -> str | None:
-        return self.inner.tenant_of(emitter_id)  # type: ignore[no-any-return]
-
-
 def test_refused_epec_is_a_rejected_document_corrected_under_the_same_number(env: Env) -> None:
-    refusing = EmissionService(env.repo, _RefusingDirectory(env.directory), env.service.clock)
+    env.sim.control("POST", "/_control/epec-block", {"cnpj": env.cnpj})
     _origin_down(env)
     env.sim.fault(uf="SVC-AN", model=55, kind="cstat108")
-    doc = refusing.emit(env.request("epec-142", sale(55), model=55)).document
+    doc = env.service.emit(env.request("epec-142", sale(55), model=55)).document
     assert doc.status == DocStatus.REJECTED and doc.cstat == 142 and doc.tp_emis == 4
     assert doc.xmotivo is not None and "EPEC recusado" in doc.xmotivo
     with env.repo.reader() as uow:

@@ -282,6 +282,34 @@ def test_epec_nfe_differing_from_its_epec_is_467_naming_the_tag_and_the_same_dat
     assert _authorize_epec_nfe(sim, emitter, same)[0] == "100"
 
 
+
+def test_epec_of_a_blocked_emitter_is_142_listing_its_pending_epecs(sim, emitter, nnf):
+    def nfe(number):
+        now = datetime.now(UTC)
+        return signed_nfe(emitter.signer, model="55", cnpj=emitter.cnpj, nnf=number, dh_emi=now, tp_emis="4")
+
+    pending = nfe(nnf)
+    ret = _event(sim, emitter, epec_evento(emitter.signer, pending), service="RecepcaoEvento_EPEC")
+    assert _cstat(ret) == "136"
+    assert emitter.client.control("POST", "/_control/epec-block", {"cnpj": emitter.cnpj}) == {
+        "epec_blocked": [emitter.cnpj]
+    }
+    # chNFePend is in the EPEC's own return layout only (leiauteEPEC), not in the generic event one.
+    msg = env_evento(epec_evento(emitter.signer, nfe(nnf + 1)))
+    env = emitter.client.call("SP", "55", "RecepcaoEvento_EPEC", msg, base=sim.url).ret()
+    assert_schema_valid(env, EPEC_XSD + "retEnvEPEC_v1.00.xsd")
+    ret = env.find("n:retEvento", N)
+    assert _cstat(ret) == "142"
+    blocked = "Ambiente de Contingência EPEC bloqueado para o Emitente"
+    assert ret.findtext("n:infEvento/n:xMotivo", namespaces=N) == blocked
+    assert ret.findtext("n:infEvento/n:nProt", namespaces=N) is None
+    assert [e.text for e in ret.findall("n:infEvento/n:chNFePend", N)] == [chave_of(pending)]
+    assert [e["chNFe"] for e in emitter.client.control("GET", "/_control/documents")["epec"]] == [chave_of(pending)]
+    emitter.client.control("POST", "/_control/reset", {})
+    ret = _event(sim, emitter, epec_evento(emitter.signer, nfe(nnf + 1)), service="RecepcaoEvento_EPEC")
+    assert _cstat(ret) == "136"
+
+
 def test_inutilizacao_102_then_563_same_range_256_overlap_241_used_number_206_on_authorization(sim, emitter, nnf):
     ano = f"{datetime.now(UTC):%y}"
 
