@@ -45,13 +45,12 @@ from engine.emission.records import (
     OutboxMessage,
 )
 from engine.errors import ValidationFailed
-from engine.nfe.chave import RandomSource
+from engine.nfe.chave import RandomSource, chave_of
 from engine.nfe.contingencia import TP_EMIS_EPEC, to_epec
 from engine.ports import EmitterContext, TransportError
 from engine.sefaz import cstat as cs
 from engine.sefaz.errors import SefazError
 from engine.sefaz.results import ResultadoEvento
-from engine.xml.parser import parse_xml
 
 if TYPE_CHECKING:
     from engine.emission.pipeline import EmissionService
@@ -69,11 +68,6 @@ XJUST_SVC_SILENT = "SVC sem resposta para a NF-e; emissao em contingencia EPEC"
 # 573 duplicidade de evento: this chave's EPEC is registered at the AN already (our earlier send whose
 # answer was lost; an EPEC cannot be cancelled, NT 2014.001).
 EPEC_JA_REGISTRADO = "573"
-
-
-def _chave(signed: bytes) -> str:
-    inf = parse_xml(signed).find(_N + "infNFe")
-    return str(inf.get("Id", ""))[3:] if inf is not None else ""
 
 
 def svc_no_answer(svc: EmissionService, ctx: EmitterContext, doc: DocumentRecord, reason: str, *,
@@ -119,7 +113,7 @@ def issue_epec(svc: EmissionService, ctx: EmitterContext, doc: DocumentRecord, s
                                     "superseded", now))
         signed = sign_document(epec_root(ctx, source, since=since, rng=svc.rng), ctx.a1)
         staged = _Staged(cur, cur)
-        svc._stage(staged, DocStatus.SIGNED, chave=_chave(signed), tp_emis=TP_EMIS, signed_xml=signed,
+        svc._stage(staged, DocStatus.SIGNED, chave=chave_of(signed), tp_emis=TP_EMIS, signed_xml=signed,
                    signed_at=now, cstat=None, xmotivo=None, detail=f"emitida em contingência EPEC: {reason}"[:500],
                    request_id=request_id)
         # 'sent' in the same commit: the EPEC declaring this chave goes to the AN right after it.

@@ -66,6 +66,7 @@ from engine.emission.records import (
 )
 from engine.errors import Finding, FiscalError
 from engine.nfe.build import EntradaInvalida, Venda, build_nfe, parse_venda
+from engine.nfe.chave import chave_of
 from engine.nfe.contingencia import finalize_offline, to_offline, to_svc
 from engine.nfe.xmlio import render
 from engine.ports import (
@@ -163,17 +164,6 @@ class EventOutcome:
 
 def ambiente(tp_amb: int) -> str:
     return "producao" if int(tp_amb) == 1 else "homologacao"
-
-
-def chave_of(signed: bytes) -> str:
-    inf = parse_xml(signed).find(_N + "infNFe")
-    return str(inf.get("Id", ""))[3:] if inf is not None else ""
-
-
-def _chave_of_root(root: etree._Element) -> str:
-    """The chave of an unsigned NFe element (infNFe/@Id = "NFe" + 44 digits; signing keeps it)."""
-    inf = root.find(_N + "infNFe")
-    return str(inf.get("Id", ""))[3:] if inf is not None else ""
 
 
 def _digest_of(signed: bytes) -> str:
@@ -443,7 +433,7 @@ class EmissionService:
         elif doc.model == 55 and state.mode == Mode.EPEC:
             # Authorizer and SVC silent: straight to EPEC (tpEmis 4); the number was never sent (kept).
             root = epec.epec_root(ctx, root, since=state.since or self.clock.now(), rng=self.rng)
-        chave = _chave_of_root(root)
+        chave = chave_of(root)
         signed = sign_document(root, ctx.a1)
         self._stage(staged, DocStatus.SIGNED, chave=chave, tp_emis=int(chave[34]), signed_xml=signed,
                     signed_at=self.clock.now(), cstat=None, xmotivo=None, request_id=request_id)

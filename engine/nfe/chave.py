@@ -23,9 +23,12 @@ import secrets
 from dataclasses import dataclass
 from typing import Protocol
 
+from lxml import etree
+
 import states
 from engine.documentos import cnpj_valido, cpf_valido, normalizar
 from engine.errors import ChaveError, Finding
+from engine.xml.parser import parse_xml
 
 __all__ = [
     "CNF_PROIBIDOS",
@@ -306,3 +309,15 @@ def check_chave(chave: str, *, hoje: dt.date | None = None, path: str = "", xpat
     if dv != c.cDV:
         out.append(f("CHAVE_DV", f"dígito verificador da chave inválido: informado {c.cDV}, calculado {dv}", "236"))
     return out
+
+
+_INF_NFE = "{http://www.portalfiscal.inf.br/nfe}infNFe"
+
+
+def chave_of(documento: etree._Element | bytes) -> str:
+    """The chave of an NFe (element or bytes, signed or not): infNFe/@Id without its "NFe" prefix; ""
+    when there is no infNFe. Signing keeps the Id, so the unsigned element gives the signed bytes' chave."""
+    root = parse_xml(documento) if isinstance(documento, bytes) else documento
+    inf = next(root.iterchildren(_INF_NFE), None)
+    return str(inf.get("Id", ""))[3:] if inf is not None else ""
+

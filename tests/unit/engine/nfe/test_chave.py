@@ -216,3 +216,18 @@ def test_make_parse_check_round_trip(
     )  # fmt: skip
     assert check_chave(chave) == []
     assert c.valor == chave
+
+
+def test_chave_of_reads_infnfe_id_from_bytes_and_from_the_element() -> None:
+    from pathlib import Path
+
+    from engine.nfe.chave import chave_of
+    from engine.xml.parser import parse_xml
+
+    raw = (Path(__file__).resolve().parents[3] / "fixtures" / "nfe" / "made" /
+           "nfce65_mg_contingencia_offline.xml").read_bytes()
+    root = parse_xml(raw)
+    ident = root.find("{http://www.portalfiscal.inf.br/nfe}infNFe").get("Id")
+    assert chave_of(raw) == chave_of(root) == ident[3:]
+    assert len(chave_of(raw)) == 44 and chave_of(raw)[34] == "9"  # tpEmis is part of the chave
+    assert chave_of(b"<NFe xmlns='http://www.portalfiscal.inf.br/nfe'/>") == ""
