@@ -186,50 +186,13 @@ def test_cancel_por_substituicao_after_168_hours_is_501(sim, emitter, nnf):
 
 
 def test_epec_is_registered_at_the_an(sim, emitter, nnf):
-    from .sefazclient import chave_dv, make_nfe
+    from .sefazclient import chave_of, epec_evento, make_nfe
 
-    nfe = make_nfe(model="55", cnpj=emitter.cnpj, nnf=nnf, dh_emi=datetime.now(UTC))
-    ide = nfe.find("n:infNFe/n:ide", N)
-    ide.find("n:tpEmis", N).text = "4"
-    chave43 = chave_of(nfe)[:34] + "4" + chave_of(nfe)[35:43]
-    chave = chave43 + chave_dv(chave43)
-    ev = root("evento", "1.00")
-    inf = sub(ev, "infEvento")
-    inf.set("Id", f"ID110140{chave}01")
-    now = datetime.now(UTC).replace(microsecond=0).astimezone()
-    for name, value in (
-        ("cOrgao", "91"),
-        ("tpAmb", "2"),
-        ("CNPJ", emitter.cnpj),
-        ("chNFe", chave),
-        ("dhEvento", now.isoformat()),
-        ("tpEvento", "110140"),
-        ("nSeqEvento", "1"),
-        ("verEvento", "1.00"),
-    ):
-        sub(inf, name, value)
-    det = sub(inf, "detEvento")
-    det.set("versao", "1.00")
-    for name, value in (
-        ("descEvento", "EPEC"),
-        ("cOrgaoAutor", "35"),
-        ("tpAutor", "1"),
-        ("verAplic", "TESTE-1.0"),
-        ("dhEmi", now.isoformat()),
-        ("tpNF", "1"),
-        ("IE", "110042490114"),
-    ):
-        sub(det, name, value)
-    dest = sub(det, "dest")
-    for name, value in (
-        ("UF", "MG"),
-        ("CNPJ", "98765432000198"),
-        ("vNF", "100.00"),
-        ("vICMS", "18.00"),
-        ("vST", "0.00"),
-    ):
-        sub(dest, name, value)
-    emitter.signer.sign(ev, inf)
+    nfe = make_nfe(model="55", cnpj=emitter.cnpj, nnf=nnf, dh_emi=datetime.now(UTC), dest_cnpj="98765432000198",
+                   tp_emis="4")
+    chave = chave_of(nfe)
+    assert chave[34] == "4" and chave[:2] == "35"
+    ev = epec_evento(emitter.signer, nfe)
     ret = _event(sim, emitter, ev, service="RecepcaoEvento_EPEC")
     assert _cstat(ret) == "136", ret.findtext("n:infEvento/n:xMotivo", namespaces=N)
     assert ret.findtext("n:infEvento/n:nProt", namespaces=N).startswith("891")
