@@ -27,6 +27,7 @@ any other failure (the emission pipeline leaves nothing half-written: issue 5 §
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -122,12 +123,31 @@ class Database:
         self.engine.dispose()
 
 
+def _enter_wal(cur: Any, *, deadline_s: float = 30.0) -> None:
+    """``PRAGMA journal_mode=WAL``, retried while the file is locked.
+
+    Switching a fresh database into WAL needs an exclusive lock, and SQLite answers "database is
+    locked" at once (the busy handler is not consulted) when another connection, e.g. a second API
+    worker running the migrations, holds any lock. Once the file is in WAL the pragma is a no-op."""
+    give_up = time.monotonic() + deadline_s
+    pause = 0.005
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= give_up:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
+
+
 def _install_sqlite_hooks(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
         cur = dbapi_connection.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
+        _enter_wal(cur)
         # FULL: a committed transaction survives a power loss too (NORMAL would only survive a crash
         # of the process); a document once numbered or authorized must never be lost.
         cur.execute("PRAGMA synchronous=FULL")
