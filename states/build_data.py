@@ -96,6 +96,21 @@ def _extras_sp_nfce(nfce: Mapping[str, Any]) -> dict[str, dict[str, dict[str, st
     return out
 
 
+def _apply_soap_overrides(models: Mapping[str, dict[str, Any]], curation: Mapping[str, Any]) -> None:
+    """Set the SOAP fields ``curation.json`` (``soap_overrides``) decides against the reference, e.g. SP's
+    NFC-e EPEC reception ``versao_dados`` 1.00 in homologação (the reference inherits nfephp's 4.00)."""
+    for decision in curation.get("soap_overrides", {}).get("entries", []):
+        if decision["field"] not in SOAP_KEYS:
+            raise ValueError(f"soap_overrides: campo desconhecido {decision['field']!r}")
+        autorizador = models[decision["modelo"]]["autorizadores"][decision["autorizador"]]
+        for ambiente in decision["ambientes"]:
+            entry = autorizador[ambiente].get(decision["service"])
+            if entry is None:
+                raise ValueError(f"soap_overrides: {decision['autorizador']} não tem {decision['service']} "
+                                 f"em {ambiente} (modelo {decision['modelo']})")
+            entry[decision["field"]] = decision["value"]
+
+
 def build_webservices(reference: Path, curation: Mapping[str, Any], date: str) -> dict[str, Any]:
     nfe = _load(reference / "sefaz-endpoints-nfe.json")
     nfce = _load(reference / "sefaz-endpoints-nfce.json")
@@ -103,6 +118,7 @@ def build_webservices(reference: Path, curation: Mapping[str, Any], date: str) -
     m65 = _model_section(nfce, nfce["servicos_canonicos"], curation, "65")
     for ambiente, services in _extras_sp_nfce(nfce).items():
         m65["autorizadores"]["SP"][ambiente].update(services)
+    _apply_soap_overrides({"55": m55, "65": m65}, curation)
     national = curation["national_soap"]
     nacional: dict[str, Any] = {"codigo_orgao": national["codigo_orgao"], "modelos": ["55"]}
     for ambiente in AMBIENTES:

@@ -28,6 +28,9 @@ NOT_OFFERED_BY_DECISION = {
     ("55", "RS", "homologacao", "CadConsultaCadastro4"),
 }  # fmt: skip
 QRCODE_BY_DECISION = {("RR", "producao"): "https://www.sefaz.rr.gov.br/nfce/servlet/qrcode"}
+# SP's NFC-e EPEC reception carries the event layout 1.00 in both environments; the reference inherits
+# nfephp's service-list 4.00 for homologação (curation.json soap_overrides, docs/nfce-epec-sp.md §2).
+VERSAO_DADOS_BY_DECISION = {("65", "SP", "homologacao", "RecepcaoEvento_EPEC"): "1.00"}
 
 
 def _load(name: str) -> Any:
@@ -142,8 +145,17 @@ def test_sp_nfce_epec_matches_reference(nfce: Any, env: str) -> None:
         assert (ep.soap_operation, ep.soap_method, ep.versao_dados) == (
             soap["soap_operation"],
             soap["soap_method"],
-            soap["versao_dados"],
+            VERSAO_DADOS_BY_DECISION.get(("65", "SP", env, service), soap["versao_dados"]),
         )
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_sp_nfce_epec_reception_is_event_layout_1_00_in_both_environments(env: str) -> None:
+    ep = states.endpoint("SP", 65, env, "RecepcaoEvento_EPEC")
+    assert ep.versao_dados == "1.00" and ep.autorizador == "SP" and ep.codigo_orgao == "35"
+    assert states.uf("SP").has_flag("nfce_epec")
+    assert states.endpoint("SP", 65, env, "EPECStatusServico").versao_dados == "4.00"
+    assert not any(u.has_flag("nfce_epec") for u in states.all_ufs() if u.sigla != "SP")
 
 
 @pytest.mark.parametrize("sigla", [u.sigla for u in states.all_ufs()])
