@@ -59,6 +59,16 @@ _EVENT_SCHEMAS: dict[str, dict[str, str]] = {
         "procEventoNFe": "evento_epec_v1.00/procEPEC_v1.00.xsd",
     },
 }
+# Events whose detEvento differs by the document's model (the chave's positions 21-22): the EPEC of the
+# NFC-e (model 65, received by SEFAZ-SP) has dest optional and vNF/vICMS outside dest, no vST. Its schema
+# package is OURS, written from the NT (schemas/xsd/README.md, "Ours, not official").
+_EVENT_SCHEMAS_BY_MODEL: dict[tuple[str, str], dict[str, str]] = {
+    ("110140", "65"): {
+        "envEvento": "evento_epec_nfce_v1.00/envEPECNFCe_v1.00.xsd",
+        "evento": "evento_epec_nfce_v1.00/EPECNFCe_v1.00.xsd",
+        "procEventoNFe": "evento_epec_nfce_v1.00/procEPECNFCe_v1.00.xsd",
+    },
+}
 _EVENT_GENERIC: dict[str, str] = {
     "envEvento": "evento_generico_v1.00/envEvento_v1.00.xsd",
     "procEventoNFe": "evento_generico_v1.00/procEventoNFe_v1.00.xsd",
@@ -84,6 +94,13 @@ def _tp_evento(root: etree._Element) -> str | None:
     return found.text.strip() if found is not None and found.text else None
 
 
+def _modelo_evento(root: etree._Element) -> str | None:
+    """The model of the document an event is about: positions 21-22 of its infEvento/chNFe."""
+    found = root.find(f".//{{{NFE_NS}}}infEvento/{{{NFE_NS}}}chNFe")
+    chave = found.text.strip() if found is not None and found.text else ""
+    return chave[20:22] if len(chave) == 44 else None
+
+
 def choose_schema(root: etree._Element) -> SchemaChoice:
     """The official schema for ``root``; raises SchemaError for an unknown document."""
     tag = root.tag if isinstance(root.tag, str) else ""
@@ -94,7 +111,9 @@ def choose_schema(root: etree._Element) -> SchemaChoice:
         return SchemaChoice(kind, _ROOTS[kind])
     if kind in ("envEvento", "evento", "procEventoNFe"):
         tp = _tp_evento(root)
-        specific = _EVENT_SCHEMAS.get(tp or "", {})
+        specific = _EVENT_SCHEMAS_BY_MODEL.get((tp or "", _modelo_evento(root) or ""))
+        if specific is None:
+            specific = _EVENT_SCHEMAS.get(tp or "", {})
         if kind in specific:
             return SchemaChoice(kind, specific[kind])
         if kind in _EVENT_GENERIC:
@@ -179,6 +198,6 @@ def fragment_findings(root: etree._Element, relpath: str, type_name: str) -> lis
 def all_schema_files() -> list[str]:
     """Every entry-point schema the registry can choose (for the offline compile test)."""
     files = set(_ROOTS.values()) | set(_EVENT_GENERIC.values())
-    for per_kind in _EVENT_SCHEMAS.values():
+    for per_kind in [*_EVENT_SCHEMAS.values(), *_EVENT_SCHEMAS_BY_MODEL.values()]:
         files |= set(per_kind.values())
     return sorted(files)
