@@ -1,12 +1,13 @@
-"""Contingency documents: NFC-e off-line (tpEmis 9), NF-e through SVC-AN / SVC-RS (tpEmis 6 / 7) and
-NF-e in EPEC (tpEmis 4).
+"""Contingency documents: NFC-e off-line (tpEmis 9), NF-e through SVC-AN / SVC-RS (tpEmis 6 / 7), NF-e in
+EPEC (tpEmis 4) and the NFC-e in EPEC where the UF runs it (SP, NT 2014.003).
 
 ``to_offline`` / ``to_svc`` / ``to_epec`` turn a document built for normal emission (tpEmis 1, signed or not) into
 a NEW unsigned document for contingency. What changes, and why:
 
 - ``ide/tpEmis`` (B22): 9 for the NFC-e off-line contingency; 6 (SVC-AN) or 7 (SVC-RS) for the NF-e,
   the SVC of the emitter's UF being data (``states.uf(...).nfe_contingencia``); 4 for the NF-e in EPEC
-  (the Ambiente Nacional registers the EPEC for every UF, NT 2014.001);
+  (the Ambiente Nacional registers the EPEC for every UF, NT 2014.001) and for the NFC-e of a UF with its own
+  NFC-e EPEC (``states`` flag ``nfce_epec``: SP);
 - ``ide/dhCont`` (B28) and ``ide/xJust`` (B29), required for tpEmis other than 1: the moment of
   entering contingency in the emitter UF's time zone (``states``) and the reason, 15-256 characters;
 - the chave de acesso: tpEmis is its 35th character, so ``infNFe/@Id``, ``ide/cDV`` change with it;
@@ -43,8 +44,8 @@ from engine.nfe.qrcode import DSIG_NS, NFE_NS, QrSigner, VersaoQrCode, hash_csrt
 from engine.xml.parser import parse_xml
 
 __all__ = [
-    "TP_EMIS_EPEC", "TP_EMIS_SVC", "XJUST_MAX", "XJUST_MIN", "contingency_findings", "finalize_offline", "to_epec",
-    "to_offline", "to_svc",
+    "TP_EMIS_EPEC", "TP_EMIS_SVC", "XJUST_MAX", "XJUST_MIN", "contingency_findings", "finalize_epec",
+    "finalize_offline", "to_epec", "to_offline", "to_svc",
 ]
 
 _N = "{" + NFE_NS + "}"
@@ -52,7 +53,7 @@ _SIGNATURE = "{" + DSIG_NS + "}Signature"
 
 XJUST_MIN, XJUST_MAX = 15, 256  # ide/xJust (B29), leiauteNFe_v4.00.xsd
 TP_EMIS_SVC = {"SVC-AN": "6", "SVC-RS": "7"}  # B22
-TP_EMIS_EPEC = "4"  # B22: EPEC (Evento Prévio de Emissão em Contingência), NF-e only
+TP_EMIS_EPEC = "4"  # B22: EPEC (Evento Prévio de Emissão em Contingência): NF-e (AN), NFC-e where the UF runs it
 # TString of the layout: no leading/trailing blanks, printable characters only.
 _TSTRING = re.compile(r"[!-ÿ]{1}[ -ÿ]*[!-ÿ]{1}|[!-ÿ]{1}")
 
@@ -253,6 +254,7 @@ def to_epec(
     nnf: int | None = None,
     csrt: str | None = None,
     rng: RandomSource | None = None,
+    modelo: str = "55",
 ) -> etree._Element:
     """The NF-e (model 55, tpEmis 1) as a new unsigned NF-e for the EPEC contingency (tpEmis 4; NT
     2014.001): sign it, register its EPEC (event 110140) at the Ambiente Nacional from the signed
@@ -262,10 +264,31 @@ def to_epec(
     later must keep them (467 otherwise), which is why the signed bytes are stored and never rebuilt.
     Same arguments as ``to_offline``; a number sent before is not reused (``nnf``). The source may also
     be an NF-e issued for the SVC (tpEmis 6/7) that the SVC did not answer for: EPEC is the fallback
-    when the SVC is down too, and dhCont/xJust are replaced by the EPEC's own."""
+    when the SVC is down too, and dhCont/xJust are replaced by the EPEC's own.
+
+    ``modelo="65"``: the NFC-e (tpEmis 1) in EPEC, only in a UF that runs its own NFC-e EPEC (flag
+    ``nfce_epec`` in ``states``: SP, NT 2014.003 "EPEC da NFC-e"). The EPEC goes to the UF (cOrgao 35),
+    the NFC-e must be authorised within 24 h (else SP blocks new EPEC, 142), and its QR-Code is the
+    ON-LINE form (only tpEmis 9 uses the off-line one): sign the result, then ``finalize_epec``."""
+    origens = frozenset({"1", *TP_EMIS_SVC.values()})
+    if modelo == "65":
+        root = parse_xml(documento) if isinstance(documento, bytes) else documento
+        cuf = root.findtext(f"{_N}infNFe/{_N}ide/{_N}cUF") or ""
+        try:
+            uf = states.uf(cuf)
+        except states.UnknownUF as exc:
+            raise InputError(f"UF do emitente desconhecida: cUF {cuf!r}", code="CONTINGENCIA_UF") from exc
+        if not uf.has_flag("nfce_epec"):
+            raise InputError(
+                f"{uf.sigla} não oferece EPEC para a NFC-e (só SP tem o serviço): use a contingência off-line "
+                "(tpEmis 9)",
+                code="CONTINGENCIA_EPEC_UF",
+                path="ide.tpEmis",
+            )
+        documento, origens = root, frozenset({"1"})
     return _to_contingency(
-        documento, modelo="55", tp_emis=TP_EMIS_EPEC, now=now, xjust=xjust, transmitida=transmitida, nnf=nnf,
-        csrt=csrt, rng=rng, origens=frozenset({"1", *TP_EMIS_SVC.values()}),
+        documento, modelo=modelo, tp_emis=TP_EMIS_EPEC, now=now, xjust=xjust, transmitida=transmitida, nnf=nnf,
+        csrt=csrt, rng=rng, origens=origens,
     )
 
 
@@ -283,17 +306,46 @@ def finalize_offline(
     v2 needs the CSC (``id_csc``/``csc``); v3 a ``signer`` with the emitter's certificate. The URLs
     are the UF's for the document's tpAmb (``states.qrcode_urls``). The signature is not touched.
     """
+    return _finalize(signed, "9", "QR-Code off-line só para NFC-e (modelo 65) com tpEmis 9", versao=versao,
+                     id_csc=id_csc, csc=csc, signer=signer)
+
+
+def finalize_epec(
+    signed: etree._Element | bytes,
+    *,
+    versao: VersaoQrCode,
+    id_csc: str | int | None = None,
+    csc: str | None = None,
+) -> bytes:
+    """Insert infNFeSupl into a signed NFC-e in EPEC (model 65, tpEmis 4): the ON-LINE QR-Code of the new
+    chave (v3 ``chave|3|tpAmb``, v2 with the CSC) - the DANFE NFC-e/QR-Code manual keeps the off-line form
+    for tpEmis 9 only (docs/nfce-epec-sp.md §4). Returns the bytes to store, send and print."""
+    return _finalize(signed, TP_EMIS_EPEC, "QR-Code da NFC-e em EPEC só para NFC-e (modelo 65) com tpEmis 4",
+                     versao=versao, id_csc=id_csc, csc=csc, signer=None)
+
+
+def _finalize(
+    signed: etree._Element | bytes,
+    tp_emis: str,
+    recusa: str,
+    *,
+    versao: VersaoQrCode,
+    id_csc: str | int | None,
+    csc: str | None,
+    signer: QrSigner | A1Certificate | None,
+) -> bytes:
     nfe = _nfe_root(signed)
     inf = _child(nfe, "infNFe")
     ide = _child(inf, "ide")
     sig = nfe.find(_SIGNATURE)
     if sig is None:
         raise InputError(
-            "assine a NFC-e de contingência antes de gerar o QR-Code off-line (ele usa a assinatura)",
+            "assine a NFC-e de contingência antes de gerar o QR-Code (o off-line usa a assinatura; a assinatura "
+            "cobre só infNFe, o QR-Code entra ao lado dela)",
             code="CONTINGENCIA_SEM_ASSINATURA",
         )
-    if (_child(ide, "tpEmis").text or "") != "9" or (_child(ide, "mod").text or "") != "65":
-        raise InputError("QR-Code off-line só para NFC-e (modelo 65) com tpEmis 9", code="CONTINGENCIA_TPEMIS")
+    if (_child(ide, "tpEmis").text or "") != tp_emis or (_child(ide, "mod").text or "") != "65":
+        raise InputError(recusa, code="CONTINGENCIA_TPEMIS")
     urls = states.qrcode_urls(_child(ide, "cUF").text or "", _child(ide, "tpAmb").text or "")
     qrcode = qrcode_for_document(nfe, versao=versao, base_url=urls.qrcode, id_csc=id_csc, csc=csc, signer=signer)
     for old in nfe.findall(_N + "infNFeSupl"):

@@ -301,9 +301,35 @@ def carta_correcao(
     )
 
 
+def _epec_infevento(endpoint: Endpoint, chave: str, now: datetime, ver_aplic: str,
+                    dh_emi: str, tp_nf: str, ie: str) -> tuple[etree._Element, etree._Element]:
+    """The ``evento`` of an EPEC (110140) up to detEvento/IE, common to the NF-e and the NFC-e EPEC:
+    cOrgao of the receiving body (91 AN for the NF-e, the UF for SP's NFC-e), author = emitter's CNPJ."""
+    root = _root("evento", VERSAO_EVENTO)
+    inf_ev = _el(root, "infEvento", Id=f"ID{TP_EPEC}{chave}01")
+    _el(inf_ev, "cOrgao", endpoint.codigo_orgao)
+    _el(inf_ev, "tpAmb", tp_amb(endpoint))
+    _el(inf_ev, "CNPJ", chave[6:20])
+    _el(inf_ev, "chNFe", chave)
+    _el(inf_ev, "dhEvento", _dh(now, endpoint.uf))
+    _el(inf_ev, "tpEvento", TP_EPEC)
+    _el(inf_ev, "nSeqEvento", "1")
+    _el(inf_ev, "verEvento", VERSAO_EVENTO)
+    det = _el(inf_ev, "detEvento", versao=VERSAO_EVENTO)
+    _el(det, "descEvento", DESC_EVENTO[TP_EPEC])
+    _el(det, "cOrgaoAutor", chave[0:2])
+    _el(det, "tpAutor", "1")
+    _el(det, "verAplic", ver_aplic)
+    _el(det, "dhEmi", dh_emi)
+    _el(det, "tpNF", tp_nf)
+    _el(det, "IE", ie)
+    return root, det
+
+
 def epec(endpoint: Endpoint, *, nfe: bytes, ver_aplic: str, now: datetime, a1: A1Certificate) -> bytes:
     """Evento 110140 EPEC (NT 2013.004) at the Ambiente Nacional (cOrgao 91) from the NF-e's own data:
-    dhEmi, tpNF, emitter IE, recipient UF/CNPJ|CPF|idEstrangeiro/IE and the totals vNF, vICMS, vST."""
+    dhEmi, tpNF, emitter IE, recipient UF/CNPJ|CPF|idEstrangeiro/IE and the totals vNF, vICMS, vST.
+    An NFC-e (model 65) has its own EPEC: ``epec_nfce``."""
     doc = parse_xml(nfe)
     inf = doc.find(f"{_N}infNFe")
     if inf is None:
@@ -314,6 +340,9 @@ def epec(endpoint: Endpoint, *, nfe: bytes, ver_aplic: str, now: datetime, a1: A
         return found.text if found is not None and found.text else None
 
     chave = str(inf.get("Id", ""))[3:]
+    if chave[20:22] == "65":
+        raise _fail("EPEC_MODELO", "chNFe", "o EPEC do Ambiente Nacional é só para NF-e (modelo 55); o EPEC da "
+                    "NFC-e tem leiaute e autorizador próprios (epec_nfce) — evita a rejeição 618", "618")
     if get("ide/tpEmis") != "4":
         raise _fail("EPEC_TPEMIS", "ide/tpEmis", "a NF-e em EPEC deve ter tpEmis 4 (contingência EPEC)", "467")
     dest_uf = get("dest/enderDest/UF")
@@ -327,25 +356,8 @@ def epec(endpoint: Endpoint, *, nfe: bytes, ver_aplic: str, now: datetime, a1: A
         raise _fail("EPEC_CAMPOS", missing[0] if missing else "dest", "a NF-e não tem os campos que o EPEC exige: "
                     + ", ".join(missing or ["dest/CNPJ|CPF|idEstrangeiro"]))
     ver_aplic = _check_text("verAplic", ver_aplic, 1, 20)
-    cnpj = chave[6:20]
-    root = _root("evento", VERSAO_EVENTO)
-    inf_ev = _el(root, "infEvento", Id=f"ID{TP_EPEC}{chave}01")
-    _el(inf_ev, "cOrgao", endpoint.codigo_orgao)
-    _el(inf_ev, "tpAmb", tp_amb(endpoint))
-    _el(inf_ev, "CNPJ", cnpj)
-    _el(inf_ev, "chNFe", chave)
-    _el(inf_ev, "dhEvento", _dh(now, endpoint.uf))
-    _el(inf_ev, "tpEvento", TP_EPEC)
-    _el(inf_ev, "nSeqEvento", "1")
-    _el(inf_ev, "verEvento", VERSAO_EVENTO)
-    det = _el(inf_ev, "detEvento", versao=VERSAO_EVENTO)
-    _el(det, "descEvento", DESC_EVENTO[TP_EPEC])
-    _el(det, "cOrgaoAutor", chave[0:2])
-    _el(det, "tpAutor", "1")
-    _el(det, "verAplic", ver_aplic)
-    _el(det, "dhEmi", str(required["ide/dhEmi"]))
-    _el(det, "tpNF", str(required["ide/tpNF"]))
-    _el(det, "IE", str(required["emit/IE"]))
+    root, det = _epec_infevento(endpoint, chave, now, ver_aplic, str(required["ide/dhEmi"]),
+                                str(required["ide/tpNF"]), str(required["emit/IE"]))
     dest = _el(det, "dest")
     _el(dest, "UF", str(dest_uf))
     _el(dest, dest_doc[0][0], str(dest_doc[0][1]))
@@ -355,6 +367,68 @@ def epec(endpoint: Endpoint, *, nfe: bytes, ver_aplic: str, now: datetime, a1: A
     _el(dest, "vNF", str(required["total/ICMSTot/vNF"]))
     _el(dest, "vICMS", str(required["total/ICMSTot/vICMS"]))
     _el(dest, "vST", str(required["total/ICMSTot/vST"]))
+    return sign_document(root, a1)
+
+
+def epec_nfce(endpoint: Endpoint, *, nfe: bytes, ver_aplic: str, now: datetime, a1: A1Certificate) -> bytes:
+    """Evento 110140 EPEC of an NFC-e (model 65, NT 2014.003 "EPEC da NFC-e"), received by the emitter's own
+    UF (SP, cOrgao 35; ``states.endpoint(uf, 65, amb, "RecepcaoEvento_EPEC")``), built from the signed tpEmis 4
+    NFC-e that will be transmitted later - the authorizer compares them (467 on any difference).
+
+    The model-65 detEvento differs from the NF-e's (docs/nfce-epec-sp.md §3): ``dest`` only when the NFC-e
+    identifies its consumer (UF from enderDest, else the emitter's UF; CNPJ|CPF|idEstrangeiro; no IE),
+    ``vNF`` and ``vICMS`` after ``dest``, no ``vST``. Validated by our model-65 schema (engine/xsd.py)."""
+    doc = parse_xml(nfe)
+    inf = doc.find(f"{_N}infNFe")
+    if inf is None:
+        raise _fail("EPEC_NFE", "NFe", "o documento informado não é uma NFC-e (infNFe ausente)")
+
+    def get(path: str) -> str | None:
+        found = inf.find("/".join(_N + part for part in path.split("/")))
+        return found.text.strip() if found is not None and found.text and found.text.strip() else None
+
+    chave = str(inf.get("Id", ""))[3:]
+    _check_chave(chave)
+    if chave[20:22] != "65" or get("ide/mod") != "65":
+        raise _fail("EPEC_NFCE_MODELO", "chNFe", f"o EPEC da NFC-e é só para o modelo 65; a chave é do modelo "
+                    f"{chave[20:22]} (a NF-e usa o EPEC do Ambiente Nacional) — evita a rejeição 618", "618")
+    if get("ide/tpEmis") != "4" or chave[34] != "4":
+        raise _fail("EPEC_TPEMIS", "ide/tpEmis", "a NFC-e coberta por EPEC deve ter tpEmis 4 (contingência EPEC) "
+                    "na chave e em ide/tpEmis — a NFC-e transmitida depois seria rejeitada (467/468)", "467")
+    if get("ide/dhCont") is None or get("ide/xJust") is None:
+        raise _fail("EPEC_CONTINGENCIA", "ide/xJust", "a NFC-e em EPEC exige dhCont e xJust (entrada em contingência) "
+                    "— evita a rejeição 557", "557")
+    if endpoint.codigo_orgao != chave[0:2]:
+        raise _fail("EPEC_NFCE_ORGAO", "cOrgao", f"o EPEC da NFC-e é recebido pela UF do emitente (cUF {chave[0:2]}), "
+                    f"não pelo órgão {endpoint.codigo_orgao} — evita a rejeição 250 (UF diverge da chave)", "250")
+    emit_uf = get("emit/enderEmit/UF")
+    if emit_uf is None or states.uf(emit_uf).codigo != chave[0:2]:
+        raise _fail("EPEC_NFCE_UF", "emit/enderEmit/UF", f"a UF do emitente ({emit_uf or 'ausente'}) não é a da chave "
+                    f"(cUF {chave[0:2]}): cOrgaoAutor do EPEC seria inconsistente — evita a rejeição 250", "250")
+    dh_emi, tp_nf, ie = get("ide/dhEmi"), get("ide/tpNF"), get("emit/IE")
+    v_nf, v_icms = get("total/ICMSTot/vNF"), get("total/ICMSTot/vICMS")
+    required = {"ide/dhEmi": dh_emi, "emit/IE": ie, "total/ICMSTot/vNF": v_nf, "total/ICMSTot/vICMS": v_icms}
+    missing = [k for k, v in required.items() if v is None]
+    if missing:
+        raise _fail("EPEC_CAMPOS", missing[0], "a NFC-e não tem os campos que o EPEC declara: " + ", ".join(missing)
+                    + " — evita a rejeição 225 (falha no schema)", "225")
+    assert dh_emi is not None and ie is not None and v_nf is not None and v_icms is not None
+    if tp_nf != "1":
+        raise _fail("EPEC_NFCE_TPNF", "ide/tpNF", f"a NFC-e é sempre de saída (tpNF 1); informado {tp_nf!r}", "225")
+    # NT 2014.003 v1.02, rule P23-30: the EPEC's dhEmi must fall in the year-month (AAMM) of the chave.
+    if f"{dh_emi[2:4]}{dh_emi[5:7]}" != chave[2:6]:
+        raise _fail("EPEC_NFCE_DHEMI", "ide/dhEmi", f"dhEmi {dh_emi} fora do ano-mês da chave ({chave[2:6]}, AAMM) — "
+                    "o EPEC seria rejeitado (regra P23-30 da NT do EPEC da NFC-e)")
+    ver_aplic = _check_text("verAplic", ver_aplic, 1, 20)
+    root, det = _epec_infevento(endpoint, chave, now, ver_aplic, dh_emi, tp_nf, ie)
+    dest_doc = [(n, v) for n in ("CNPJ", "CPF", "idEstrangeiro") if (v := get(f"dest/{n}")) is not None]
+    if inf.find(f"{_N}dest") is not None and dest_doc:
+        # An NFC-e consumer without an address bought over the counter, in the emitter's UF (nfephp does the same).
+        dest = _el(det, "dest")
+        _el(dest, "UF", get("dest/enderDest/UF") or emit_uf)
+        _el(dest, dest_doc[0][0], dest_doc[0][1])
+    _el(det, "vNF", v_nf)
+    _el(det, "vICMS", v_icms)
     return sign_document(root, a1)
 
 
