@@ -71,6 +71,12 @@ EVENT_SCHEMAS = {
     "110110": "evento_cce_v1.00/CCe_v1.00.xsd",
     "110140": "evento_epec_v1.00/EPEC_v1.00.xsd",
 }
+# The NFC-e's EPEC (model 65, received by SEFAZ-SP) has its own detEvento: dest optional, vNF/vICMS after it,
+# no vST (NT 2014.003). Its schema is the repository's own (schemas/xsd/README.md, "Ours, not official").
+EVENT_SCHEMAS_NFCE = {"110140": "evento_epec_nfce_v1.00/EPECNFCe_v1.00.xsd"}
+# NT 2014.003 (via nfephp's EPECNFCe_SP notes): an NFC-e EPEC must be conciliated (its NFC-e authorized)
+# within 24 h, else the UF blocks new EPEC for the emitter (142).
+NFCE_EPEC_CONCILIACAO = timedelta(hours=24)
 X_EVENTO = {
     "110111": "Cancelamento registrado",
     "110112": "Cancelamento por substituicao registrado",
@@ -205,26 +211,37 @@ def _same_value(a: str, b: str) -> bool:
 
 
 def _epec_divergence(inf: etree._Element, evento: etree._Element) -> str:
-    """The NF-e tag whose value differs from the registered EPEC's, "" when none does. The fields are
-    those of NT 2014.001 §5.1 note (*1): emitter IE, dhEmi, tpNF, the recipient's UF, identification
-    (CNPJ/CPF/idEstrangeiro) and IE, and the totals vNF, vICMS and vST."""
+    """The NF-e/NFC-e tag whose value differs from the registered EPEC's, "" when none does. NF-e: the
+    fields of NT 2014.001 §5.1 note (*1): emitter IE, dhEmi, tpNF, the recipient's UF, identification
+    (CNPJ/CPF/idEstrangeiro) and IE, and the totals vNF, vICMS and vST inside dest. NFC-e (NT 2014.003
+    §05.1): emitter IE, dhEmi, tpNF, the recipient (if any: UF, CNPJ/CPF/idEstrangeiro) and vNF, vICMS
+    outside dest."""
     det = evento.find("n:infEvento/n:detEvento", N)
     if _parse_dt(_txt(inf, "n:ide/n:dhEmi")) != _parse_dt(_txt(det, "n:dhEmi")):
         return "dhEmi"
-    pairs = (
+    nfce = _txt(inf, "n:ide/n:mod") == "65"
+    pairs = [
         ("tpNF", "n:ide/n:tpNF", "n:tpNF"),
         ("emit/IE", "n:emit/n:IE", "n:IE"),
-        ("dest/enderDest/UF", "n:dest/n:enderDest/n:UF", "n:dest/n:UF"),
         ("dest/CNPJ", "n:dest/n:CNPJ", "n:dest/n:CNPJ"),
         ("dest/CPF", "n:dest/n:CPF", "n:dest/n:CPF"),
         ("dest/idEstrangeiro", "n:dest/n:idEstrangeiro", "n:dest/n:idEstrangeiro"),
-        ("dest/IE", "n:dest/n:IE", "n:dest/n:IE"),
-    )
+    ]
+    if not nfce:
+        pairs[2:2] = [("dest/enderDest/UF", "n:dest/n:enderDest/n:UF", "n:dest/n:UF")]
+        pairs.append(("dest/IE", "n:dest/n:IE", "n:dest/n:IE"))
     for tag, in_nfe, in_epec in pairs:
         if _txt(inf, in_nfe) != _txt(det, in_epec):
             return tag
-    for name in ("vNF", "vICMS", "vST"):
-        if not _same_value(_txt(inf, f"n:total/n:ICMSTot/n:{name}"), _txt(det, f"n:dest/n:{name}")):
+    if nfce and det is not None and det.find("n:dest", N) is not None:
+        # An NFC-e consumer without an address is declared in the emitter's UF.
+        uf = _txt(inf, "n:dest/n:enderDest/n:UF") or _txt(inf, "n:emit/n:enderEmit/n:UF")
+        if uf != _txt(det, "n:dest/n:UF"):
+            return "dest/enderDest/UF"
+    totals = ("vNF", "vICMS") if nfce else ("vNF", "vICMS", "vST")
+    where = "n:" if nfce else "n:dest/n:"
+    for name in totals:
+        if not _same_value(_txt(inf, f"n:total/n:ICMSTot/n:{name}"), _txt(det, f"{where}{name}")):
             return name
     return ""
 
@@ -253,6 +270,25 @@ class Sefaz:
         self.texts: dict[str, str] = data["codigos"]
         self._schemas: dict[str, list[etree.XMLSchema]] = {}  # free compiled schemas per XSD
         self._schema_lock = threading.Lock()
+        # cUF of the UFs whose own NFC-e EPEC (SP) is switched on: see set_nfce_epec_active.
+        self._nfce_epec_on: set[str] = set()
+
+    def set_nfce_epec_active(self, uf: str, active: bool) -> None:
+        """The "EPEC active" switch of a UF's own NFC-e EPEC (SP, NT 2014.003). SEFAZ-SP switches its NFC-e
+        EPEC on only during an outage of its NFC-e authorizer (docs/nfce-epec-sp.md §1); the simulator starts
+        with it OFF, as production runs, so an NFC-e without an answer goes off-line (tpEmis 9) unless a
+        test switches EPEC on. Off: EPECStatusServico answers 109 and RecepcaoEvento_EPEC refuses the
+        message with 109 (nothing registered); any answer but 107 means "not available" to the client."""
+        code = states.uf(uf).codigo
+        with self.state.lock:
+            if active:
+                self._nfce_epec_on.add(code)
+            else:
+                self._nfce_epec_on.discard(code)
+
+    def nfce_epec_active(self, cuf: str) -> bool:
+        with self.state.lock:
+            return cuf in self._nfce_epec_on
 
     # ------------------------------------------------------------------------------------------
     # helpers
@@ -358,6 +394,9 @@ class Sefaz:
         error = self.validate(xsd, msg)
         if error is not None:
             return self.msg_reject(route, msg, schema_cstat, f" [{error[:180]}]")
+        if (service in ("EPECStatusServico", "RecepcaoEvento_EPEC") and route.autorizador != "AN"
+                and not self.nfce_epec_active(self.msg_cuf(route, msg))):
+            return self.msg_reject(route, msg, "109")  # the UF's NFC-e EPEC is switched off
         handler = {
             "NFeStatusServico4": self.status,
             "EPECStatusServico": self.status,
@@ -584,9 +623,10 @@ class Sefaz:
             return "228", "", None
         if mod == "65" and _txt(ide, "n:tpEmis") == "1" and dh_emi < now - self.deadlines.nfce_late:
             return "704", "", None
-        if mod == "55" and _txt(ide, "n:tpEmis") == "4":
+        if _txt(ide, "n:tpEmis") == "4":
             # NT 2014.001 §5.1: an EPEC NF-e needs the EPEC the AN registered for its chave (2AB08-40,
-            # 468) with the same data (2AB08-30, 467, the differing tag named as the NT allows).
+            # 468) with the same data (2AB08-30, 467, the differing tag named as the NT allows); NT 2014.003
+            # §05.1: the same for an EPEC NFC-e and the EPEC its UF (SP) registered.
             with self.state.lock:
                 epec = self.state.epec.get(chave)
             if epec is None:
@@ -773,7 +813,7 @@ class Sefaz:
         return "102", ""
 
     # ------------------------------------------------------------------------------------------
-    # NFeRecepcaoEvento4 / RecepcaoEvento_EPEC (AN)
+    # NFeRecepcaoEvento4 / RecepcaoEvento_EPEC (AN for the NF-e, SP for the NFC-e)
 
     def _ret_env_evento(
         self, msg: etree._Element, cuf: str, cstat: str, xmotivo: str, rets: list[etree._Element]
@@ -891,7 +931,8 @@ class Sefaz:
             return "491", ""  # the AN's NFeRecepcaoEvento4 takes manifestação events, not simulated
         if (tp == "110140") != epec_route or tp not in X_EVENTO:
             return "491", ""
-        schema_rel = EVENT_SCHEMAS.get(tp)
+        schema_rel = EVENT_SCHEMAS_NFCE.get(tp) if chave[20:22] == "65" else None
+        schema_rel = schema_rel or EVENT_SCHEMAS.get(tp)
         if schema_rel is not None:
             error = self.validate(schema_rel, evento)
             if error is not None:
@@ -923,7 +964,21 @@ class Sefaz:
         structural = chave_structure_cstat(chave)
         if structural:
             return structural, ""
-        if epec_route:
+        if epec_route and route.autorizador != "AN":
+            # A UF's own NFC-e EPEC (SP, NT 2014.003): model 65 only (618, reworded for the NFC-e in v1.01),
+            # received by the UF of the chave (cOrgao = cUF).
+            if chave[20:22] != "65":
+                return "618", ""
+            if _txt(inf, "n:cOrgao") != chave[:2] or chave[:2] not in route.cufs:
+                return "226", ""
+            with self.state.lock:
+                if author in self.state.epec_blocked:
+                    return "142", ""  # blocked by the UF (POST /_control/epec-block)
+                late = self.now() - NFCE_EPEC_CONCILIACAO
+                if any(k[6:20] == author and k[20:22] == "65" and k not in self.state.documents
+                       and e.registered_at < late for k, e in self.state.epec.items()):
+                    return "142", ""  # an EPEC NFC-e not authorized within 24 h blocks new EPEC
+        elif epec_route:
             if _txt(inf, "n:cOrgao") != AN_CODE:
                 return "226", ""
             with self.state.lock:
@@ -940,7 +995,7 @@ class Sefaz:
             with self.state.lock:
                 if chave in self.state.epec:
                     return "573", ""
-            return "136", ""  # EPEC at the AN: registered, not linked to an NF-e yet (NT 2012.004, EPEC)
+            return "136", ""  # EPEC (AN or SP's NFC-e): registered, not linked to a document yet (NT 2012.004, EPEC)
         dh_evento = _parse_dt(_txt(inf, "n:dhEvento"))
         if dh_evento is None or dh_evento > self.now() + self.deadlines.future_tolerance:
             return "578", ""

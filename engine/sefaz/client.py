@@ -32,7 +32,7 @@ from engine.nfe.rules.eventos import C_ORGAO_SVRS
 from engine.ports import Clock, Transport, TransportError, TransportRequest
 from engine.sefaz import cstat as cs
 from engine.sefaz import messages as msg
-from engine.sefaz.errors import ReenvioBloqueado, RespostaInvalida, SefazError
+from engine.sefaz.errors import ReenvioBloqueado, RespostaInvalida, SefazError, ServicoIndisponivel
 from engine.sefaz.proc import nfe_proc, proc_evento, proc_inut
 from engine.sefaz.protection import CircuitBreaker, RateLimiter
 from engine.sefaz.results import (
@@ -155,6 +155,10 @@ def _nfe_info(nfe: bytes) -> _NFeInfo:
 # from the Ambiente Nacional yet (NT 2014.001, validation 2AB08-40). It heals by itself: the IDENTICAL
 # tpEmis 4 bytes must be accepted later, so this rejection never blocks a re-send.
 EPEC_NAO_SINCRONIZADO = "468"
+
+# EPECStatusServico of SP's NFC-e EPEC: 107 = the EPEC service is switched on; anything else = not available
+# (SEFAZ-SP activates it only during an outage of its NFC-e authorizer; docs/nfce-epec-sp.md §2).
+EPEC_ATIVO = "107"
 
 # tpEmis (B22, the chave's 35th digit) of an NF-e authorized by the SVC of its UF: 6 SVC-AN, 7 SVC-RS.
 _TP_EMIS_SVC = frozenset({"6", "7"})
@@ -510,11 +514,32 @@ class SefazClient:
         return self._send_event(ep, ev, chave)
 
     def epec(self, nfe: bytes) -> ResultadoEvento:
-        """Evento 110140 EPEC at the Ambiente Nacional, from a signed NF-e with tpEmis 4."""
+        """Evento 110140 EPEC from a signed document with tpEmis 4: an NF-e's at the Ambiente Nacional; an
+        NFC-e's at its UF's own EPEC service (SP, NT 2014.003), which SEFAZ-SP switches on only during an
+        outage of its NFC-e authorizer - so its status service is asked first (``epec_status``) and, when it
+        does not answer 107, ``ServicoIndisponivel`` is raised before any EPEC is sent (the caller issues the
+        off-line NFC-e instead). Answers: 136 registered (not linked yet), 573 already registered, 142 EPEC
+        blocked for the emitter (pending conciliation)."""
         info = _nfe_info(nfe)
         ep = self.endpoint(info.uf, info.modelo, info.ambiente, "RecepcaoEvento_EPEC")
-        ev = msg.epec(ep, nfe=nfe, ver_aplic=self.policy.ver_aplic, now=self.clock.now(), a1=self._need_a1())
+        if info.modelo == "65":
+            status = self.epec_status(info.uf, info.ambiente)
+            if status.cstat != EPEC_ATIVO:
+                raise ServicoIndisponivel(
+                    f"EPEC da NFC-e indisponível em {info.uf} (EPECStatusServico cStat {status.cstat}: "
+                    f"{status.xmotivo}); nenhum EPEC foi enviado", retry_after_s=60.0)
+            ev = msg.epec_nfce(ep, nfe=nfe, ver_aplic=self.policy.ver_aplic, now=self.clock.now(), a1=self._need_a1())
+        else:
+            ev = msg.epec(ep, nfe=nfe, ver_aplic=self.policy.ver_aplic, now=self.clock.now(), a1=self._need_a1())
         return self._send_event(ep, ev, info.chave)
+
+    def epec_status(self, uf: str, ambiente: str) -> StatusServico:
+        """EPECStatusServico of the UF's NFC-e EPEC (SP): consStatServ 4.00 (cUF, STATUS); 107 = the EPEC
+        service is active, any other answer = not available (nfephp's EPECNFCe_SP notes; docs/nfce-epec-sp.md
+        §2). ``states`` raises ServiceNotOffered in a UF without NFC-e EPEC."""
+        ep = self.endpoint(uf, "65", ambiente, "EPECStatusServico")
+        ret = self._call(ep, msg.cons_stat_serv(ep), cnpj=self._cnpj(), retry_delivered=True)
+        return parse_status(ret)
 
     def conciliacao_endpoint(self, chave: str, ambiente: str) -> Endpoint:
         """Where an ECONF goes (NT 2024.002 P08): the SVRS for an NF-e (modelo 55) whatever the UF's own
@@ -594,4 +619,4 @@ def _first_cstat(ret: etree._Element) -> str:
     return found.text.strip() if found is not None and found.text else ""
 
 
-__all__ = ["EPEC_NAO_SINCRONIZADO", "Autorizacao", "AutorizacaoLote", "ClientPolicy", "SefazClient"]
+__all__ = ["EPEC_ATIVO", "EPEC_NAO_SINCRONIZADO", "Autorizacao", "AutorizacaoLote", "ClientPolicy", "SefazClient"]
