@@ -10,7 +10,9 @@ its situation (``plan_danfe``) and draws it:
   CONTINGÊNCIA" for tpEmis other than 1 and "Pendente de autorização" while there is no protNFe;
   the QR-Code from infNFeSupl/qrCode, the consulta URL (urlChave) and the chave in groups of four;
   nProt + dhRecbto when authorised. We check before drawing that those sources are there (an NFC-e
-  without infNFeSupl is refused: cStat 394), so the library never prints a receipt without them.
+  without infNFeSupl is refused: cStat 394), so the library never prints a receipt without them. An
+  NFC-e in EPEC (tpEmis 4, SP, NT 2014.003) not yet authorised needs its registered EPEC and prints the
+  EPEC's protocol and date where the authorization protocol goes (a thin subclass, ``_EpecDanfce``).
 * model 55 -> brazilfiscalreport's A4 DANFE, in the layout in force on the issue date (MOC 7.0
   Anexo II before 2026-12-01, NT 2026.010 from then on: the library's own rule). The library knows
   nothing of contingency: a thin subclass (three hooks, pinned version) adds
@@ -76,9 +78,10 @@ CSTAT_EPEC = frozenset({"124", "135", "136"})
 TP_EVENTO_EPEC = "110140"
 
 # ide/tpEmis (B22) accepted per model. NFC-e: 1 normal, 9 off-line (Manual de Contingência Off-line
-# NFC-e). NF-e: 1 normal, 4 EPEC, 6 SVC-AN, 7 SVC-RS. 2 (FS), 3 (SCAN, extinct) and 5 (FS-DA) need
+# NFC-e), 4 EPEC where the UF runs it (SP, NT 2014.003). NF-e: 1 normal, 4 EPEC, 6 SVC-AN, 7 SVC-RS.
+# 2 (FS), 3 (SCAN, extinct) and 5 (FS-DA) need
 # the security form and the second barcode of contingency (MOC Anexo II, 2.9.2): not rendered here.
-TP_EMIS_POR_MODELO = {"65": frozenset({"1", "9"}), "55": frozenset({"1", "4", "6", "7"})}
+TP_EMIS_POR_MODELO = {"65": frozenset({"1", "4", "9"}), "55": frozenset({"1", "4", "6", "7"})}
 NOME_TP_EMIS = {
     "1": "normal",
     "2": "FS",
@@ -306,9 +309,10 @@ def _plan(root: etree._Element, options: DanfeOptions) -> DanfePlan:
     epec: EpecRegistro | None = None
     if options.epec_proc_evento is not None:
         epec = _epec(options.epec_proc_evento, chave)
-    if modelo == "55" and tp_emis == "4" and not autorizado and epec is None:
+    if tp_emis == "4" and not autorizado and epec is None:
+        nome, danfe = ("NFC-e", "DANFE NFC-e") if modelo == "65" else ("NF-e", "DANFE")
         raise _fail(
-            "NF-e em contingência EPEC (tpEmis 4) ainda sem autorização: o DANFE só pode ser impresso depois "
+            f"{nome} em contingência EPEC (tpEmis 4) ainda sem autorização: o {danfe} só pode ser impresso depois "
             "do registro do EPEC; informe o procEventoNFe do evento 110140",
             code="DANFE_EPEC_AUSENTE",
             path="ide/tpEmis",
@@ -327,7 +331,11 @@ def _plan(root: etree._Element, options: DanfeOptions) -> DanfePlan:
             marcas.append(NFCE_HOMOLOGACAO)
         if tp_emis != "1":
             marcas.append(NFCE_CONTINGENCIA)
-        if not autorizado:
+        if not autorizado and epec is not None:
+            # The EPEC's protocol and date where the authorization's go (nfephp's Danfce::epec; the exact
+            # wording of SP's manual for tpEmis 4 is not public: docs/nfce-epec-sp.md §4).
+            marcas.append(f"EPEC nº {epec.n_prot}, registrado em {_dh_br(epec.dh_registro)}")
+        elif not autorizado:
             marcas.append(NFCE_PENDENTE)
     else:
         marcas.extend(_marcas_nfe(ide, tp_emis, autorizado, epec))
@@ -382,7 +390,7 @@ def render_danfe(nfe_proc_or_nfe_xml: bytes, *, options: DanfeOptions | None = N
     # What the library parses is the tree our hardened parser accepted, re-serialised.
     xml = etree.tostring(root, encoding="utf-8")
     try:
-        pdf = _render_nfce(xml, opts) if plan.modelo == "65" else _render_nfe(xml, plan, opts)
+        pdf = _render_nfce(xml, plan, opts) if plan.modelo == "65" else _render_nfe(xml, plan, opts)
     except (ValueError, KeyError, AttributeError, TypeError, IndexError) as exc:
         # A document that passed our checks but that the library still cannot draw.
         raise _fail(f"não foi possível desenhar o {plan.documento}: {exc}", code="DANFE_RENDER") from exc
@@ -413,7 +421,7 @@ def _logo(options: DanfeOptions) -> BytesIO | None:
     return BytesIO(options.logo) if options.logo else None
 
 
-def _render_nfce(xml: bytes, options: DanfeOptions) -> bytes:
+def _render_nfce(xml: bytes, plan: DanfePlan, options: DanfeOptions) -> bytes:
     # The library (fpdf2, fonttools, phonenumbers) is imported on first use: most CLI commands never draw.
     from brazilfiscalreport.danfce import Danfce, DanfceConfig  # type: ignore[import-untyped]
 
@@ -423,7 +431,28 @@ def _render_nfce(xml: bytes, options: DanfeOptions) -> bytes:
     config = DanfceConfig(
         logo=_logo(options), watermark_cancelled=options.cancelada, paper_width=options.largura_bobina_mm
     )
+    if plan.epec is not None and not plan.autorizado:
+        # The plan is a class attribute: the library re-instantiates its own class to measure the roll.
+        cls = type("DanfceEpec", (_EpecDanfce, Danfce), {"_plan": plan})
+        return bytes(cls(xml, config=config).output())
     return bytes(Danfce(xml, config=config).output())
+
+
+class _EpecDanfce:
+    """Hook over brazilfiscalreport's Danfce (brazilfiscalreport==1.3.1, pinned) for an NFC-e in EPEC not yet
+    authorized: the EPEC's protocol and registration date printed where the authorization protocol goes,
+    instead of "Pendente de autorização" (the receipt of a registered EPEC is valid, NT 2014.003); the
+    library's "EMITIDA EM CONTINGÊNCIA" notice (tpEmis other than 1) stays under the title."""
+
+    _plan: DanfePlan
+
+    def _parse_xml(self) -> dict[str, Any]:
+        data: dict[str, Any] = super()._parse_xml()  # type: ignore[misc]
+        epec = self._plan.epec
+        assert epec is not None
+        data["notices"] = [n for n in data["notices"] if n != NFCE_PENDENTE]
+        data["footer"].update(authorized=True, protocol=f"EPEC {epec.n_prot}", authorized_at=_dh_br(epec.dh_registro))
+        return data
 
 
 def _render_nfe(xml: bytes, plan: DanfePlan, options: DanfeOptions) -> bytes:

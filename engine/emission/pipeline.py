@@ -428,6 +428,15 @@ class EmissionService:
             new = self._write(uow, staged)
             self._audit_emit(uow, due, new)
             return new
+        if doc.model == 65 and state.mode == Mode.EPEC:
+            # SP's NFC-e EPEC active for this emitter: straight to tpEmis 4 (number never sent, kept); committed
+            # 'sent', its EPEC goes to SEFAZ-SP right after (engine/emission/epec.py).
+            final = epec.epec_nfce_bytes(self, ctx, root, since=state.since or self.clock.now(), transmitted=False,
+                                         number=None)
+            self._stage(staged, DocStatus.SIGNED, chave=chave_of(final), tp_emis=4, signed_xml=final,
+                        signed_at=self.clock.now(), detail="emitente em contingência EPEC", request_id=request_id)
+            self._stage(staged, DocStatus.SENT, sent_at=self.clock.now(), request_id=request_id)
+            return self._write(uow, staged)
         if doc.model == 55 and state.mode == Mode.SVC:
             root = self._svc_root(ctx, root, state)
         elif doc.model == 55 and state.mode == Mode.EPEC:
@@ -500,9 +509,13 @@ class EmissionService:
             # The origin has not received this NF-e's EPEC from the AN yet (NT 2014.001): not a rejection,
             # the worker sends the identical bytes again on its next run.
             with self.repo.unit_of_work() as uow:
-                self._note(uow, doc, "epec-not-synchronised", cstat=int(code), detail=result.xmotivo,
+                # (history's to_status holds 16 characters)
+                self._note(uow, doc, "epec-not-synced", cstat=int(code), detail=result.xmotivo,
                            request_id=request_id)
             return doc
+        if code == epec.EPEC_DIVERGENTE and epec.is_epec(doc) and doc.model == 65:
+            # The NFC-e differs from its EPEC (NT 2014.003 §05.1): it stays contingency with the finding.
+            return epec.nfce_divergent(self, doc, code, result.xmotivo, request_id=request_id)
         if code == cs.DUPLICIDADE_CHAVE_DIFERENTE:
             resolved = self._resolve_539(ctx, doc, result.xmotivo, request_id=request_id)
             if resolved is not None:
@@ -552,6 +565,10 @@ class EmissionService:
             with self.repo.unit_of_work() as uow:  # background transmission: try again on the next run
                 self._note(uow, doc, "no-answer", detail=reason[:500], request_id=request_id)
             return doc
+        if doc.model == 65 and doc.tp_emis == 1 and doc.signed_xml is not None and epec.nfce_epec_offered(ctx):
+            # SP runs its own NFC-e EPEC (NT 2014.003): tried before the off-line NFC-e (engine/emission/epec.py).
+            return epec.nfce_no_answer(self, ctx, doc, reason, delivered=delivered, request_id=request_id,
+                                       audit=audit)
         if doc.model == 65:
             return self._issue_offline(ctx, doc, doc.signed_xml or b"", transmitted=delivered, reason=reason,
                                        request_id=request_id, audit=audit)
@@ -670,8 +687,9 @@ class EmissionService:
         3. online NFC-e superseded by an off-line one are resolved: cancelled by substitution (110112)
            when SEFAZ authorized them, their number voided when SEFAZ does not have them;
         4. emitters in contingency ask the status service and return to normal on 107;
-        5. EPEC NF-e (tpEmis 4): an EPEC not registered yet is sent to the AN again; a registered one is
-           transmitted (its stored bytes) once the emitter is back to normal (engine/emission/epec.py).
+        5. EPEC NF-e and SP's EPEC NFC-e (tpEmis 4): an EPEC not registered yet is sent again (AN / SEFAZ-SP);
+           a registered one is transmitted (its stored bytes) once the emitter is back to normal, flagged in
+           the history past its legal window (168 h / 24 h) (engine/emission/epec.py).
         """
         report = RecoveryReport()
         self._check_modes(report)

@@ -213,10 +213,14 @@ def to_offline(
     ever sent to SEFAZ (then ``nnf``, a new number of the same series, is required); ``csrt`` recomputes
     hashCSRT; ``rng`` draws a new cNF only when the kept one would equal the new nNF. Sign the result,
     then call ``finalize_offline`` for the QR-Code.
+
+    The source may also be an NFC-e built for EPEC (tpEmis 4) whose EPEC was never registered (SP's EPEC
+    service switched off, or the EPEC refused): nothing was accepted under its chave, so it becomes the
+    off-line NFC-e (a number never transmitted is kept).
     """
     return _to_contingency(
         documento, modelo="65", tp_emis="9", now=now, xjust=xjust, transmitida=transmitida, nnf=nnf, csrt=csrt,
-        rng=rng,
+        rng=rng, origens=frozenset({"1", TP_EMIS_EPEC}),
     )
 
 
