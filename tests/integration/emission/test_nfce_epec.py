@@ -20,10 +20,19 @@ import pytest
 from lxml import etree
 
 from adapters.danfe import DanfeOptions, epec_proc_evento, plan_danfe, render_stored_danfe
+from adapters.db.apikeys import create_tenant
+from adapters.db.certificates_repo import SqlCertificateRepository
+from adapters.db.documents import SqlEmissionRepository
+from adapters.db.emitters import create_emitter
+from adapters.db.engine import Database
+from adapters.sefaz_transport import SystemClock
+from adapters.sefaz_wiring import SefazSettings, SqlEmitterDirectory
+from certificates.store import CertificateStore
 from engine.emission import DocStatus, EmissionService, Mode
+from engine.nfe.build.emitter import parse_emitente
 from engine.xml.parser import parse_xml
 from tests.integration.danfe.pdftext import pdf_text
-from tests.integration.emission.conftest import Env
+from tests.integration.emission.conftest import MASTER, Env, Sim, emitente_config, new_cnpj
 
 N = "{http://www.portalfiscal.inf.br/nfe}"
 
@@ -202,3 +211,35 @@ def test_divergent_nfce_467_stays_contingency_468_is_waited_out_and_24_h_is_flag
     assert first is not None and first.status == DocStatus.CONTINGENCY and first.cstat == 467  # not re-sent
     assert len(env.sim.documents(env.cnpj)) == sent_before + 1
     assert parse_xml(first.signed_xml or b"").findtext(f"{N}infNFe/{N}ide/{N}tpEmis") == "4"
+
+
+def test_an_nfce_outside_sp_never_tries_epec(db: Database, sim: Sim) -> None:
+    """PR has no NFC-e EPEC (states flag ``nfce_epec`` is SP's only): even with SP's EPEC switched on, a silent
+    PR authorizer gives the off-line NFC-e and nothing reaches an EPEC service."""
+    sim.clear()
+    cnpj = new_cnpj()
+    config = emitente_config(cnpj)
+    config["endereco"].update(uf="PR", codigo_municipio="4106902", municipio="Curitiba", cep="80010000")
+    now = datetime.now(UTC)
+    with db.write() as conn:
+        create_tenant(conn, "tpr", "Clínica PR", now=now)
+        rec = create_emitter(conn, tenant_id="tpr", emitente=parse_emitente(config), keyring=MASTER, now=now)
+    pfx, password = sim.running.client_pfx(cnpj)
+    CertificateStore(SqlCertificateRepository(db), MASTER).put(rec.id, pfx, password, now=now, emitter_cnpj=cnpj)
+    directory = SqlEmitterDirectory(db, MASTER, SystemClock(), SefazSettings(sim.ca_pem_path, sim.url))
+    env = Env(db, EmissionService(SqlEmissionRepository(db), directory, SystemClock(), recovery_grace_s=0.0),
+              SqlEmissionRepository(db), directory, "tpr", rec.id, cnpj, sim)
+    sim.running.app.sefaz.set_nfce_epec_active("SP", True)
+    try:
+        env.service.set_deadline(env.tenant_id, env.emitter_id, 65, 1000)
+        sim.fault(uf="PR", model=65, service="NFeAutorizacao4", kind="timeout", delay_s=3, count=1)
+        doc = env.service.emit(env.request("pr-1")).document
+    finally:
+        sim.running.app.sefaz.set_nfce_epec_active("SP", False)
+        sim.clear()
+    assert doc.status == DocStatus.CONTINGENCY and doc.tp_emis == 9 and doc.chave and doc.chave[:2] == "41"
+    with env.repo.reader() as uow:
+        assert uow.fiscal_events(doc.id) == []
+        reasons = [p["reason"] for t, p in uow.outbox_topics(env.tenant_id) if t == "nfe.contingency"]
+    assert reasons and all("EPEC" not in (r or "") for r in reasons)
+    assert _epec_at_sp(env) == []
