@@ -13,7 +13,13 @@ chain is linear under concurrent writers, and removing the newest entries is det
 
 Appending locks the head row until commit, so every audited transaction of the service is
 serialised from its append to its commit: append the entry as the LAST statement of the
-transaction. The chain proves the log was not edited in place; someone able to rewrite the whole
+transaction. On PostgreSQL an append is ONE statement (``APPEND_CTES`` + ``APPEND_INSERT``: lock the
+head, move it, insert the entry; the server's ``sha256()`` hashes the same bytes as ``_hash``), so the
+head is held for that statement and the COMMIT only; the emission's unit of work folds it into the
+last statement of its transaction (adapters/db/documents.py). On SQLite the writer's BEGIN IMMEDIATE
+already serialises writers: there the head is read, the hash computed here, the entry inserted.
+
+The chain proves the log was not edited in place; someone able to rewrite the whole
 table and the head could forge a new chain, so export ``audit_head.last_hash`` periodically (to a
 ticket, an e-mail, a WORM bucket) as an external anchor.
 
@@ -42,18 +48,33 @@ from adapters.db.schema import audit_head, audit_log
 
 GENESIS = "0" * 64
 
-# Built once, run as driver SQL: an append is on the path of every audited request. SQLite has no
-# FOR UPDATE: there the writer's BEGIN IMMEDIATE already holds the database's write lock.
-_LOCK_HEAD = {
-    "postgresql": DriverSql("SELECT last_seq, last_hash FROM audit_head WHERE id = 1 FOR UPDATE"),
-    "sqlite": DriverSql("SELECT last_seq, last_hash FROM audit_head WHERE id = 1"),
-}
+# Built once, run as driver SQL: an append is on the path of every audited request. SQLite (no FOR
+# UPDATE): the writer's BEGIN IMMEDIATE already holds the database's write lock.
+_READ_HEAD = DriverSql("SELECT last_seq, last_hash FROM audit_head WHERE id = 1")
 _INSERT_ENTRY = DriverSql(
     "INSERT INTO audit_log (seq, occurred_at, tenant_id, actor, request_id, action, target, details, prev_hash, "
     "entry_hash) VALUES (:seq, :occurred_at, :tenant_id, :actor, :request_id, :action, :target, :details, "
     ":prev_hash, :entry_hash)"
 )
 _MOVE_HEAD = DriverSql("UPDATE audit_head SET last_seq = :last_seq, last_hash = :last_hash WHERE id = 1")
+
+# PostgreSQL: lock the head (FOR UPDATE: a writer that waited re-reads the head its predecessor committed),
+# move it and insert the entry in one statement. entry_hash = SHA-256(prev_hash || "\n" || content) as in
+# ``_hash``: the server hashes the ASCII hex of prev_hash followed by ``:a_tail`` ("\n" + the canonical
+# content, UTF-8 bytes made here), so the database encoding plays no part. Parameters ``a_*``; the parts
+# are reused by adapters/db/documents.py inside a larger data-modifying WITH.
+APPEND_CTES = (
+    "a_head AS (SELECT last_seq, last_hash FROM audit_head WHERE id = 1 FOR UPDATE), "
+    "a_moved AS (UPDATE audit_head AS h SET last_seq = a_head.last_seq + 1, "
+    "last_hash = encode(sha256(convert_to(a_head.last_hash, 'UTF8') || :a_tail), 'hex') FROM a_head "
+    "WHERE h.id = 1 RETURNING h.last_seq AS seq, a_head.last_hash AS prev_hash, h.last_hash AS entry_hash)"
+)
+APPEND_INSERT = (
+    "INSERT INTO audit_log (seq, occurred_at, tenant_id, actor, request_id, action, target, details, prev_hash, "
+    "entry_hash) SELECT seq, :a_occurred_at, :a_tenant_id, :a_actor, :a_request_id, :a_action, :a_target, "
+    ":a_details, prev_hash, entry_hash FROM a_moved RETURNING seq, prev_hash, entry_hash"
+)
+_APPEND_PG = DriverSql(f"WITH {APPEND_CTES} {APPEND_INSERT}")
 
 
 def canonical_json(value: Any) -> str:
@@ -95,9 +116,10 @@ class AuditFinding:
     mensagem: str
 
 
-def _hash(prev_hash: str, occurred_at: datetime, tenant_id: str | None, actor: str, request_id: str | None,
-          action: str, target: str | None, details_json: str) -> str:
-    content = canonical_json(
+def _content(occurred_at: datetime, tenant_id: str | None, actor: str, request_id: str | None, action: str,
+             target: str | None, details: Any) -> str:
+    """The canonical JSON an entry's hash covers (after its predecessor's hash and a newline)."""
+    return canonical_json(
         {
             "occurred_at": occurred_at.isoformat(),
             "tenant_id": tenant_id,
@@ -105,10 +127,26 @@ def _hash(prev_hash: str, occurred_at: datetime, tenant_id: str | None, actor: s
             "request_id": request_id,
             "action": action,
             "target": target,
-            "details": json.loads(details_json),
+            "details": details,
         }
     )
+
+
+def _hash(prev_hash: str, occurred_at: datetime, tenant_id: str | None, actor: str, request_id: str | None,
+          action: str, target: str | None, details_json: str) -> str:
+    content = _content(occurred_at, tenant_id, actor, request_id, action, target, json.loads(details_json))
     return hashlib.sha256(f"{prev_hash}\n{content}".encode()).hexdigest()
+
+
+def append_params(conn: Connection, *, now: datetime, actor: str, action: str, tenant_id: str | None,
+                  target: str | None, details: Mapping[str, Any] | None, request_id: str | None) -> dict[str, Any]:
+    """The ``a_*`` parameters of ``APPEND_CTES`` / ``APPEND_INSERT`` (PostgreSQL) for one entry."""
+    details_json = canonical_json(dict(details or {}))
+    # The hashed details are the stored text read back (json.loads), as ``verify`` recomputes them.
+    content = _content(now, tenant_id, actor, request_id, action, target, json.loads(details_json))
+    return {"a_tail": ("\n" + content).encode(), "a_occurred_at": driver_time(conn.dialect)(now),
+            "a_tenant_id": tenant_id, "a_actor": actor, "a_request_id": request_id, "a_action": action,
+            "a_target": target, "a_details": details_json}
 
 
 def append(
@@ -123,10 +161,18 @@ def append(
     request_id: str | None = None,
 ) -> AuditEntry:
     """Append one entry inside the caller's write transaction."""
+    if conn.dialect.name == "postgresql":
+        params = append_params(conn, now=now, actor=actor, action=action, tenant_id=tenant_id, target=target,
+                               details=details, request_id=request_id)
+        _count, row = _APPEND_PG.execute(conn, params)
+        if row is None:  # pragma: no cover - the migration creates the head row
+            raise RuntimeError("audit_head ausente: rode as migrações")
+        return AuditEntry(int(row[0]), now, tenant_id, actor, request_id, action, target,
+                          json.loads(params["a_details"]), str(row[1]), str(row[2]))
     details_json = canonical_json(dict(details or {}))
     # Round-trip through the canonical JSON so the stored and hashed forms are the same values.
     details_value = json.loads(details_json)
-    _count, head = _LOCK_HEAD[conn.dialect.name].execute(conn, {})
+    _count, head = _READ_HEAD.execute(conn, {})
     if head is None:  # pragma: no cover - the migration creates the head row
         raise RuntimeError("audit_head ausente: rode as migrações")
     last_seq, last_hash = int(head[0]), str(head[1])

@@ -8,12 +8,22 @@ ref) DO NOTHING RETURNING); a taken ref becomes ``DuplicateRef`` and the caller 
 transaction (the failed one, with its number, is rolled back). Updates check the row ``version``
 (optimistic concurrency between API and worker).
 
-Cost: this is the hot path of POST /v1/nfce (an NFC-e: 5 statements in the first transaction, 6 in
-the final one with the audit entry). Those statements are written once and run as driver SQL on the
-connection's DBAPI cursor (``adapters.db.engine.DriverSql``: no compilation, cache key or execution
-context per call); the rest are Core statements built once with ``bindparam()``. The history lines
-of one commit go in one executemany; an update writes only the columns that changed (a signed XML is
-never rewritten when only the status moves).
+Cost: this is the hot path of POST /v1/nfce. Its statements are written once and run as driver SQL on
+the connection's DBAPI cursor (``adapters.db.engine.DriverSql``: no compilation, cache key or execution
+context per call); the rest are Core statements built once with ``bindparam()``. An update writes only
+the columns that changed (a signed XML is never rewritten when only the status moves).
+
+PostgreSQL: the inserts nobody reads back inside the transaction — the new document row, history lines,
+outbox events and the audit entry — are held by the unit of work and written together by ONE statement
+(data-modifying WITH: ``_write_sql``) when the transaction needs the database next: before any other
+statement of the unit of work (so every statement still sees all earlier writes, in order) and, at the
+latest, right before COMMIT. An NFC-e is then 3 statements in the first transaction (probe, number,
+that write) and 2 in the final one (the version-checked UPDATE, that write), instead of 5 and 6 plus
+one round trip each. The audit entry (it locks ``audit_head`` until commit) is part of the transaction's
+last statement. What changes is only WHEN a refused insert is noticed: a taken ref (``DuplicateRef``) or
+a constraint violation surfaces at that write, still inside the transaction, which then rolls back as
+before. ``update_document`` runs at once (its ``StaleDocument`` is handled by the caller). SQLite runs
+every statement when it is called (in-process calls: nothing to merge).
 """
 
 from __future__ import annotations
@@ -22,7 +32,8 @@ import json
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from functools import cache, wraps
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Row, and_, bindparam, insert, or_, select, update
 
@@ -88,6 +99,76 @@ _PROBE_EMISSION = DriverSql(
 )
 _UTC = UtcDateTime()
 
+# PostgreSQL: the held inserts of a unit of work as ONE statement (see the module docstring). History
+# lines and outbox events travel as one JSON array each (json_to_recordset keeps the array's order, so
+# the serial ids keep the order of the calls); the document row as parameters. When the document is part
+# of the write, its lines and events are inserted only if its row was (``EXISTS (SELECT 1 FROM w_doc)``):
+# a taken ref leaves nothing and is reported as ``DuplicateRef``, as the insert alone did.
+_HISTORY_COLUMNS = "document_id, occurred_at, from_status, to_status, cstat, detail, request_id"
+_OUTBOX_COLUMNS = "tenant_id, topic, idempotency_key, payload, created_at, available_at"
+
+
+@cache
+def _write_sql(with_doc: bool, with_history: bool, with_outbox: bool, with_audit: bool) -> DriverSql:
+    parts: list[str] = []
+    guard = " WHERE EXISTS (SELECT 1 FROM w_doc)" if with_doc else ""
+    if with_doc:
+        parts.append(
+            # Column names from our own schema, values as parameters.
+            f"w_doc AS (INSERT INTO document ({', '.join(_DOC_FIELDS)}) "  # noqa: S608
+            f"VALUES ({', '.join(':' + n for n in _DOC_FIELDS)}) ON CONFLICT (tenant_id, ref) DO NOTHING RETURNING id)"
+        )
+    if with_history:
+        parts.append(
+            f"w_history AS (INSERT INTO document_event ({_HISTORY_COLUMNS}) SELECT {_HISTORY_COLUMNS} "  # noqa: S608
+            "FROM json_to_recordset(:w_history) AS x(document_id text, occurred_at timestamptz, from_status text, "
+            f"to_status text, cstat integer, detail text, request_id text){guard})"
+        )
+    if with_outbox:
+        parts.append(
+            f"w_outbox AS (INSERT INTO outbox ({_OUTBOX_COLUMNS}, attempts) SELECT {_OUTBOX_COLUMNS}, 0 "  # noqa: S608
+            "FROM json_to_recordset(:w_outbox) AS x(tenant_id text, topic text, idempotency_key text, payload text, "
+            f"created_at timestamptz, available_at timestamptz){guard})"
+        )
+    if with_audit:  # its lock on audit_head is held from this statement to the COMMIT
+        parts.append(audit.APPEND_CTES)
+        parts.append(f"w_audit AS ({audit.APPEND_INSERT})")
+    main = "SELECT (SELECT count(*) FROM w_doc)" if with_doc else "SELECT 1"
+    return DriverSql(f"WITH {', '.join(parts)} {main}")
+
+
+def _iso(value: datetime) -> str:
+    """A datetime for json_to_recordset's timestamptz (aware: naive values are refused like UtcDateTime)."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to the database (pass an aware datetime)")
+    return value.isoformat()
+
+
+def _history_json(entry: HistoryEntry) -> dict[str, Any]:
+    return {"document_id": entry.document_id, "occurred_at": _iso(entry.occurred_at),
+            "from_status": entry.from_status, "to_status": entry.to_status, "cstat": entry.cstat,
+            "detail": entry.detail, "request_id": entry.request_id}
+
+
+def _payload(message: OutboxMessage) -> str:
+    return json.dumps(message.payload, sort_keys=True, ensure_ascii=False, default=str)
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _flushed(method: Callable[Concatenate[SqlUnitOfWork, _P], _R]) -> Callable[Concatenate[SqlUnitOfWork, _P], _R]:
+    """A statement that runs at once: the held writes go first, so it sees them (and their order stays)."""
+
+    @wraps(method)
+    def run(self: SqlUnitOfWork, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if self._held:
+            self.flush()
+        return method(self, *args, **kwargs)
+
+    return run
+
 
 def _update_sql(names: Sequence[str]) -> DriverSql:
     sets = ", ".join(f"{n} = :{n}" for n in names)  # names: columns of our schema, never input
@@ -133,12 +214,40 @@ def inutilizacao_record(row: Row[Any]) -> InutilizacaoRecord:
 
 
 class SqlUnitOfWork:
-    """``engine.ports.EmissionUnitOfWork`` on one connection inside one transaction."""
+    """``engine.ports.EmissionUnitOfWork`` on one connection inside one transaction.
 
-    def __init__(self, conn: Connection, time: Callable[[Any], Any] | None = None) -> None:
+    ``hold``: keep the inserts for one merged statement (PostgreSQL; see the module docstring). The
+    owner calls ``flush()`` before COMMIT (``SqlEmissionRepository.unit_of_work`` does)."""
+
+    def __init__(self, conn: Connection, time: Callable[[Any], Any] | None = None, *, hold: bool = False) -> None:
         self.conn = conn
         self.time = time or driver_time(conn.dialect)  # datetimes as the driver takes them
+        self.hold = hold
+        self._held = False
+        self._doc: DocumentRecord | None = None
+        self._history: list[dict[str, Any]] = []
+        self._outbox: list[dict[str, Any]] = []
+        self._audit: dict[str, Any] | None = None
 
+    def flush(self) -> None:
+        """Write the held inserts (one statement); ``DuplicateRef`` when the held document's ref is taken."""
+        if not self._held:
+            return
+        doc, history, events, entry = self._doc, self._history, self._outbox, self._audit
+        self._held, self._doc, self._history, self._outbox, self._audit = False, None, [], [], None
+        params: dict[str, Any] = self._values(doc, _DOC_FIELDS) if doc is not None else {}
+        if history:
+            params["w_history"] = json.dumps(history, ensure_ascii=False)
+        if events:
+            params["w_outbox"] = json.dumps(events, ensure_ascii=False)
+        if entry is not None:
+            params.update(entry)
+        statement = _write_sql(doc is not None, bool(history), bool(events), entry is not None)
+        _count, row = statement.execute(self.conn, params)
+        if doc is not None and (row is None or int(row[0]) != 1):
+            raise DuplicateRef(f"referência '{doc.ref}' já usada neste tenant")
+
+    @_flushed
     def allocate_number(self, cnpj: str, model: int, series: int) -> int:
         return allocate_number(self.conn, cnpj, model, series)
 
@@ -151,10 +260,16 @@ class SqlUnitOfWork:
         return values
 
     def insert_document(self, doc: DocumentRecord) -> None:
+        if self.hold:
+            if self._held:  # one document per merged statement, after everything held before it
+                self.flush()
+            self._doc, self._held = doc, True
+            return
         _count, row = _INSERT_DOCUMENT.execute(self.conn, self._values(doc, _DOC_FIELDS))
         if row is None:
             raise DuplicateRef(f"referência '{doc.ref}' já usada neste tenant")
 
+    @_flushed
     def probe_emission(self, tenant_id: str, ref: str, emitter_id: str, model: int) -> tuple[str | None, ModeState]:
         _count, row = _PROBE_EMISSION.execute(self.conn, {"tenant": tenant_id, "ref": ref, "emitter": emitter_id,
                                                           "model": model})
@@ -166,6 +281,7 @@ class SqlUnitOfWork:
                               reason, int(deadline_ms))
         return (None if existing is None else str(existing)), state
 
+    @_flushed
     def get_document(
         self, tenant_id: str | None, *, id: str | None = None, ref: str | None = None, chave: str | None = None,
         for_update: bool = False,
@@ -178,6 +294,7 @@ class SqlUnitOfWork:
         row = self.conn.execute(_GET_DOCUMENT[(tenant_id is not None, key, for_update)], params).first()
         return None if row is None else _doc(row)
 
+    @_flushed
     def update_document(self, doc: DocumentRecord, *, expected_version: int,
                         columns: Collection[str] | None = None) -> None:
         if columns is None:
@@ -192,58 +309,91 @@ class SqlUnitOfWork:
             raise StaleDocument(f"o documento {doc.id} foi alterado por outro processo; tente de novo")
 
     def add_history(self, entry: HistoryEntry) -> None:
-        _INSERT_HISTORY.execute(self.conn, _history_values(entry, self.time))
+        self.add_histories((entry,))
 
     def add_histories(self, entries: Sequence[HistoryEntry]) -> None:
-        if len(entries) == 1:
-            self.add_history(entries[0])
-        elif entries:
+        if not entries:
+            return
+        if self.hold:
+            if self._audit is not None:  # the audit entry stays the last write
+                self.flush()
+            self._history.extend(_history_json(e) for e in entries)
+            self._held = True
+        elif len(entries) == 1:
+            _INSERT_HISTORY.execute(self.conn, _history_values(entries[0], self.time))
+        else:
             _INSERT_HISTORY.executemany(self.conn, [_history_values(e, self.time) for e in entries])
 
     def add_outbox(self, message: OutboxMessage) -> None:
+        if self.hold:
+            if self._audit is not None:
+                self.flush()
+            at_iso = _iso(message.created_at)
+            self._outbox.append({
+                "tenant_id": message.tenant_id, "topic": message.topic,
+                "idempotency_key": message.idempotency_key[:200], "payload": _payload(message),
+                "created_at": at_iso, "available_at": at_iso,
+            })
+            self._held = True
+            return
         at = self.time(message.created_at)
         _INSERT_OUTBOX.execute(self.conn, {
             "tenant_id": message.tenant_id, "topic": message.topic, "idempotency_key": message.idempotency_key[:200],
-            "payload": json.dumps(message.payload, sort_keys=True, ensure_ascii=False, default=str),
-            "created_at": at, "available_at": at,
+            "payload": _payload(message), "created_at": at, "available_at": at,
         })
 
     def add_audit(self, note: AuditNote, *, now: datetime, tenant_id: str | None, target: str | None,
                   details: Mapping[str, Any], request_id: str | None) -> None:
+        if self.hold:
+            if self._audit is not None:  # entries keep the order of the calls
+                self.flush()
+            self._audit = audit.append_params(self.conn, now=now, actor=note.actor, action=note.action,
+                                              tenant_id=tenant_id, target=target, details=details,
+                                              request_id=request_id)
+            self._held = True
+            return
         audit.append(self.conn, now=now, actor=note.actor, action=note.action, tenant_id=tenant_id, target=target,
                      details=details, request_id=request_id)
 
+    @_flushed
     def add_attempt(self, attempt: Attempt) -> None:
         values = {k: getattr(attempt, k) for k in Attempt.__dataclass_fields__ if k != "id"}
         self.conn.execute(insert(document_attempt).values(values))
 
+    @_flushed
     def update_attempt(self, attempt: Attempt) -> None:
         values = {k: getattr(attempt, k) for k in ("resolution", "protocol", "cstat", "xmotivo", "resolved_at")}
         self.conn.execute(update(document_attempt).where(document_attempt.c.id == attempt.id).values(values))
 
+    @_flushed
     def attempts(self, document_id: str) -> list[Attempt]:
         rows = self.conn.execute(select(document_attempt).where(document_attempt.c.document_id == document_id)
                                  .order_by(document_attempt.c.id))
         return [_attempt(r) for r in rows]
 
+    @_flushed
     def pending_attempts(self, limit: int) -> list[Attempt]:
         rows = self.conn.execute(select(document_attempt).where(document_attempt.c.resolution == "pending")
                                  .order_by(document_attempt.c.id).limit(limit))
         return [_attempt(r) for r in rows]
 
+    @_flushed
     def add_fiscal_event(self, event: FiscalEventRecord) -> None:
         values = {k: getattr(event, k) for k in FiscalEventRecord.__dataclass_fields__ if k != "id"}
         self.conn.execute(insert(fiscal_event).values(values))
 
+    @_flushed
     def fiscal_events(self, document_id: str) -> list[FiscalEventRecord]:
         rows = self.conn.execute(select(fiscal_event).where(fiscal_event.c.document_id == document_id)
                                  .order_by(fiscal_event.c.id))
         return [_event(r) for r in rows]
 
+    @_flushed
     def add_inutilizacao(self, record: InutilizacaoRecord) -> None:
         values = {k: getattr(record, k) for k in InutilizacaoRecord.__dataclass_fields__}
         self.conn.execute(insert(inutilizacao).values(values))
 
+    @_flushed
     def get_mode(self, emitter_id: str, model: int) -> ModeState:
         row = self.conn.execute(select(emission_mode).where(
             emission_mode.c.emitter_id == emitter_id, emission_mode.c.model == model)).first()
@@ -251,6 +401,7 @@ class SqlUnitOfWork:
             return ModeState(emitter_id, model, Mode.NORMAL, deadline_ms=DEFAULT_DEADLINE_MS)
         return ModeState(emitter_id, model, Mode(row.mode), row.since, row.reason, row.deadline_ms)
 
+    @_flushed
     def set_mode(self, state: ModeState, *, now: datetime) -> None:
         values = {"mode": state.mode.value, "since": state.since, "reason": state.reason,
                   "deadline_ms": state.deadline_ms, "updated_at": now}
@@ -259,16 +410,19 @@ class SqlUnitOfWork:
         if result.rowcount == 0:
             self.conn.execute(insert(emission_mode).values(emitter_id=state.emitter_id, model=state.model, **values))
 
+    @_flushed
     def modes_not_normal(self) -> list[ModeState]:
         rows = self.conn.execute(select(emission_mode).where(emission_mode.c.mode != Mode.NORMAL.value))
         return [ModeState(r.emitter_id, r.model, Mode(r.mode), r.since, r.reason, r.deadline_ms) for r in rows]
 
+    @_flushed
     def modes_of_tenant(self, tenant_id: str) -> list[ModeState]:
         rows = self.conn.execute(
             select(emission_mode).join(emitter, emitter.c.id == emission_mode.c.emitter_id)
             .where(emitter.c.tenant_id == tenant_id).order_by(emission_mode.c.emitter_id, emission_mode.c.model))
         return [ModeState(r.emitter_id, r.model, Mode(r.mode), r.since, r.reason, r.deadline_ms) for r in rows]
 
+    @_flushed
     def pending_documents(self, *, updated_before: datetime, limit: int) -> list[DocumentRecord]:
         rows = self.conn.execute(
             select(document).where(document.c.status.in_([s.value for s in PENDING]),
@@ -276,12 +430,14 @@ class SqlUnitOfWork:
             .order_by(document.c.updated_at).limit(limit))
         return [_doc(r) for r in rows]
 
+    @_flushed
     def history(self, document_id: str) -> list[HistoryEntry]:
         rows = self.conn.execute(select(document_event).where(document_event.c.document_id == document_id)
                                  .order_by(document_event.c.id))
         return [HistoryEntry(r.document_id, r.occurred_at, r.to_status, r.from_status, r.cstat, r.detail,
                              r.request_id) for r in rows]
 
+    @_flushed
     def list_documents(self, flt: DocumentFilter) -> list[DocumentRecord]:
         c = document.c
         query = select(document).where(c.tenant_id == flt.tenant_id)
@@ -305,17 +461,20 @@ class SqlUnitOfWork:
         rows = self.conn.execute(query.order_by(c.created_at, c.id).limit(flt.limit))
         return [_doc(r) for r in rows]
 
+    @_flushed
     def inutilizacoes(self, tenant_id: str, *, emitter_id: str | None = None) -> list[InutilizacaoRecord]:
         query = select(inutilizacao).where(inutilizacao.c.tenant_id == tenant_id)
         if emitter_id is not None:
             query = query.where(inutilizacao.c.emitter_id == emitter_id)
         return [inutilizacao_record(r) for r in self.conn.execute(query.order_by(inutilizacao.c.created_at))]
 
+    @_flushed
     def get_inutilizacao(self, tenant_id: str, inut_id: str) -> InutilizacaoRecord | None:
         row = self.conn.execute(select(inutilizacao).where(inutilizacao.c.tenant_id == tenant_id,
                                                            inutilizacao.c.id == inut_id)).first()
         return None if row is None else inutilizacao_record(row)
 
+    @_flushed
     def outbox_topics(self, tenant_id: str) -> list[tuple[str, dict[str, Any]]]:
         rows = self.conn.execute(select(outbox.c.topic, outbox.c.payload).where(outbox.c.tenant_id == tenant_id)
                                  .order_by(outbox.c.id))
@@ -332,7 +491,9 @@ class SqlEmissionRepository:
     @contextmanager
     def unit_of_work(self) -> Iterator[SqlUnitOfWork]:
         with self.db.write() as conn:
-            yield SqlUnitOfWork(conn, self._time)
+            uow = SqlUnitOfWork(conn, self._time, hold=not self.db.is_sqlite)
+            yield uow
+            uow.flush()  # the held writes, as the last statement before COMMIT
 
     @contextmanager
     def reader(self) -> Iterator[SqlUnitOfWork]:

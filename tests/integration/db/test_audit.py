@@ -153,3 +153,24 @@ def test_concurrent_appends_keep_one_linear_chain(db: Database) -> None:
         t.join()
     assert errors == []
     assert _verify(db) == (60, [])
+
+
+def test_append_returns_the_entry_as_stored_and_hashed_as_verify_recomputes_it(db: Database) -> None:
+    """On PostgreSQL the server hashes the entry (one statement); the hash is the one ``verify`` computes."""
+    entries = []
+    for i in range(2):
+        with db.write() as conn:
+            entries.append(audit.append(conn, now=T0 + timedelta(microseconds=7 + i), actor="key1",
+                                        action="document.emit", tenant_id="t1", target="document/d1",
+                                        details={"motivo": "emissão autorizada — R$ 1.234,56", "i": i},
+                                        request_id="req-€"))
+    first, second = entries
+    assert (first.seq, first.prev_hash, second.seq, second.prev_hash) == (1, audit.GENESIS, 2, first.entry_hash)
+    for entry in entries:
+        assert entry.entry_hash == audit._hash(
+            entry.prev_hash, entry.occurred_at, entry.tenant_id, entry.actor, entry.request_id, entry.action,
+            entry.target, audit.canonical_json(dict(entry.details)))
+    with db.read() as conn:
+        stored, _ = audit.query(conn, tenant_id="t1")
+        assert audit.verify(conn) == (2, [])
+    assert stored == entries

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from adapters.db import audit
 from engine.emission import AuditNote, DocStatus, EmissionService
 from tests.integration.emission.conftest import Env
 
@@ -40,7 +41,9 @@ class _CrashingUnitOfWork:
 
 
 class CrashingRepository:
-    """The emission repository, dying at the ``nth`` call of ``method`` inside a write transaction."""
+    """The emission repository, dying at the ``nth`` call of ``method`` inside a write transaction.
+    ``method="commit"``: the ``nth`` write transaction dies after ALL its statements ran (the inserts the
+    PostgreSQL unit of work holds for its last statement included), right before COMMIT."""
 
     def __init__(self, inner: Any, method: str, nth: int = 1) -> None:
         self.inner, self.method, self.nth, self.calls = inner, method, nth, 0
@@ -49,6 +52,11 @@ class CrashingRepository:
     def unit_of_work(self) -> Iterator[Any]:
         with self.inner.unit_of_work() as uow:
             yield _CrashingUnitOfWork(uow, self)
+            if self.method == "commit":
+                self.calls += 1
+                if self.calls == self.nth:
+                    uow.flush()  # every statement of the transaction has run
+                    raise Crash("commit")
 
     def reader(self) -> Any:
         return self.inner.reader()
@@ -61,7 +69,8 @@ NOTE = AuditNote(actor="apikey:k1", action="document.emit", details={"role": "pd
     ("allocate_number", 1),  # the first statement after the probe
     ("insert_document", 1),  # numbered, built and signed, not stored
     ("add_histories", 1),
-    ("add_outbox", 1),  # the last statement of the first transaction
+    ("add_outbox", 1),
+    ("commit", 1),  # every statement of the first transaction ran, COMMIT did not
 ])
 def test_crash_inside_the_first_transaction_leaves_nothing_and_takes_no_number(env: Env, method: str,
                                                                                 nth: int) -> None:
@@ -83,7 +92,8 @@ def test_crash_inside_the_first_transaction_leaves_nothing_and_takes_no_number(e
     ("update_document", 1),  # the first statement of the final transaction
     ("add_histories", 2),  # the first call was the first transaction's
     ("add_outbox", 2),
-    ("add_audit", 1),  # the last statement of the final transaction
+    ("add_audit", 1),
+    ("commit", 2),  # every statement of the final transaction ran (the audit entry too), COMMIT did not
 ])
 def test_crash_inside_the_final_transaction_is_recovered_by_consulting_the_chave(env: Env, method: str,
                                                                                  nth: int) -> None:
@@ -96,6 +106,8 @@ def test_crash_inside_the_final_transaction_is_recovered_by_consulting_the_chave
         topics = uow.outbox_topics(env.tenant_id)
     assert left is not None and left.status == DocStatus.SENT and left.signed_xml is not None
     assert [(p["from"], p["to"]) for _, p in topics] == [(None, "sent")]
+    with env.db.read() as conn:  # the audit entry went back with its transaction, head included
+        assert audit.verify(conn) == (0, [])
     [at_sefaz] = env.sim.documents(env.cnpj)  # SEFAZ authorized it; the answer died with the process
     # The PDV's retry gets the stored document (no second number, nothing re-sent)...
     replay = env.service.emit(env.request("crash-t2"))

@@ -19,6 +19,7 @@ from engine.emission import (
     DocStatus,
     DocumentFilter,
     DocumentRecord,
+    DuplicateRef,
     HistoryEntry,
     OutboxMessage,
     StaleDocument,
@@ -78,3 +79,59 @@ def test_driver_written_rows_read_back_through_core_with_the_same_instants(db: D
         stored = uow.get_document(None, id="d1")
     assert stored is not None and stored.status == DocStatus.AUTHORIZED and stored.authorized_at == later
     assert stored.signed_xml == b"<NFe/>" and stored.protocol == "1" * 15 and stored.version == 5
+
+
+def _sent(doc_id: str, ref: str, emitter_id: str, number: int) -> DocumentRecord:
+    return DocumentRecord(id=doc_id, tenant_id="t1", emitter_id=emitter_id, ref=ref, model=65, series=1,
+                          status=DocStatus.SENT, created_at=AT, updated_at=AT, number=number,
+                          chave=f"{number:044d}", signed_xml=b"<NFe/>", version=4)
+
+
+def test_a_taken_ref_refuses_the_insert_with_its_lines_and_events(db: Database) -> None:
+    """The unit of work may write the document with its lines and events in one statement (PostgreSQL):
+    a taken ref still raises DuplicateRef inside the transaction and leaves nothing of the loser."""
+    emitter_id = _emitter(db)
+    repo = SqlEmissionRepository(db)
+    with repo.unit_of_work() as uow:
+        uow.insert_document(_sent("d1", "r1", emitter_id, 1))
+    with pytest.raises(DuplicateRef), repo.unit_of_work() as uow:
+        uow.insert_document(_sent("d2", "r1", emitter_id, 2))
+        uow.add_histories([HistoryEntry("d2", AT, "received", "received"), HistoryEntry("d2", AT, "sent", "signed")])
+        uow.add_outbox(OutboxMessage("nfe.status", "nfe.status:d2:4", {"to": "sent"}, AT, "t1"))
+        uow.add_audit(AuditNote("apikey:k1", "document.emit", {}), now=AT.astimezone(UTC), tenant_id="t1",
+                      target="document/d2", details={}, request_id=None)
+    with repo.reader() as uow:
+        assert uow.get_document(None, id="d2") is None and uow.history("d2") == []
+        assert uow.outbox_topics("t1") == []
+    with db.read() as conn:
+        assert audit.verify(conn) == (0, [])
+
+
+def test_every_statement_sees_the_writes_made_before_it_in_the_transaction(db: Database) -> None:
+    emitter_id = _emitter(db)
+    repo = SqlEmissionRepository(db)
+    note = AuditNote("apikey:k1", "document.emit", {"role": "pdv"})
+    with repo.unit_of_work() as uow:
+        uow.insert_document(_sent("d1", "r1", emitter_id, 1))
+        uow.add_histories([HistoryEntry("d1", AT, "received", "received"), HistoryEntry("d1", AT, "sent", "signed")])
+        uow.add_outbox(OutboxMessage("nfe.status", "nfe.status:d1:4", {"to": "sent"}, AT, "t1"))
+        uow.add_audit(note, now=AT.astimezone(UTC), tenant_id="t1", target="document/d1", details={"n": 1},
+                      request_id="rid-1")
+        seen = uow.get_document(None, id="d1", for_update=True)
+        lines = [h.to_status for h in uow.history("d1")]
+        assert seen is not None
+        uow.update_document(replace(seen, status=DocStatus.AUTHORIZED, version=5), expected_version=4, columns=())
+        uow.add_history(HistoryEntry("d1", AT, "authorized", "sent", 100, "autorizado", "rid-2"))
+        uow.add_outbox(OutboxMessage("nfe.status", "nfe.status:d1:5", {"to": "authorized"}, AT, "t1"))
+        uow.add_audit(note, now=AT.astimezone(UTC), tenant_id="t1", target="document/d1", details={"n": 2},
+                      request_id="rid-2")
+    assert lines == ["received", "sent"]
+    with repo.reader() as uow:
+        assert [h.to_status for h in uow.history("d1")] == ["received", "sent", "authorized"]
+        assert [p["to"] for _, p in uow.outbox_topics("t1")] == ["sent", "authorized"]
+        done = uow.get_document(None, id="d1")
+    assert done is not None and done.status == DocStatus.AUTHORIZED and done.version == 5
+    with db.read() as conn:
+        assert audit.verify(conn) == (2, [])
+        entries, _ = audit.query(conn, tenant_id="t1")
+    assert [(e.seq, e.details["n"], e.request_id) for e in entries] == [(1, 1, "rid-1"), (2, 2, "rid-2")]
