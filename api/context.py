@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -16,6 +18,8 @@ from adapters.db.apikeys import VerifiedKeys
 from adapters.db.engine import Database
 from api.settings import Settings
 from certificates.store import MasterKeyring
+
+T = TypeVar("T")
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
@@ -63,3 +67,12 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
         await app(scope, receive, send_with_id)
 
     return middleware
+
+
+async def blocking(fn: Callable[[], T]) -> T:
+    """Run blocking work (SQLAlchemy here is synchronous; the SEFAZ client too) on the event loop's
+    default executor, which the app's lifespan sets to ORTHO_API_THREADS threads. The context
+    variables of the request go along, as with anyio's ``to_thread``. The work is not cancelled when
+    the client goes away: a document being emitted is always carried to its stored outcome."""
+    ctx = contextvars.copy_context()
+    return await asyncio.get_running_loop().run_in_executor(None, ctx.run, fn)

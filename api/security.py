@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import anyio.to_thread
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
 from adapters.db.apikeys import Permission, Principal, authenticate
-from api.context import Resources
+from api.context import Resources, blocking
 
 SECURITY_SCHEME = "apiKey"
 
@@ -49,7 +48,7 @@ async def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Princi
             with resources.db.read() as conn:
                 return authenticate(conn, key)
 
-        principal = await anyio.to_thread.run_sync(lookup)
+        principal = await blocking(lookup)
         if principal is None:
             raise NotAuthorizedException("chave de API inválida ou revogada")
         resources.api_keys.put(key, principal)

@@ -81,6 +81,7 @@ class Settings:
     log_level: str = "info"
     access_log: bool = False
     apikey_cache_s: float = 2.0
+    api_threads: int = 20
     env: Mapping[str, str] = field(default_factory=dict, repr=False)  # master keys are read from here
 
     @property
@@ -104,6 +105,7 @@ class Settings:
             log_level=_choice(env, "ORTHO_LOG_LEVEL", "info", LOG_LEVELS),
             access_log=_choice(env, "ORTHO_ACCESS_LOG", "0", FLAGS) in {"1", "true", "yes"},
             apikey_cache_s=_int(env, "ORTHO_APIKEY_CACHE_S", 2, low=0, high=60),
+            api_threads=_int(env, "ORTHO_API_THREADS", 20, low=1, high=256),
             env=env,
         )
         clean = {k: v for k, v in overrides.items() if v is not None}

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
-import anyio.to_thread
 from litestar import Request
 from sqlalchemy import Connection
 
 from adapters.db import audit
 from adapters.db.apikeys import Principal
 from api.context import Resources
+from api.context import blocking as blocking  # re-exported: the routes import it from here
 from api.problems import request_id_of
 from engine.emission.records import AuditNote
 
@@ -21,11 +21,6 @@ T = TypeVar("T")
 def resources_of(request: Request[Any, Any, Any]) -> Resources:
     res: Resources = request.app.state.resources
     return res
-
-
-async def blocking(fn: Callable[[], T]) -> T:
-    """Run database work in the thread pool (SQLAlchemy here is synchronous)."""
-    return await anyio.to_thread.run_sync(fn)
 
 
 def record(
