@@ -187,7 +187,7 @@ def register_epec(svc: EmissionService, ctx: EmitterContext, doc: DocumentRecord
     motivo = ev.xmotivo if ev else result.xmotivo
     if not registered and (code in cs.PARALISADO or not code.isdigit()):
         if nfce_pdv:  # the service did not process it: nothing registered under this chave
-            return _nfce_offline(svc, ctx, doc, None, None, f"EPEC sem processamento ({code}: {motivo})",
+            return _nfce_offline(svc, ctx, doc, result, code, f"EPEC sem processamento ({code}: {motivo})",
                                  request_id=request_id)
         with svc.repo.unit_of_work() as uow:  # not processed: the worker sends it again
             svc._note(uow, doc, "epec-no-answer", cstat=int(code) if code.isdigit() else None,
@@ -383,7 +383,9 @@ def _nfce_offline(svc: EmissionService, ctx: EmitterContext, doc: DocumentRecord
         cur = svc._fresh(uow, doc)
         if cur.status != DocStatus.SENT:
             return cur  # another worker settled it
-        if result is not None or code is not None:
+        # An answer about the EPEC itself (a refusal, or our own check that it cannot be built) is an event;
+        # a service that did not process the message (108/109) or no answer at all is only a note.
+        if (result is not None and result.evento is not None) or (result is None and code is not None):
             record = _event(svc, cur, result, code, motivo)
             uow.add_fiscal_event(record)
             uow.add_outbox(_announce(record, cur, False))

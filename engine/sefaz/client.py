@@ -32,7 +32,7 @@ from engine.nfe.rules.eventos import C_ORGAO_SVRS
 from engine.ports import Clock, Transport, TransportError, TransportRequest
 from engine.sefaz import cstat as cs
 from engine.sefaz import messages as msg
-from engine.sefaz.errors import ReenvioBloqueado, RespostaInvalida, SefazError, ServicoIndisponivel
+from engine.sefaz.errors import ReenvioBloqueado, RespostaInvalida, SefazError
 from engine.sefaz.proc import nfe_proc, proc_evento, proc_inut
 from engine.sefaz.protection import CircuitBreaker, RateLimiter
 from engine.sefaz.results import (
@@ -515,22 +515,15 @@ class SefazClient:
 
     def epec(self, nfe: bytes) -> ResultadoEvento:
         """Evento 110140 EPEC from a signed document with tpEmis 4: an NF-e's at the Ambiente Nacional; an
-        NFC-e's at its UF's own EPEC service (SP, NT 2014.003), which SEFAZ-SP switches on only during an
-        outage of its NFC-e authorizer - so its status service is asked first (``epec_status``) and, when it
-        does not answer 107, ``ServicoIndisponivel`` is raised before any EPEC is sent (the caller issues the
-        off-line NFC-e instead). Answers: 136 registered (not linked yet), 573 already registered, 142 EPEC
-        blocked for the emitter (pending conciliation)."""
+        NFC-e's at its UF's own EPEC service (SP, NT 2014.003, model-65 detEvento). SEFAZ-SP switches its NFC-e
+        EPEC on only during an outage of its NFC-e authorizer: ask ``epec_status`` before relying on it (the
+        pipeline asks once, when it enters EPEC, not before every NFC-e: the status service is rate-limited).
+        Answers: 136 registered (not linked yet), 573 already registered, 142 EPEC blocked for the emitter
+        (pending conciliation); 108/109 at the message level when the service is not processing."""
         info = _nfe_info(nfe)
         ep = self.endpoint(info.uf, info.modelo, info.ambiente, "RecepcaoEvento_EPEC")
-        if info.modelo == "65":
-            status = self.epec_status(info.uf, info.ambiente)
-            if status.cstat != EPEC_ATIVO:
-                raise ServicoIndisponivel(
-                    f"EPEC da NFC-e indisponível em {info.uf} (EPECStatusServico cStat {status.cstat}: "
-                    f"{status.xmotivo}); nenhum EPEC foi enviado", retry_after_s=60.0)
-            ev = msg.epec_nfce(ep, nfe=nfe, ver_aplic=self.policy.ver_aplic, now=self.clock.now(), a1=self._need_a1())
-        else:
-            ev = msg.epec(ep, nfe=nfe, ver_aplic=self.policy.ver_aplic, now=self.clock.now(), a1=self._need_a1())
+        build = msg.epec_nfce if info.modelo == "65" else msg.epec
+        ev = build(ep, nfe=nfe, ver_aplic=self.policy.ver_aplic, now=self.clock.now(), a1=self._need_a1())
         return self._send_event(ep, ev, info.chave)
 
     def epec_status(self, uf: str, ambiente: str) -> StatusServico:

@@ -243,3 +243,19 @@ def test_an_nfce_outside_sp_never_tries_epec(db: Database, sim: Sim) -> None:
         reasons = [p["reason"] for t, p in uow.outbox_topics(env.tenant_id) if t == "nfe.contingency"]
     assert reasons and all("EPEC" not in (r or "") for r in reasons)
     assert _epec_at_sp(env) == []
+
+
+def test_epec_switched_off_while_in_epec_mode_sends_the_next_nfce_offline(env: Env, epec_on: None) -> None:
+    _authorizer_silent(env)
+    first = env.service.emit(env.request("sw-1")).document
+    assert first.tp_emis == 4 and env.service.mode(env.emitter_id, 65).mode == Mode.EPEC
+    env.sim.running.app.sefaz.set_nfce_epec_active("SP", False)  # SEFAZ-SP ends its EPEC window
+    second = env.service.emit(env.request("sw-2")).document
+    assert second.status == DocStatus.CONTINGENCY and second.tp_emis == 9 and second.number == 3
+    with env.repo.reader() as uow:
+        [superseded] = uow.attempts(second.id)
+        notes = [(h.to_status, h.cstat) for h in uow.history(second.id)]
+    assert (superseded.tp_emis, superseded.number) == (4, 3)  # its tpEmis 4 bytes, never accepted anywhere
+    assert ("epec-unavailable", 109) in notes
+    assert _switches(env) == [("normal", "epec"), ("epec", "offline")]
+    assert [e["chNFe"] for e in _epec_at_sp(env)] == [first.chave]

@@ -1,7 +1,7 @@
 """SP's NFC-e EPEC (NT 2014.003) through the production client against the REAL simulator:
 
-* EPECStatusServico answers 107 only while SEFAZ-SP's "EPEC active" switch is on; the client asks it
-  before every NFC-e EPEC and sends nothing when it is off (``ServicoIndisponivel``);
+* EPECStatusServico answers 107 only while SEFAZ-SP's "EPEC active" switch is on; while it is off the
+  reception registers nothing (message-level 109);
 * the model-65 event is received by SP (cOrgao 35) and validated by the model-65 schema: 136 registered
   (its procEventoNFe assembled and valid), 573 when repeated, 142 once an EPEC NFC-e waited 24 h;
 * the NFC-e transmitted later: 100 with the same data, 467 naming the differing tag, 468 without an EPEC.
@@ -20,7 +20,6 @@ import pytest
 from certificates.xmldsig import sign_document
 from engine.documentos import cnpj_dv
 from engine.nfe.contingencia import finalize_epec, to_epec
-from engine.sefaz.errors import ServicoIndisponivel
 from engine.xml.parser import parse_xml
 from engine.xsd import schema_findings
 from states import ServiceNotOffered
@@ -54,20 +53,19 @@ def _epec_nfce(sim: Sim, cnpj: str, numero: int, now: datetime, uf: str = "SP") 
     return finalize_epec(sign_document(root, a1), versao=3)
 
 
-def test_epec_status_follows_the_switch_and_nothing_is_sent_while_it_is_off(sim: Sim, now: datetime) -> None:
+def test_epec_status_follows_the_switch_and_nothing_is_registered_while_it_is_off(sim: Sim, now: datetime) -> None:
     cnpj = _cnpj()
     client = sim.client_for(cnpj)
     nfce = _epec_nfce(sim, cnpj, 1, now)
     off = client.epec_status("SP", "homologacao")
     assert off.cstat == "109", off
-    with pytest.raises(ServicoIndisponivel) as refused:
-        client.epec(nfce)
-    assert "EPECStatusServico cStat 109" in refused.value.mensagem
-    assert "nenhum EPEC foi enviado" in refused.value.mensagem
+    refused = client.epec(nfce)  # SP's reception does not process it either (message-level 109)
+    assert refused.cstat == "109" and refused.evento is None and refused.proc == ()
     assert not [e for e in sim.control("GET", "/_control/documents")["epec"] if e["chNFe"][6:20] == cnpj]
     sim.running.app.sefaz.set_nfce_epec_active("SP", True)
     try:
         assert client.epec_status("SP", "homologacao").cstat == "107"
+        assert client.epec(nfce).evento.registrado  # type: ignore[union-attr]
     finally:
         sim.running.app.sefaz.set_nfce_epec_active("SP", False)
 
