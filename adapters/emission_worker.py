@@ -4,8 +4,10 @@ Each run (engine/emission/pipeline.py): documents whose answer was lost are cons
 settled (or their identical bytes re-sent after a 217; an NF-e issued for the SVC is asked at the SVC
 first), off-line NFC-e are transmitted, online attempts replaced by an off-line NFC-e are cancelled by
 substitution or voided, emitters in contingency return to normal when the status service answers 107,
-and EPEC NF-e (engine/emission/epec.py) get their EPEC registered at the AN if it is not yet, then are
-transmitted to the origin authorizer once their emitter is back to normal.
+and EPEC documents (engine/emission/epec.py) - NF-e at the AN, SP's NFC-e at SEFAZ-SP - get their EPEC
+registered if it is not yet, then are transmitted to the origin authorizer once their emitter is back to
+normal; one past its legal window (168 h NF-e, 24 h NFC-e) gets an ``epec-late`` history line, 468 is
+waited out and an NFC-e found divergent from its EPEC (467) stays ``contingency`` and is not re-sent.
 
 Two ways to run it:
 
