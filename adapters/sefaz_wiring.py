@@ -185,13 +185,9 @@ class SqlEmitterDirectory:
         )
 
     def _stamp(self, tenant_id: str, emitter_id: str) -> EmitterStamp | None:
-        if self.db.is_sqlite:
-            with self.db.read() as conn:
-                return emitter_stamp(conn, tenant_id, emitter_id)
-        # PostgreSQL: one statement is consistent by itself; outside a transaction it saves the
-        # BEGIN and ROLLBACK round trips (client and server CPU on every emission).
-        with self.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            return emitter_stamp(conn, tenant_id, emitter_id)
+        # One statement, consistent by itself: on PostgreSQL outside a transaction (no BEGIN and ROLLBACK
+        # round trips on every emission), as driver SQL (adapters.db.engine.Database.read_one).
+        return emitter_stamp(self.db, tenant_id, emitter_id)
 
     def context(self, tenant_id: str, emitter_id: str) -> EmitterSefaz | None:
         stamp = self._stamp(tenant_id, emitter_id)

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, bindparam, select, update
+from sqlalchemy import Connection, Row, select, update
 from sqlalchemy.exc import IntegrityError
 
-from adapters.db.schema import certificate, emitter
+from adapters.db.engine import Database, DriverSql
+from adapters.db.schema import emitter
 from certificates.store import MasterKeyring
 from engine.nfe.build.emitter import CSC, Emitente, parse_emitente
 
@@ -180,11 +181,12 @@ def load_emitente_versioned(
 
 # Built once (an immutable statement): SQLAlchemy then reuses its cache key and compiled form, so
 # the per-request check costs one execution, not a statement construction.
-_STAMP = (
-    select(emitter.c.version, certificate.c.id, emitter.c.cnpj)
-    .select_from(emitter.outerjoin(certificate, and_(certificate.c.emitter_id == emitter.c.id,
-                                                     certificate.c.active.is_(True))))
-    .where(emitter.c.tenant_id == bindparam("tenant_id"), emitter.c.id == bindparam("emitter_id"))
+# Run on every emission (adapters.sefaz_wiring): driver SQL, one indexed SELECT (at most one active
+# certificate: the partial unique index ``uq_certificate_one_active``).
+_STAMP = DriverSql(
+    "SELECT e.version, c.id, e.cnpj FROM emitter e "
+    "LEFT JOIN certificate c ON c.emitter_id = e.id AND c.active = :active "
+    "WHERE e.tenant_id = :tenant_id AND e.id = :emitter_id"
 )
 
 
@@ -198,10 +200,10 @@ class EmitterStamp:
     cnpj: str
 
 
-def emitter_stamp(conn: Connection, tenant_id: str, emitter_id: str) -> EmitterStamp | None:
-    """One indexed SELECT: None when the tenant has no such emitter (at most one active certificate:
-    the partial unique index ``uq_certificate_one_active``)."""
-    row = conn.execute(_STAMP, {"tenant_id": tenant_id, "emitter_id": emitter_id}).first()
+def emitter_stamp(db: Database, tenant_id: str, emitter_id: str) -> EmitterStamp | None:
+    """None when the tenant has no such emitter. One statement, consistent by itself (``Database.read_one``:
+    no transaction round trips on PostgreSQL)."""
+    row = db.read_one(_STAMP, {"tenant_id": tenant_id, "emitter_id": emitter_id, "active": True})
     return None if row is None else EmitterStamp(int(row[0]), row[1], row[2])
 
 

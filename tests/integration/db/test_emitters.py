@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -131,7 +132,8 @@ def test_certificate_store_on_the_service_database(db: Database, issued: IssuedC
 
 
 def test_emitter_context_is_reused_until_another_worker_commits_a_change(
-    tenants: Database, database_url: str, emitente: Emitente, issued: IssuedCertificate, tmp_path: Path
+    tenants: Database, database_url: str, emitente: Emitente, issued: IssuedCertificate, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The directory keeps the loaded configuration and A1 per emitter and checks them with one SELECT
     per call (version + active certificate): a change committed by another process is seen at once."""
@@ -154,6 +156,13 @@ def test_emitter_context_is_reused_until_another_worker_commits_a_change(
 
     statements: list[str] = []
     event.listen(tenants.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    read_one = tenants.read_one  # driver SQL (no SQLAlchemy events): recorded here
+
+    def recorded(statement: Any, params: Any) -> Any:
+        statements.append(statement.named)
+        return read_one(statement, params)
+
+    monkeypatch.setattr(tenants, "read_one", recorded)
     assert directory.context("t1", rec.id) is first  # nothing changed: the same context...
     queries = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "emitter" in s]
     assert len(queries) == 1, statements  # ...checked by one SELECT
