@@ -53,19 +53,11 @@ class _Handler(TlsRequestHandler):
     sys_version = ""
 
     def _send(self, status: int, body: bytes, content_type: str, server_timing: str | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
+        # Head and body in one write: one TLS record and one send instead of two.
+        fields = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
         if server_timing is not None:
-            self.send_header("Server-Timing", server_timing)
-        # end_headers() with the body in the same write: one TLS record and one send instead of two
-        # (an HTTP/0.9 request has no header buffer: the body alone, as end_headers would leave it).
-        buffer: list[bytes] | None = getattr(self, "_headers_buffer", None)
-        if buffer is None:
-            self.wfile.write(body)
-            return
-        buffer.append(b"\r\n" + body)
-        self.flush_headers()
+            fields.append(("Server-Timing", server_timing))
+        self.send_whole(status, fields, body)
 
     def _json(self, status: int, payload: Any) -> None:
         self._send(status, json.dumps(payload, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
