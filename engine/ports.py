@@ -259,6 +259,10 @@ class SefazGateway(Protocol):
 
     def epec(self, nfe: bytes) -> ResultadoEvento: ...
 
+    def epec_status(self, uf: str, ambiente: str) -> StatusServico:
+        """EPECStatusServico of ``uf`` (SP's NFC-e EPEC, NT 2014/003): 107 when EPEC may be used now."""
+        ...
+
 
 class EmitterContext(Protocol):
     """An emitter ready to emit: its configuration with secrets, its A1 and two SEFAZ gateways."""

@@ -50,7 +50,7 @@ docs/nfce-epec-sp.md) follows the same shapes with these differences:
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -72,7 +72,7 @@ from engine.ports import EmitterContext, TransportError
 from engine.sefaz import cstat as cs
 from engine.sefaz.client import EPEC_ATIVO
 from engine.sefaz.errors import SefazError
-from engine.sefaz.results import ResultadoEvento, StatusServico
+from engine.sefaz.results import ResultadoEvento
 
 if TYPE_CHECKING:
     from engine.emission.pipeline import EmissionService, _AuditDue
@@ -315,21 +315,11 @@ def epec_nfce_bytes(svc: EmissionService, ctx: EmitterContext, source: etree._El
                          id_csc=csc.id if csc else None, csc=csc.token if csc else None)
 
 
-@runtime_checkable
-class _EpecStatusGateway(Protocol):
-    """``SefazClient.epec_status`` (EPECStatusServico). engine.ports.SefazGateway does not declare it yet
-    (that file belongs to another area): a gateway without it is asked nothing and ``epec`` decides."""
-
-    def epec_status(self, uf: str, ambiente: str) -> StatusServico: ...
-
-
 def _epec_unavailable(svc: EmissionService, ctx: EmitterContext, doc: DocumentRecord) -> str | None:
     """Why SP's NFC-e EPEC cannot be used now (its status service is not 107, or silent), None when it can."""
     from engine.emission.pipeline import ambiente  # the pipeline imports this module
 
     gateway = ctx.online(svc.deadline_s(doc.emitter_id, 65))
-    if not isinstance(gateway, _EpecStatusGateway):
-        return None
     emitente = ctx.emitente
     try:
         status = gateway.epec_status(emitente.endereco.uf, ambiente(emitente.ambiente))
