@@ -27,7 +27,7 @@ from lxml import etree
 
 import states
 from certificates.a1 import A1Certificate
-from engine.errors import Finding, ValidationFailed
+from engine.errors import Finding, ValidationFailed, XmlError
 from engine.nfe.rules.eventos import C_ORGAO_SVRS
 from engine.ports import Clock, Transport, TransportError, TransportRequest
 from engine.sefaz import cstat as cs
@@ -121,7 +121,11 @@ class _NFeInfo:
 
 
 def _nfe_info(nfe: bytes) -> _NFeInfo:
-    root = parse_xml(nfe)
+    return _info_of(parse_xml(nfe))
+
+
+def _info_of(root: etree._Element) -> _NFeInfo:
+    """Routing facts and digest of a parsed NFe (a root of its own or the NFe inside a parsed enviNFe)."""
     inf = root.find(_N + "infNFe")
     if root.tag != _N + "NFe" or inf is None:
         raise ValidationFailed([Finding(code="NAO_E_NFE", mensagem="o documento não é uma NFe (raiz NFe/infNFe)")])
@@ -346,10 +350,17 @@ class SefazClient:
         After a timeout the document may be at SEFAZ: we consult by chave first and re-send the identical
         bytes only if SEFAZ does not have it (217). A 204 (duplicidade) resolves to the original protocol.
         """
-        info = _nfe_info(nfe)
+        # The enviNFe is parsed once: its NFe gives the routing facts (no parse of the NFe bytes alone) and the
+        # same tree is validated against the enviNFe schema - the bytes sent. Checks run in the order they
+        # always did: NF-e facts, re-send guard, endpoint, lote rules, schema.
+        id_lote = id_lote or self._id_lote()
+        message = msg.envi_nfe_bytes([nfe], id_lote=id_lote, sincrono=True)
+        envi, sent = _parse_sent(message, nfe)
+        info = _info_of(sent)
         digest = self._guard_resend(nfe, info.chave)
         ep = self.endpoint(info.uf, info.modelo, info.ambiente, "NFeAutorizacao4", contingency=info.contingencia)
-        message = msg.envi_nfe([nfe], id_lote=id_lote or self._id_lote(), sincrono=True)
+        msg.check_envi_nfe([nfe], id_lote=id_lote, sincrono=True)
+        msg.validated_tree(envi)
         cnpj = self._cnpj(info.chave[6:20])
         for attempt in range(self.policy.retries + 1):
             try:
@@ -381,8 +392,9 @@ class SefazClient:
         self._note_outcome(digest, info.chave, prot.cstat, prot.xmotivo)
         if not (prot.autorizado or prot.denegado):
             return Autorizacao(lote, prot)
-        # These bytes passed the schema inside the enviNFe of this call: only the protNFe is new.
-        proc, avisos = _assemble(lambda: nfe_proc(nfe, prot.xml, sent=(info.chave, info.digest)))
+        # These bytes passed the schema inside the enviNFe of this call: only the protNFe is new (validated as the
+        # tree parse_prot detached from the answer, the one prot.xml serialises).
+        proc, avisos = _assemble(lambda: nfe_proc(nfe, prot.xml, sent=(info.chave, info.digest), prot_tree=prot.tree))
         return Autorizacao(lote, prot, proc, avisos=avisos)
 
     def _resolve(self, nfe: bytes, info: _NFeInfo) -> Autorizacao | None:
@@ -608,8 +620,25 @@ def _svc_nao_resolve(result: ResultadoEvento) -> bool:
 
 
 def _first_cstat(ret: etree._Element) -> str:
-    found = ret.find(f".//{_N}cStat")
+    # ret.find(".//cStat") walked in C: the first cStat below ret in document order.
+    found = next(ret.iterdescendants(_N + "cStat"), None)
     return found.text.strip() if found is not None and found.text else ""
+
+
+def _parse_sent(message: bytes, nfe: bytes) -> tuple[etree._Element, etree._Element]:
+    """The enviNFe ``message`` parsed by the hardened parser, and its NFe element (``nfe`` as embedded).
+
+    Bytes that are not one well-formed element fail here as they did when the NFe was parsed alone: its
+    own parse error is raised (``nfe`` is parsed again only then)."""
+    try:
+        envi = parse_xml(message)
+    except XmlError:
+        parse_xml(nfe)  # the NFe's own error when it has one
+        raise
+    children = [child for child in envi if isinstance(child.tag, str)]
+    if len(children) != 3:  # idLote, indSinc, NFe: anything else was not one element
+        return envi, parse_xml(nfe)
+    return envi, children[2]
 
 
 __all__ = ["EPEC_ATIVO", "EPEC_NAO_SINCRONIZADO", "Autorizacao", "AutorizacaoLote", "ClientPolicy", "SefazClient"]

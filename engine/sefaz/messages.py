@@ -80,10 +80,16 @@ def _bytes(root: etree._Element) -> bytes:
 def validated(message: bytes, relpath: str | None = None) -> bytes:
     """Parse ``message`` with the hardened parser and validate it against its XSD; the bytes are returned
     unchanged. ``ValidationFailed`` (cStat 215/225 avoided) otherwise."""
-    findings = schema_findings(parse_xml(message), relpath)
+    validated_tree(parse_xml(message), relpath)
+    return message
+
+
+def validated_tree(root: etree._Element, relpath: str | None = None) -> None:
+    """``validated`` of the tree the hardened parser gave for a message (the caller parsed the bytes it
+    sends and uses that same tree): ``ValidationFailed`` (cStat 215/225 avoided) when the XSD refuses it."""
+    findings = schema_findings(root, relpath)
     if findings:
         raise ValidationFailed(findings)
-    return message
 
 
 def _fail(code: str, path: str, mensagem: str, cstat: str | None = None) -> ValidationFailed:
@@ -162,6 +168,12 @@ def envi_nfe(nfes: Sequence[bytes], *, id_lote: str, sincrono: bool, versao: str
     SEFAZ processes synchronously only a lote with one NFe (indSinc 1); batches of up to 50 go
     asynchronously (indSinc 0) and are followed by NFeRetAutorizacao4.
     """
+    check_envi_nfe(nfes, id_lote=id_lote, sincrono=sincrono)
+    return validated(envi_nfe_bytes(nfes, id_lote=id_lote, sincrono=sincrono, versao=versao))
+
+
+def check_envi_nfe(nfes: Sequence[bytes], *, id_lote: str, sincrono: bool) -> None:
+    """The lote rules of ``envi_nfe`` (size, indSinc, idLote) that the schema does not state in our words."""
     if not nfes:
         raise _fail("LOTE_VAZIO", "NFe", "o lote não contém nenhuma NF-e")
     if len(nfes) > MAX_LOTE:
@@ -170,12 +182,17 @@ def envi_nfe(nfes: Sequence[bytes], *, id_lote: str, sincrono: bool, versao: str
         raise _fail("LOTE_SINCRONO", "indSinc", "o processamento síncrono (indSinc 1) aceita uma única NF-e", "452")
     if not (_DIGITS.match(id_lote) and len(id_lote) <= 15):
         raise _fail("ID_LOTE", "idLote", f"idLote deve ter de 1 a 15 dígitos: {id_lote!r}", "225")
+
+
+def envi_nfe_bytes(nfes: Sequence[bytes], *, id_lote: str, sincrono: bool, versao: str = VERSAO_NFE) -> bytes:
+    """The enviNFe bytes, NOT yet checked nor validated: for a caller that parses them once, reads the NFe
+    from that tree and then runs ``check_envi_nfe`` and ``validated_tree`` on it (SefazClient.authorize)."""
     root = _root("enviNFe", versao)
     _el(root, "idLote", id_lote)
     _el(root, "indSinc", "1" if sincrono else "0")
     for _ in nfes:
         slot(root)
-    return validated(embed(root, list(nfes)))
+    return embed(root, list(nfes))
 
 
 # ------------------------------------------------------------------------------------------ events

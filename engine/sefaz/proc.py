@@ -32,11 +32,22 @@ def _text(root: etree._Element, path: str) -> str:
     return found.text.strip() if found is not None and found.text else ""
 
 
+def _inf_text(root: etree._Element, inf: str, name: str) -> str:
+    """``_text(root, f"{_N}{inf}/{_N}{name}")`` (first ``name`` under any ``inf`` child, as find() gives)
+    walked with iterchildren in C rather than ElementPath's Python generators: this runs for every
+    document authorised."""
+    for parent in root.iterchildren(_N + inf):
+        for found in parent.iterchildren(_N + name):
+            return found.text.strip() if found.text else ""
+    return ""
+
+
 def _container(name: str, versao: str) -> etree._Element:
     return etree.Element(_N + name, {"versao": versao}, nsmap={None: NFE_NS})  # type: ignore[dict-item]
 
 
-def nfe_proc(nfe: bytes, prot_nfe: bytes, *, sent: tuple[str, str] | None = None) -> bytes:
+def nfe_proc(nfe: bytes, prot_nfe: bytes, *, sent: tuple[str, str] | None = None,
+             prot_tree: etree._Element | None = None) -> bytes:
     """``nfeProc`` of an authorised (or denied) NFe: the signed bytes as sent and the protNFe as received.
 
     ``sent`` = (chave, DigestValue) of ``nfe`` when the caller validated these very bytes against the
@@ -45,8 +56,12 @@ def nfe_proc(nfe: bytes, prot_nfe: bytes, *, sent: tuple[str, str] | None = None
     against its official type (TProtNFe); an nfeProc of a valid NFe and a valid protNFe is valid by
     construction (procNFe_v4.00.xsd: TNfeProc is the sequence TNFe, TProtNFe). Without ``sent`` the
     whole nfeProc is validated (bytes of unknown origin).
+
+    ``prot_tree``: the element ``prot_nfe`` is the serialisation of, when the caller has it
+    (``ProtocoloNFe.tree``, detached from SEFAZ's answer): checked and validated instead of parsing
+    ``prot_nfe`` again. Only with ``sent``; without it the bytes are parsed and the nfeProc validated whole.
     """
-    prot = parse_xml(prot_nfe)
+    prot = prot_tree if (prot_tree is not None and sent is not None) else parse_xml(prot_nfe)
     if sent is not None:
         chave, digest = sent
     else:
@@ -54,10 +69,10 @@ def nfe_proc(nfe: bytes, prot_nfe: bytes, *, sent: tuple[str, str] | None = None
         inf = doc.find(_N + "infNFe")
         chave = str(inf.get("Id", ""))[3:] if inf is not None else ""
         digest = _text(doc, f"{_DS}Signature/{_DS}SignedInfo/{_DS}Reference/{_DS}DigestValue")
-    ch_prot = _text(prot, f"{_N}infProt/{_N}chNFe")
+    ch_prot = _inf_text(prot, "infProt", "chNFe")
     if chave != ch_prot:
         raise _fail("PROTOCOLO_OUTRA_NFE", f"o protocolo é da chave {ch_prot}, não da NF-e {chave}")
-    dig_val = _text(prot, f"{_N}infProt/{_N}digVal")
+    dig_val = _inf_text(prot, "infProt", "digVal")
     if dig_val and digest != dig_val:
         # The chave matches but SEFAZ authorised other bytes (a rebuilt document): 539 territory.
         raise _fail("PROTOCOLO_OUTRO_CONTEUDO", "o digVal do protocolo difere do DigestValue da NF-e assinada: "

@@ -7,6 +7,7 @@ a rejection is a result like any other. Elements that go into distribution docum
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -31,10 +32,22 @@ def _t(el: etree._Element | None, path: str) -> str:
     if el is None:
         return ""
     if "/" in path:  # a path (infRec/nRec): ElementPath semantics (first match under any parent)
-        found = el.find("/".join(_N + part for part in path.split("/")))
+        found = _first(el, path)
     else:
         found = next(el.iterchildren(_N + path), None)
     return found.text.strip() if found is not None and found.text else ""
+
+
+def _first(el: etree._Element, path: str) -> etree._Element | None:
+    """``el.find(path)`` for a path of child names of the NF-e namespace (``infRec/nRec``), with the same
+    result (the first match in document order, under any of the matching parents) but walked with
+    ``iterchildren`` (C) instead of ElementPath's Python generators."""
+    head, _, rest = path.partition("/")
+    for child in el.iterchildren(_N + head):
+        found = _first(child, rest) if rest else child
+        if found is not None:
+            return found
+    return None
 
 
 def _local(el: etree._Element) -> str:
@@ -98,6 +111,9 @@ class ProtocoloNFe(Resultado):
     dh_recbto: str = ""
     dig_val: str = ""
     xml: bytes = b""
+    # The detached protNFe element ``xml`` is the serialisation of (what parsing ``xml`` would give back):
+    # nfe_proc validates it without parsing the bytes again. Not part of the value.
+    tree: etree._Element | None = field(default=None, compare=False, repr=False)
 
     @property
     def autorizado(self) -> bool:
@@ -110,9 +126,11 @@ class ProtocoloNFe(Resultado):
 
 def parse_prot(prot: etree._Element) -> ProtocoloNFe:
     inf = _child(prot, "infProt")
+    own = copy.deepcopy(prot)  # what xmlbytes.detached serialises: namespaces of the envelope left behind
     return ProtocoloNFe(
         cstat=_t(inf, "cStat"), xmotivo=_t(inf, "xMotivo"), chave=_t(inf, "chNFe"), n_prot=_t(inf, "nProt"),
-        dh_recbto=_t(inf, "dhRecbto"), dig_val=_t(inf, "digVal"), xml=detached(prot),
+        dh_recbto=_t(inf, "dhRecbto"), dig_val=_t(inf, "digVal"), xml=etree.tostring(own, encoding="UTF-8"),
+        tree=own,
     )
 
 

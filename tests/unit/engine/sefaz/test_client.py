@@ -158,3 +158,31 @@ def test_service_stopped_opens_the_breaker(a1: A1Certificate) -> None:
     clock.advance(31)
     fake.status_cstat = "107"
     assert c.status("SP", 55, "homologacao").em_operacao  # half-open trial succeeds and closes it
+
+
+def test_malformed_nfe_bytes_fail_with_their_own_parse_error_before_anything_is_sent(
+    a1: A1Certificate, nfce_signed: bytes
+) -> None:
+    from engine.errors import XmlError, XmlSecurityError
+
+    fake = FakeSefaz()
+    for bad, error in ((nfce_signed[:-20], XmlError), (nfce_signed + nfce_signed, XmlError),
+                       (b"<!DOCTYPE x []>" + nfce_signed, XmlSecurityError)):
+        with pytest.raises(error) as got:
+            client(fake, a1).authorize(bad)
+        with pytest.raises(error) as alone:
+            parse_xml(bad)
+        assert got.value.mensagem == alone.value.mensagem
+    assert fake.requests == []
+
+
+def test_authorization_protocol_keeps_the_tree_its_xml_serialises(a1: A1Certificate, nfce_signed: bytes) -> None:
+    import dataclasses
+
+    from lxml import etree
+
+    result = client(FakeSefaz(), a1).authorize(nfce_signed)
+    prot = result.protocolo
+    assert prot is not None and prot.tree is not None
+    assert etree.tostring(prot.tree, encoding="UTF-8") == prot.xml
+    assert prot == dataclasses.replace(prot, tree=None)  # not part of the value

@@ -50,3 +50,17 @@ def test_sent_nfe_still_checks_that_the_protocol_is_of_this_document(nfce_signed
     with pytest.raises(ValidationFailed) as info:
         nfe_proc(nfce_signed, _prot(nfce_signed, digVal="AAAAAAAAAAAAAAAAAAAAAAAAAAA="), sent=_sent(nfce_signed))
     assert info.value.findings[0].code == "PROTOCOLO_OUTRO_CONTEUDO"
+
+
+def test_the_parsed_protocol_tree_gives_the_same_checks_and_bytes_as_its_serialisation(nfce_signed: bytes) -> None:
+    good = _prot(nfce_signed)
+    tree = parse_xml(good)
+    assert nfe_proc(nfce_signed, good, sent=_sent(nfce_signed), prot_tree=tree) == nfe_proc(nfce_signed, good)
+    bad = _prot(nfce_signed, cStat="1x0")
+    with pytest.raises(ValidationFailed) as info:
+        nfe_proc(nfce_signed, bad, sent=_sent(nfce_signed), prot_tree=parse_xml(bad))
+    assert info.value.findings[0].code == "XSD"
+    other = _prot(nfce_signed, chNFe="3" * 44)
+    with pytest.raises(ValidationFailed) as info:
+        nfe_proc(nfce_signed, other, sent=_sent(nfce_signed), prot_tree=parse_xml(other))
+    assert info.value.findings[0].code == "PROTOCOLO_OUTRA_NFE"
