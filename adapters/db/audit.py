@@ -36,7 +36,7 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -139,12 +139,14 @@ def _hash(prev_hash: str, occurred_at: datetime, tenant_id: str | None, actor: s
 
 
 def append_params(conn: Connection, *, now: datetime, actor: str, action: str, tenant_id: str | None,
-                  target: str | None, details: Mapping[str, Any] | None, request_id: str | None) -> dict[str, Any]:
-    """The ``a_*`` parameters of ``APPEND_CTES`` / ``APPEND_INSERT`` (PostgreSQL) for one entry."""
+                  target: str | None, details: Mapping[str, Any] | None, request_id: str | None,
+                  time: Callable[[Any], Any] | None = None) -> dict[str, Any]:
+    """The ``a_*`` parameters of ``APPEND_CTES`` / ``APPEND_INSERT`` (PostgreSQL) for one entry; ``time``:
+    the dialect's ``driver_time`` when the caller holds it already."""
     details_json = canonical_json(dict(details or {}))
     # The hashed details are the stored text read back (json.loads), as ``verify`` recomputes them.
     content = _content(now, tenant_id, actor, request_id, action, target, json.loads(details_json))
-    return {"a_tail": ("\n" + content).encode(), "a_occurred_at": driver_time(conn.dialect)(now),
+    return {"a_tail": ("\n" + content).encode(), "a_occurred_at": (time or driver_time(conn.dialect))(now),
             "a_tenant_id": tenant_id, "a_actor": actor, "a_request_id": request_id, "a_action": action,
             "a_target": target, "a_details": details_json}
 

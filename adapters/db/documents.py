@@ -170,7 +170,8 @@ def _flushed(method: Callable[Concatenate[SqlUnitOfWork, _P], _R]) -> Callable[C
     return run
 
 
-def _update_sql(names: Sequence[str]) -> DriverSql:
+@cache  # a few column sets in practice (one per kind of transition)
+def _update_sql(names: tuple[str, ...]) -> DriverSql:
     sets = ", ".join(f"{n} = :{n}" for n in names)  # names: columns of our schema, never input
     return DriverSql(f"UPDATE document SET {sets} WHERE id = :w_id AND version = :w_version")  # noqa: S608
 
@@ -349,7 +350,7 @@ class SqlUnitOfWork:
                 self.flush()
             self._audit = audit.append_params(self.conn, now=now, actor=note.actor, action=note.action,
                                               tenant_id=tenant_id, target=target, details=details,
-                                              request_id=request_id)
+                                              request_id=request_id, time=self.time)
             self._held = True
             return
         audit.append(self.conn, now=now, actor=note.actor, action=note.action, tenant_id=tenant_id, target=target,
