@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import hashlib
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -202,6 +203,11 @@ def verify_enveloped(
         return SignatureCheck("293", "certificado da assinatura fora da cadeia confiável", facts, digest)
     if not (cert.not_valid_before_utc <= now <= cert.not_valid_after_utc):
         return SignatureCheck("291", "certificado da assinatura fora da validade", facts, digest)
+    key = certs.verification_key(facts)
+    if _plain_profile_verifies(parent, sig, signed, ref_id, key):
+        return SignatureCheck(None, "ok", facts, digest)
+    # Anything else — a digest or signature value that does not verify, or a document outside the
+    # plain shape — is decided by xmlsec's complete XMLDSig processing.
     # Verify in a document of its own: the message as SEFAZ extracts it from the SOAP body (a copy of
     # the subtree carries only the namespaces it uses, as an XmlNode taken out of the envelope does).
     doc = copy.deepcopy(parent)
@@ -209,12 +215,84 @@ def verify_enveloped(
     assert doc_sig is not None  # a copy of the element found above
     xmlsec.tree.add_ids(doc, ["Id"])
     ctx = xmlsec.SignatureContext()
-    ctx.key = certs.verification_key(facts)
+    ctx.key = key
     try:
         ctx.verify(doc_sig)
     except xmlsec.Error:
         return SignatureCheck("297", "valor da assinatura ou do digest não confere", facts, digest)
     return SignatureCheck(None, "ok", facts, digest)
+
+
+_XML_NS_ATTR = "{http://www.w3.org/XML/1998/namespace}"
+
+
+def _b64(text: str | None) -> bytes | None:
+    try:
+        return base64.b64decode("".join((text or "").split()), validate=True)
+    except ValueError:
+        return None
+
+
+def _canonical_alone(element: etree._Element) -> bytes | None:
+    """Inclusive C14N 1.0 (no comments) of ``element`` as the apex of a document subset, when the
+    only namespace in its scope is a default one and no ancestor carries an xml:* attribute; else
+    None. The element is copied to be the lone root of a document of its own: lxml canonicalises an
+    element inside a larger tree with a spurious ``xmlns=""`` on its grandchildren (lxml 6 /
+    libxml2 2.14), which is not C14N. With nothing but the default namespace in scope, the copy's
+    canonical form is the subset's: the apex renders that one declaration, as xmlsec does."""
+    if list(element.nsmap) != [None]:
+        return None
+    ancestor = element.getparent()
+    while ancestor is not None:
+        if any(str(name).startswith(_XML_NS_ATTR) for name in ancestor.attrib):
+            return None
+        ancestor = ancestor.getparent()
+    alone = copy.deepcopy(element)
+    alone.tail = None
+    if alone.nsmap != element.nsmap:
+        return None
+    return etree.tostring(alone, method="c14n", exclusive=False, with_comments=False)
+
+
+def _plain_profile_verifies(
+    parent: etree._Element, sig: etree._Element, signed: etree._Element, ref_id: str, key: xmlsec.Key
+) -> bool:
+    """True when a signature of the MOC's plain shape verifies: the Reference's SHA-1 digest over the
+    canonical form of the signed element and, with xmlsec, the RSA-SHA1 SignatureValue over the
+    canonical SignedInfo. False means "not shown valid here", never "invalid": the caller then runs
+    xmlsec's full processing, which decides.
+
+    This is the computation xmlsec's ``verify`` does, without its node-set machinery (~0.7 µs per
+    node: 3/4 of the verification of an NFC-e). ``verify_enveloped`` has checked the profile (one
+    Reference to ``#Id`` of ``signed``, transforms enveloped + C14N 1.0, SHA-1, RSA-SHA1, C14N 1.0
+    SignedInfo). Here ``signed`` must also be the first element of ``parent`` (xmlsec registers IDs
+    in document order and the first wins, so it is the element xmlsec dereferences), the Signature
+    its sibling (the enveloped transform then removes nothing from it), and both it and SignedInfo
+    canonicalisable alone (see ``_canonical_alone``). Comments are outside a bare-name ``#Id``
+    node-set and left out."""
+    first = next(parent.iterchildren(etree.Element), None)
+    if first is not signed or parent.get("Id") == ref_id or signed is sig:
+        return False
+    signed_info = sig.find(f"{{{DS}}}SignedInfo")
+    if signed_info is None:
+        return False
+    expected = _b64(signed_info.findtext(f"{{{DS}}}Reference/{{{DS}}}DigestValue"))
+    signature = _b64(sig.findtext(f"{{{DS}}}SignatureValue"))
+    if expected is None or signature is None:
+        return False
+    canonical = _canonical_alone(signed)
+    if canonical is None or hashlib.sha1(canonical).digest() != expected:  # noqa: S324 - the MOC 7.0 profile
+        return False
+    canonical_signed_info = _canonical_alone(signed_info)
+    if canonical_signed_info is None:
+        return False
+    ctx = xmlsec.SignatureContext()
+    ctx.key = key
+    try:
+        ctx.verify_binary(canonical_signed_info, xmlsec.constants.TransformRsaSha1, signature)
+    except xmlsec.Error:
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
