@@ -14,6 +14,7 @@ the class itself (``__xml_plan__``); rendering is a loop over that plan with lxm
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -66,9 +67,13 @@ class _Plan(NamedTuple):
     # ~800 model instances of a few shapes, and the layout's classes have dozens of optional fields
     # (ICMS00..ICMSSN900 flattened, IBS/CBS groups) of which a few are set. Bounded; filled lazily.
     shapes: dict[frozenset[str], tuple[_RenderStep, ...]]
+    # Element skeletons of documents rendered with this class as root, by their layout (see _Layout).
+    # Bounded; filled lazily; a skeleton is never modified once stored (only deep-copied).
+    skeletons: dict[tuple[object, ...], etree._Element]
 
 
 _MAX_SHAPES = 256
+_MAX_SKELETONS = 256
 
 
 def _decimal_converter(places: tuple[int, ...]) -> Callable[[Any], str]:
@@ -149,6 +154,7 @@ def _plan(cls: type[XmlModel]) -> _Plan:
             for name, info in cls.model_fields.items()
             if info.default_factory is not None or (info.default is not None and not info.is_required())
         ),
+        {},
         {},
     )
     # Cached on the class itself: no module-level registry (the plan is immutable but for its bounded
@@ -231,15 +237,137 @@ def _fill(el: etree._Element, obj: XmlModel, plan: _Plan) -> bool:
     return wrote
 
 
+class _RawContent(Exception):
+    """A RAW value (ds:Signature, xs:any bytes) in the model: such a document is rendered by ``_fill``."""
+
+
+_CLOSE = "/"  # layout entry closing an element without attributes
+
+
+def _layout(obj: XmlModel, plan: _Plan, layout: list[object], cells: list[Any], cell: list[tuple[str, str]]) -> bool:
+    """``_fill`` without lxml: the same walk over the same steps with the same decisions, recording instead of
+    building. ``layout`` gets the structure (an element's tag when it opens, ``_CLOSE`` or its attribute names
+    when it closes, a leaf as its tag and its close), ``cells`` one entry per element in document order (the
+    text of a leaf; the attribute list of any other element), ``cell`` is the attribute list of the element
+    being filled. Returns what ``_fill`` returns; raises ``_RawContent`` where ``_fill`` would parse bytes."""
+    values = obj.__dict__
+    wrote = False
+    for name, tag, _op, convert in plan.render_attributes:
+        value = values[name]
+        if value is not None:
+            cell.append((tag, convert(value) if convert is not None else value))
+            wrote = True
+    for name, tag, op, convert in _steps(obj, plan):
+        value = values[name]
+        if value is None:
+            continue
+        if op == _OP_TEXT:
+            layout += (tag, _CLOSE)
+            cells.append(value)
+        elif op == _OP_DEC:
+            layout += (tag, _CLOSE)
+            cells.append(convert(value))  # type: ignore[misc]
+        elif op == _OP_MODEL:
+            if not _layout_child(tag, value, layout, cells):
+                continue  # never an empty optional group
+        elif op == _OP_MODELS:
+            if not value:
+                continue
+            for item in value:
+                _layout_child(tag, item, layout, cells)
+        elif op == _OP_TEXTS:
+            if not value:
+                continue
+            for item in value:
+                layout += (tag, _CLOSE)
+                cells.append(item)
+        elif op == _OP_DECS:
+            if not value:
+                continue
+            for item in value:
+                layout += (tag, _CLOSE)
+                cells.append(convert(item))  # type: ignore[misc]
+        elif op == _OP_GROUP:
+            if not value:
+                continue
+            for item in value:
+                _layout(item, item.__xml_plan__, layout, cells, cell)
+        else:
+            raise _RawContent
+        wrote = True
+    return wrote
+
+
+def _layout_child(tag: str, obj: Any, layout: list[object], cells: list[Any]) -> bool:
+    """An element ``tag`` filled with ``obj``; taken back out when nothing was written, as ``_fill``'s
+    caller removes it."""
+    mark, first = len(layout), len(cells)
+    attributes: list[tuple[str, str]] = []
+    layout.append(tag)
+    cells.append(attributes)
+    if not _layout(obj, obj.__xml_plan__, layout, cells, attributes):
+        del layout[mark:], cells[first:]
+        return False
+    layout.append(tuple(name for name, _ in attributes) if attributes else _CLOSE)
+    return True
+
+
 def render(model: XmlModel, tag: str | None = None) -> etree._Element:
-    """The lxml element of ``model``; ``tag`` names the root (defaults to the class's root name)."""
+    """The lxml element of ``model``; ``tag`` names the root (defaults to the class's root name).
+
+    Creating ~150 elements one by one through lxml's API is most of the cost of rendering an NFC-e, so a
+    document is first laid out (``_layout``: its structure and, in document order, the text of each leaf
+    and the attributes of each other element); the element skeleton of that structure is kept per root
+    class (built once by ``_fill``, then emptied), deep-copied in C and filled with this document's
+    texts and attributes. Only the structure is reused, never a value; documents with RAW content
+    (signed documents parsed back) are rendered by ``_fill`` directly."""
     cls = type(model)
     name = tag or cls.__xml_name__
     if not name:
         raise XmlError(f"{cls.__name__} não é um documento raiz: informe o nome do elemento", code="XML_RAIZ")
-    root = etree.Element(f"{{{NFE_NS}}}{name}", nsmap=_NSMAP)
-    _fill(root, model, _plan(cls))
+    plan = _plan(cls)
+    root_tag = f"{{{NFE_NS}}}{name}"
+    layout: list[object] = [root_tag]
+    attributes: list[tuple[str, str]] = []
+    cells: list[Any] = [attributes]
+    try:
+        _layout(model, plan, layout, cells, attributes)
+    except _RawContent:
+        return _render_by_elements(root_tag, model, plan)
+    layout.append(tuple(n for n, _ in attributes) if attributes else _CLOSE)
+    key = tuple(layout)
+    skeleton = plan.skeletons.get(key)
+    if skeleton is None:
+        root = _render_by_elements(root_tag, model, plan)
+        _keep_skeleton(plan, key, root)
+        return root
+    root = copy.deepcopy(skeleton)
+    # strict: a layout that does not match its skeleton element for element is a bug, never a silent shift.
+    for el, cell in zip(root.iter(), cells, strict=True):
+        if type(cell) is list:
+            for attr, value in cell:
+                el.set(attr, value)
+        else:
+            el.text = cell
     return root
+
+
+def _render_by_elements(root_tag: str, model: XmlModel, plan: _Plan) -> etree._Element:
+    root = etree.Element(root_tag, nsmap=_NSMAP)
+    _fill(root, model, plan)
+    return root
+
+
+def _keep_skeleton(plan: _Plan, key: tuple[object, ...], rendered: etree._Element) -> None:
+    """Store the structure of ``rendered`` (a copy without any text or attribute) for documents of ``key``."""
+    skeleton = copy.deepcopy(rendered)
+    for el in skeleton.iter():
+        el.text = None
+        el.attrib.clear()
+    skeletons = plan.skeletons
+    while len(skeletons) >= _MAX_SKELETONS:  # the oldest layouts make room (bounded memory)
+        skeletons.pop(next(iter(skeletons), None), None)  # type: ignore[arg-type]
+    skeletons[key] = skeleton
 
 
 def render_bytes(model: XmlModel, *, xml_declaration: bool = False, tag: str | None = None) -> bytes:

@@ -140,3 +140,57 @@ def test_rendered_document_is_schema_valid(name: str, path: Path) -> None:
     rendered = xmlio.render(xmlio.parse(parse_xml_file(path)))
     errors = [f.mensagem for f in schema_findings(rendered) if "xmldsig#}Signature" not in f.mensagem]
     assert errors == [], name
+
+
+def _unsigned(path: Path) -> etree._Element:
+    source = parse_xml_file(path)
+    for sig in list(source.iter("{http://www.w3.org/2000/09/xmldsig#}Signature")):
+        sig.getparent().remove(sig)  # type: ignore[union-attr]
+    return source
+
+
+@pytest.mark.parametrize(("name", "path"), VALID_DOCUMENTS, ids=[d[0] for d in VALID_DOCUMENTS])
+def test_rendering_from_a_kept_skeleton_gives_the_bytes_of_rendering_element_by_element(
+    name: str, path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = xmlio.parse(_unsigned(path))
+    plan = xmlio._plan(type(model))
+    by_elements = xmlio._render_by_elements
+    expected = etree.tostring(by_elements(f"{NFE}{type(model).__xml_name__}", model, plan))
+    calls: list[str] = []
+
+    def counted(*args: object) -> etree._Element:
+        calls.append(name)
+        return by_elements(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(xmlio, "_render_by_elements", counted)
+    first = etree.tostring(xmlio.render(model))
+    calls.clear()
+    second = etree.tostring(xmlio.render(model))  # from the skeleton the first call kept
+    assert first == expected and second == expected
+    assert calls == [], "a document without RAW content is rendered from its skeleton the second time"
+
+
+def test_skeletons_are_bounded_and_an_evicted_layout_is_rebuilt(monkeypatch: pytest.MonkeyPatch) -> None:
+    made = sorted((FIXTURES / "made").glob("nfce65_*.xml"))[:3]
+    models = [xmlio.parse(_unsigned(p)) for p in made]
+    expected = [etree.tostring(xmlio.render(m)) for m in models]
+    skeletons = xmlio._plan(type(models[0])).skeletons
+    kept = dict(skeletons)
+    skeletons.clear()
+    monkeypatch.setattr(xmlio, "_MAX_SKELETONS", 2)
+    try:
+        for _ in range(2):
+            for m, want in zip(models, expected, strict=True):
+                assert etree.tostring(xmlio.render(m)) == want
+                assert len(skeletons) <= 2
+    finally:
+        skeletons.clear()
+        skeletons.update(kept)
+
+
+def test_a_skeleton_never_carries_values_of_the_document_it_came_from() -> None:
+    model = xmlio.parse(_unsigned(sorted((FIXTURES / "made").glob("nfce65_*.xml"))[0]))
+    xmlio.render(model)
+    for skeleton in xmlio._plan(type(model)).skeletons.values():
+        assert all(el.text is None and not el.attrib for el in skeleton.iter())
