@@ -37,10 +37,11 @@ def parser() -> etree.XMLParser:
     )
 
 
-def parse_request(body: bytes, operation: str) -> etree._Element:
-    """The message inside nfeDadosMsg, as a standalone element (copied out of the envelope)."""
+def parse_request(body: bytes, operation: str, xml_parser: etree.XMLParser | None = None) -> etree._Element:
+    """The message inside nfeDadosMsg, as a standalone element (copied out of the envelope).
+    ``xml_parser``: one made by ``parser()`` that the caller reuses (a new one otherwise)."""
     try:
-        root = etree.fromstring(body, parser())
+        root = etree.fromstring(body, xml_parser or parser())
     except etree.XMLSyntaxError as exc:
         raise SoapError("Sender", f"XML mal formado: {exc}") from exc
     if root.tag != f"{{{SOAP12}}}Envelope":
