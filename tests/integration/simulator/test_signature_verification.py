@@ -1,8 +1,8 @@
 """The simulator's signature check (simulator.xmlsig.verify_enveloped) gives xmlsec's verdict.
 
 Documents of the plain MOC shape are verified by recomputing what xmlsec computes (digest over the
-C14N of the signed element, RSA-SHA1 over the C14N of SignedInfo, the latter with xmlsec); anything
-else falls to xmlsec's full processing. These tests compare every verdict with xmlsec's own
+C14N of the signed element, RSA-SHA1 over the C14N of SignedInfo); anything else falls to xmlsec's
+full processing. These tests compare every verdict with xmlsec's own
 ``SignatureContext.verify`` on the same document, and check which path decided.
 """
 
