@@ -203,14 +203,20 @@ class SimulatorApp:
         if not content_type.startswith("application/soap+xml"):
             # IIS/ASMX answers a SOAP 1.1 or non-SOAP call to a 1.2 binding with 415.
             return 415, b"", "text/plain", "send"
-        try:
-            with self.work:
+        with self.work:
+            try:
                 msg = soap.parse_request(body, route.operation, self._parser())
-        except soap.SoapError as exc:
-            return 500, soap.fault(exc.code, exc.reason), soap.CONTENT_TYPE, "send"
-        if note is not None:
-            note["service"], note["chave"] = route.service, _chave_of(msg)
-        transmitter = self._transmitter(peer_der)
+            except soap.SoapError as exc:
+                return 500, soap.fault(exc.code, exc.reason), soap.CONTENT_TYPE, "send"
+            if note is not None:
+                note["service"], note["chave"] = route.service, _chave_of(msg)
+            transmitter = self._transmitter(peer_der)
+            if not self.state.faults:
+                # Nothing can delay this answer: its XML work goes on under the same hold of the lock
+                # (one handoff per request instead of two, with many connections).
+                forced = "214" if len(body) > MAX_MESSAGE_BYTES else None
+                status, answer = self._safe_answer(route, msg, transmitter, forced, locked=True)
+                return status, answer, soap.CONTENT_TYPE, "send"
         # The UFs a message names are read only while some fault is active (a list read is atomic;
         # take_fault decides under the lock).
         fault = None
@@ -238,14 +244,18 @@ class SimulatorApp:
         status, answer = self._safe_answer(route, msg, transmitter, forced)
         return status, answer, soap.CONTENT_TYPE, "send"
 
-    def _answer(self, route: ServiceRoute, msg: Any, transmitter: str, forced: str | None) -> bytes:
+    def _answer(self, route: ServiceRoute, msg: Any, transmitter: str, forced: str | None, locked: bool) -> bytes:
+        if locked:  # the caller holds self.work
+            return soap.envelope(route.operation, self.sefaz.handle(route, msg, transmitter, forced))
         with self.work:
             return soap.envelope(route.operation, self.sefaz.handle(route, msg, transmitter, forced))
 
-    def _safe_answer(self, route: ServiceRoute, msg: Any, transmitter: str, forced: str | None) -> tuple[int, bytes]:
+    def _safe_answer(
+        self, route: ServiceRoute, msg: Any, transmitter: str, forced: str | None, locked: bool = False
+    ) -> tuple[int, bytes]:
         """A simulator bug must look like what it is — a server error — never a dropped connection."""
         try:
-            return 200, self._answer(route, msg, transmitter, forced)
+            return 200, self._answer(route, msg, transmitter, forced, locked)
         except Exception as exc:
             self.errors.append(repr(exc))
             return 500, soap.fault("Receiver", f"Erro interno do simulador: {exc!r}")
