@@ -135,3 +135,41 @@ def test_every_statement_sees_the_writes_made_before_it_in_the_transaction(db: D
         assert audit.verify(conn) == (2, [])
         entries, _ = audit.query(conn, tenant_id="t1")
     assert [(e.seq, e.details["n"], e.request_id) for e in entries] == [(1, 1, "rid-1"), (2, 2, "rid-2")]
+
+
+def test_concurrent_units_of_work_keep_one_linear_audit_chain(db: Database) -> None:
+    """Writers of several threads (own connections, as the API's workers) each commit a document with its
+    lines, event and audit entry as the transaction's last write: the chain verifies, nothing is lost."""
+    import threading
+
+    emitter_id = _emitter(db)
+    repo = SqlEmissionRepository(db)
+    note = AuditNote("apikey:k1", "document.emit", {"role": "pdv"})
+    errors: list[BaseException] = []
+
+    def worker(k: int) -> None:
+        try:
+            for i in range(8):
+                doc_id, number = f"d{k}-{i}", k * 100 + i + 1
+                with repo.unit_of_work() as uow:
+                    uow.insert_document(_sent(doc_id, f"r{k}-{i}", emitter_id, number))
+                    uow.add_histories([HistoryEntry(doc_id, AT, "received", "received"),
+                                       HistoryEntry(doc_id, AT, "sent", "signed")])
+                    uow.add_outbox(OutboxMessage("nfe.status", f"nfe.status:{doc_id}:4", {"to": "sent"}, AT, "t1"))
+                    uow.add_audit(note, now=AT.astimezone(UTC), tenant_id="t1", target=f"document/{doc_id}",
+                                  details={"number": number}, request_id=f"rid-{doc_id}")
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with db.read() as conn:
+        assert audit.verify(conn) == (48, [])
+        entries, _ = audit.query(conn, tenant_id="t1", limit=100)
+    assert sorted(e.target or "" for e in entries) == sorted(f"document/d{k}-{i}" for k in range(6) for i in range(8))
+    with repo.reader() as uow:
+        assert len(uow.outbox_topics("t1")) == 48 and len(uow.history("d5-7")) == 2
