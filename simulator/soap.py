@@ -4,8 +4,6 @@ namespace ``http://www.portalfiscal.inf.br/nfe/wsdl/<Operation>``; no SOAP heade
 
 from __future__ import annotations
 
-import copy
-
 from lxml import etree
 
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
@@ -55,7 +53,12 @@ def parse_request(body: bytes, operation: str, xml_parser: etree.XMLParser | Non
     children = [c for c in dados if isinstance(c.tag, str)]
     if len(children) != 1:
         raise SoapError("Sender", "nfeDadosMsg deve conter exatamente uma mensagem")
-    return copy.deepcopy(children[0])
+    # Taken out of the envelope without a copy: lxml declares on the removed element the namespaces
+    # it uses from its former ancestors, and it has no parent any more (its own root for the XSD
+    # validation, as a copy was).
+    message = children[0]
+    dados.remove(message)
+    return message
 
 
 def envelope(operation: str, message: etree._Element) -> bytes:
