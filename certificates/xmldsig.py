@@ -132,7 +132,8 @@ def sign_element(parent: etree._Element, a1: A1Certificate) -> etree._Element:
 
 def _sign(parent: etree._Element, key: rsa.RSAPrivateKey, cert_b64: str) -> etree._Element:
     target = _target_of(parent)
-    for old in parent.findall(_DS + "Signature"):
+    # iterchildren filters in C; findall() with a tag goes through ElementPath's Python generators.
+    for old in list(parent.iterchildren(_DS + "Signature")):
         parent.remove(old)
     digest_value = base64.b64encode(sha1_profile.digest(_c14n(target))).decode("ascii")
 

@@ -126,7 +126,7 @@ def _nfe_info(nfe: bytes) -> _NFeInfo:
 
 def _info_of(root: etree._Element) -> _NFeInfo:
     """Routing facts and digest of a parsed NFe (a root of its own or the NFe inside a parsed enviNFe)."""
-    inf = root.find(_N + "infNFe")
+    inf = next(root.iterchildren(_N + "infNFe"), None)  # root.find(), filtered in C
     if root.tag != _N + "NFe" or inf is None:
         raise ValidationFailed([Finding(code="NAO_E_NFE", mensagem="o documento não é uma NFe (raiz NFe/infNFe)")])
     # Child by child with iterchildren (filtered in C): find() with a path runs lxml's ElementPath
