@@ -277,7 +277,12 @@ def _plain_profile_verifies(
     in document order and the first wins, so it is the element xmlsec dereferences), the Signature
     its sibling (the enveloped transform then removes nothing from it), and both it and SignedInfo
     canonicalisable alone (see ``_canonical_alone``). Comments are outside a bare-name ``#Id``
-    node-set and left out."""
+    node-set and left out.
+
+    Independence from the engine: our signer canonicalises ``infNFe`` by canonicalising the whole
+    unsigned ``NFe`` and slicing the bytes (certificates/c14n.py), this check a deep copy of the
+    received element; xmlsec's node-set C14N decides every disagreement, and the tests sign over
+    lxml's faulty in-tree C14N to keep that shared-bug case a 297."""
     first = next(parent.iterchildren(etree.Element), None)
     if first is not signed or parent.get("Id") == ref_id or signed is sig:
         return False
