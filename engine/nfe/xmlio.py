@@ -318,8 +318,8 @@ def render(model: XmlModel, tag: str | None = None) -> etree._Element:
     Creating ~150 elements one by one through lxml's API is most of the cost of rendering an NFC-e, so a
     document is first laid out (``_layout``: its structure and, in document order, the text of each leaf
     and the attributes of each other element); the element skeleton of that structure is kept per root
-    class (built once by ``_fill``, then emptied), deep-copied in C and filled with this document's
-    texts and attributes. Only the structure is reused, never a value; documents with RAW content
+    class (built from the layout alone the first time it is seen), deep-copied in C and filled with this
+    document's texts and attributes. Only the structure is reused, never a value; documents with RAW content
     (signed documents parsed back) are rendered by ``_fill`` directly."""
     cls = type(model)
     name = tag or cls.__xml_name__
@@ -338,9 +338,8 @@ def render(model: XmlModel, tag: str | None = None) -> etree._Element:
     key = tuple(layout)
     skeleton = plan.skeletons.get(key)
     if skeleton is None:
-        root = _render_by_elements(root_tag, model, plan)
-        _keep_skeleton(plan, key, root)
-        return root
+        skeleton = _skeleton(key)
+        _keep_skeleton(plan, key, skeleton)
     root = copy.deepcopy(skeleton)
     # strict: a layout that does not match its skeleton element for element is a bug, never a silent shift.
     for el, cell in zip(root.iter(), cells, strict=True):
@@ -358,12 +357,22 @@ def _render_by_elements(root_tag: str, model: XmlModel, plan: _Plan) -> etree._E
     return root
 
 
-def _keep_skeleton(plan: _Plan, key: tuple[object, ...], rendered: etree._Element) -> None:
-    """Store the structure of ``rendered`` (a copy without any text or attribute) for documents of ``key``."""
-    skeleton = copy.deepcopy(rendered)
-    for el in skeleton.iter():
-        el.text = None
-        el.attrib.clear()
+def _skeleton(layout: tuple[object, ...]) -> etree._Element:
+    """The elements of ``layout`` (see ``_layout``), created as ``_fill`` creates them, without texts or
+    attributes: a pure function of the layout."""
+    root = etree.Element(cast(str, layout[0]), nsmap=_NSMAP)
+    open_elements = [root]
+    sub = _SubElement
+    for entry in layout[1:]:
+        if type(entry) is str and entry != _CLOSE:  # a tag (Clark notation): an element opens
+            open_elements.append(sub(open_elements[-1], entry))
+        else:  # _CLOSE or the attribute names of the element that closes
+            open_elements.pop()
+    return root
+
+
+def _keep_skeleton(plan: _Plan, key: tuple[object, ...], skeleton: etree._Element) -> None:
+    """Keep ``skeleton`` (never modified afterwards: only deep-copied) for documents of layout ``key``."""
     skeletons = plan.skeletons
     while len(skeletons) >= _MAX_SKELETONS:  # the oldest layouts make room (bounded memory)
         skeletons.pop(next(iter(skeletons), None), None)  # type: ignore[arg-type]
