@@ -13,7 +13,7 @@ chain is linear under concurrent writers, and removing the newest entries is det
 
 Appending locks the head row until commit, so every audited transaction of the service is
 serialised from its append to its commit: append the entry as the LAST statement of the
-transaction. On PostgreSQL an append is ONE statement (``APPEND_CTES`` + ``APPEND_INSERT``: lock the
+transaction. On PostgreSQL an append is ONE statement (``append_ctes()`` + ``APPEND_INSERT``: lock the
 head, move it, insert the entry; the server's ``sha256()`` hashes the same bytes as ``_hash``), so the
 head is held for that statement and the COMMIT only; the emission's unit of work folds it into the
 last statement of its transaction (adapters/db/documents.py). On SQLite the writer's BEGIN IMMEDIATE
@@ -63,18 +63,25 @@ _MOVE_HEAD = DriverSql("UPDATE audit_head SET last_seq = :last_seq, last_hash = 
 # ``_hash``: the server hashes the ASCII hex of prev_hash followed by ``:a_tail`` ("\n" + the canonical
 # content, UTF-8 bytes made here), so the database encoding plays no part. Parameters ``a_*``; the parts
 # are reused by adapters/db/documents.py inside a larger data-modifying WITH.
-APPEND_CTES = (
-    "a_head AS (SELECT last_seq, last_hash FROM audit_head WHERE id = 1 FOR UPDATE), "
-    "a_moved AS (UPDATE audit_head AS h SET last_seq = a_head.last_seq + 1, "
-    "last_hash = encode(sha256(convert_to(a_head.last_hash, 'UTF8') || :a_tail), 'hex') FROM a_head "
-    "WHERE h.id = 1 RETURNING h.last_seq AS seq, a_head.last_hash AS prev_hash, h.last_hash AS entry_hash)"
-)
+def append_ctes(condition: str = "") -> str:
+    """The head's CTEs of an append; ``condition`` (SQL, e.g. ``EXISTS (SELECT 1 FROM w_upd)``): append
+    only when it holds (the entry belongs to a write of the same statement)."""
+    extra = f" AND {condition}" if condition else ""  # our own SQL, never input
+    return (
+        "a_head AS (SELECT last_seq, last_hash FROM audit_head WHERE id = 1 FOR UPDATE), "  # noqa: S608
+        "a_moved AS (UPDATE audit_head AS h SET last_seq = a_head.last_seq + 1, "
+        "last_hash = encode(sha256(convert_to(a_head.last_hash, 'UTF8') || :a_tail), 'hex') FROM a_head "
+        f"WHERE h.id = 1{extra} RETURNING h.last_seq AS seq, a_head.last_hash AS prev_hash, "
+        "h.last_hash AS entry_hash)"
+    )
+
+
 APPEND_INSERT = (
     "INSERT INTO audit_log (seq, occurred_at, tenant_id, actor, request_id, action, target, details, prev_hash, "
     "entry_hash) SELECT seq, :a_occurred_at, :a_tenant_id, :a_actor, :a_request_id, :a_action, :a_target, "
     ":a_details, prev_hash, entry_hash FROM a_moved RETURNING seq, prev_hash, entry_hash"
 )
-_APPEND_PG = DriverSql(f"WITH {APPEND_CTES} {APPEND_INSERT}")
+_APPEND_PG = DriverSql(f"WITH {append_ctes()} {APPEND_INSERT}")
 
 
 def canonical_json(value: Any) -> str:
@@ -141,7 +148,7 @@ def _hash(prev_hash: str, occurred_at: datetime, tenant_id: str | None, actor: s
 def append_params(conn: Connection, *, now: datetime, actor: str, action: str, tenant_id: str | None,
                   target: str | None, details: Mapping[str, Any] | None, request_id: str | None,
                   time: Callable[[Any], Any] | None = None) -> dict[str, Any]:
-    """The ``a_*`` parameters of ``APPEND_CTES`` / ``APPEND_INSERT`` (PostgreSQL) for one entry; ``time``:
+    """The ``a_*`` parameters of ``append_ctes()`` / ``APPEND_INSERT`` (PostgreSQL) for one entry; ``time``:
     the dialect's ``driver_time`` when the caller holds it already."""
     details_json = canonical_json(dict(details or {}))
     # The hashed details are the stored text read back (json.loads), as ``verify`` recomputes them.

@@ -17,13 +17,17 @@ PostgreSQL: the inserts nobody reads back inside the transaction — the new doc
 outbox events and the audit entry — are held by the unit of work and written together by ONE statement
 (data-modifying WITH: ``_write_sql``) when the transaction needs the database next: before any other
 statement of the unit of work (so every statement still sees all earlier writes, in order) and, at the
-latest, right before COMMIT. An NFC-e is then 3 statements in the first transaction (probe, number,
-that write) and 2 in the final one (the version-checked UPDATE, that write), instead of 5 and 6 plus
-one round trip each. The audit entry (it locks ``audit_head`` until commit) is part of the transaction's
-last statement. What changes is only WHEN a refused insert is noticed: a taken ref (``DuplicateRef``) or
-a constraint violation surfaces at that write, still inside the transaction, which then rolls back as
-before. ``update_document`` runs at once (its ``StaleDocument`` is handled by the caller). SQLite runs
-every statement when it is called (in-process calls: nothing to merge).
+latest, right before COMMIT. A version-checked UPDATE that is the transaction's FIRST statement is held
+too (its lines, events and audit entry are then written only if it updated the row), and a transaction
+whose only statement is that write runs it in autocommit mode: one statement is atomic by itself, and
+BEGIN and COMMIT are two round trips less. An NFC-e is then 3 statements in the first transaction (probe,
+number, write) and ONE round trip for the final one (UPDATE + line + event + audit entry), instead of 5
+and 6 plus BEGIN/COMMIT. The audit entry (it locks ``audit_head`` until commit) is part of the
+transaction's last statement. What changes is only WHEN a refusal is noticed: a taken ref
+(``DuplicateRef``), a stale version (``StaleDocument``, then nothing of that statement was written) or a
+constraint violation surfaces at that write, at the latest when the unit of work ends, and the
+transaction rolls back as before (``EmissionService._settle_committed`` settles a stale document in a
+new transaction). SQLite runs every statement when it is called (in-process calls: nothing to merge).
 """
 
 from __future__ import annotations
@@ -109,15 +113,24 @@ _OUTBOX_COLUMNS = "tenant_id, topic, idempotency_key, payload, created_at, avail
 
 
 @cache
-def _write_sql(with_doc: bool, with_history: bool, with_outbox: bool, with_audit: bool) -> DriverSql:
+def _write_sql(with_doc: bool, update: tuple[str, ...] | None, with_history: bool, with_outbox: bool,
+               with_audit: bool) -> DriverSql:
+    """``update``: the columns of a held version-checked UPDATE (its rows: ``w_upd``). The lines, events
+    and audit entry written with a document row (inserted or updated) are conditional on that row."""
     parts: list[str] = []
-    guard = " WHERE EXISTS (SELECT 1 FROM w_doc)" if with_doc else ""
+    row = "w_doc" if with_doc else "w_upd" if update is not None else None
+    condition = f"EXISTS (SELECT 1 FROM {row})" if row else ""  # noqa: S608 - CTE names of this function
+    guard = f" WHERE {condition}" if row else ""
     if with_doc:
         parts.append(
             # Column names from our own schema, values as parameters.
             f"w_doc AS (INSERT INTO document ({', '.join(_DOC_FIELDS)}) "  # noqa: S608
             f"VALUES ({', '.join(':' + n for n in _DOC_FIELDS)}) ON CONFLICT (tenant_id, ref) DO NOTHING RETURNING id)"
         )
+    if update is not None:
+        sets = ", ".join(f"{n} = :{n}" for n in update)  # names: columns of our schema, never input
+        parts.append(f"w_upd AS (UPDATE document SET {sets} WHERE id = :w_id AND version = :w_version "  # noqa: S608
+                     "RETURNING id)")
     if with_history:
         parts.append(
             f"w_history AS (INSERT INTO document_event ({_HISTORY_COLUMNS}) SELECT {_HISTORY_COLUMNS} "  # noqa: S608
@@ -131,9 +144,9 @@ def _write_sql(with_doc: bool, with_history: bool, with_outbox: bool, with_audit
             f"created_at timestamptz, available_at timestamptz){guard})"
         )
     if with_audit:  # its lock on audit_head is held from this statement to the COMMIT
-        parts.append(audit.APPEND_CTES)
+        parts.append(audit.append_ctes(condition))
         parts.append(f"w_audit AS ({audit.APPEND_INSERT})")
-    main = "SELECT (SELECT count(*) FROM w_doc)" if with_doc else "SELECT 1"
+    main = f"SELECT (SELECT count(*) FROM {row})" if row else "SELECT 1"  # noqa: S608
     return DriverSql(f"WITH {', '.join(parts)} {main}")
 
 
@@ -226,27 +239,54 @@ class SqlUnitOfWork:
         self.hold = hold
         self._held = False
         self._doc: DocumentRecord | None = None
+        self._update: tuple[tuple[str, ...], dict[str, Any]] | None = None
         self._history: list[dict[str, Any]] = []
         self._outbox: list[dict[str, Any]] = []
         self._audit: dict[str, Any] | None = None
 
-    def flush(self) -> None:
-        """Write the held inserts (one statement); ``DuplicateRef`` when the held document's ref is taken."""
+    def _untouched(self) -> bool:
+        """Nothing of this transaction reached the database yet (psycopg has not even sent BEGIN)."""
+        from psycopg.pq import TransactionStatus
+
+        dbapi: Any = self.conn.connection.dbapi_connection
+        return bool(dbapi.info.transaction_status == TransactionStatus.IDLE)
+
+    def flush(self, *, last: bool = False) -> None:
+        """Write what is held, in one statement: ``DuplicateRef`` when the held document's ref is taken,
+        ``StaleDocument`` when the held UPDATE found another version (then nothing of it was written).
+
+        ``last`` (the owner, right before COMMIT): when this statement is the transaction's only one, it
+        runs by itself in autocommit mode — one statement is atomic, and the BEGIN and COMMIT round trips
+        are saved (an NFC-e's final transaction: UPDATE, line, event and audit entry in ONE round trip)."""
         if not self._held:
             return
-        doc, history, events, entry = self._doc, self._history, self._outbox, self._audit
-        self._held, self._doc, self._history, self._outbox, self._audit = False, None, [], [], None
+        doc, update, history, events, entry = self._doc, self._update, self._history, self._outbox, self._audit
+        self._held, self._doc, self._update, self._history, self._outbox, self._audit = False, None, None, [], [], None
         params: dict[str, Any] = self._values(doc, _DOC_FIELDS) if doc is not None else {}
+        if update is not None:
+            params.update(update[1])
         if history:
             params["w_history"] = json.dumps(history, ensure_ascii=False)
         if events:
             params["w_outbox"] = json.dumps(events, ensure_ascii=False)
         if entry is not None:
             params.update(entry)
-        statement = _write_sql(doc is not None, bool(history), bool(events), entry is not None)
-        _count, row = statement.execute(self.conn, params)
+        statement = _write_sql(doc is not None, update[0] if update is not None else None, bool(history),
+                               bool(events), entry is not None)
+        if last and self._untouched():
+            dbapi: Any = self.conn.connection.dbapi_connection
+            dbapi.autocommit = True
+            try:
+                _count, row = statement.execute(self.conn, params)
+            finally:
+                if not dbapi.broken:
+                    dbapi.autocommit = False
+        else:
+            _count, row = statement.execute(self.conn, params)
         if doc is not None and (row is None or int(row[0]) != 1):
             raise DuplicateRef(f"referência '{doc.ref}' já usada neste tenant")
+        if update is not None and (row is None or int(row[0]) != 1):
+            raise StaleDocument(f"o documento {update[1]['w_id']} foi alterado por outro processo; tente de novo")
 
     @_flushed
     def allocate_number(self, cnpj: str, model: int, series: int) -> int:
@@ -295,9 +335,12 @@ class SqlUnitOfWork:
         row = self.conn.execute(_GET_DOCUMENT[(tenant_id is not None, key, for_update)], params).first()
         return None if row is None else _doc(row)
 
-    @_flushed
     def update_document(self, doc: DocumentRecord, *, expected_version: int,
                         columns: Collection[str] | None = None) -> None:
+        """The version-checked UPDATE. PostgreSQL, when it is the transaction's FIRST statement: held with
+        the writes after it and its ``StaleDocument`` raised by the flush (at the latest when the unit of
+        work ends: ``EmissionService`` settles a stale document in a new transaction then). Otherwise at
+        once, after what is held."""
         if columns is None:
             names, statement = _UPDATABLE, _UPDATE_ALL
         else:
@@ -305,6 +348,11 @@ class SqlUnitOfWork:
             statement = _update_sql(names)
         values = self._values(doc, names)
         values["w_id"], values["w_version"] = doc.id, expected_version
+        if self.hold and not self._held and self._untouched():
+            self._update, self._held = (names, values), True
+            return
+        if self._held:
+            self.flush()
         count, _row = statement.execute(self.conn, values)
         if count != 1:
             raise StaleDocument(f"o documento {doc.id} foi alterado por outro processo; tente de novo")
@@ -494,7 +542,7 @@ class SqlEmissionRepository:
         with self.db.write() as conn:
             uow = SqlUnitOfWork(conn, self._time, hold=not self.db.is_sqlite)
             yield uow
-            uow.flush()  # the held writes, as the last statement before COMMIT
+            uow.flush(last=True)  # the held writes, as the last statement before COMMIT
 
     @contextmanager
     def reader(self) -> Iterator[SqlUnitOfWork]:

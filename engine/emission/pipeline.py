@@ -280,6 +280,26 @@ class EmissionService:
                 return cur  # another worker got there first
             return self._change(uow, cur, to, **kw)
 
+    def _settle_committed(self, doc: DocumentRecord, to: DocStatus, *, audit: _AuditDue | None,
+                          **kw: Any) -> DocumentRecord:
+        """``_settle`` plus the request's audit entry, in their own transaction. A unit of work may check the
+        version only when it commits (adapters/db/documents.py on PostgreSQL: the UPDATE, its line, event and
+        audit entry are ONE statement): a ``StaleDocument`` from the commit rolled everything back, and the
+        row is then re-read and settled in a new transaction, exactly as ``_settle`` does in one."""
+        try:
+            with self.repo.unit_of_work() as uow:
+                new = self._settle(uow, doc, to, **kw)
+                self._audit_emit(uow, audit, new)
+            return new
+        except StaleDocument:
+            if audit is not None:
+                audit.written = False  # rolled back with that transaction
+        with self.repo.unit_of_work() as uow:
+            cur = self._fresh(uow, doc)
+            new = cur if cur.status == to or to not in TRANSITIONS[cur.status] else self._change(uow, cur, to, **kw)
+            self._audit_emit(uow, audit, new)
+        return new
+
     def _audit_emit(self, uow: EmissionUnitOfWork, due: _AuditDue | None, doc: DocumentRecord) -> None:
         """The request's audit entry, as the LAST write of the transaction committing ``doc``."""
         if due is None or due.written:
@@ -521,11 +541,8 @@ class EmissionService:
             if resolved is not None:
                 return resolved
         if cs.categoria(code) == "rejeicao":
-            with self.repo.unit_of_work() as uow:
-                new = self._settle(uow, doc, DocStatus.REJECTED, cstat=int(code), xmotivo=result.xmotivo,
-                                   request_id=request_id)
-                self._audit_emit(uow, audit, new)
-                return new
+            return self._settle_committed(doc, DocStatus.REJECTED, audit=audit, cstat=int(code),
+                                          xmotivo=result.xmotivo, request_id=request_id)
         with self.repo.unit_of_work() as uow:  # an answer we cannot classify: keep it, recovery consults
             self._note(uow, doc, "answer", cstat=int(code) if code.isdigit() else None, detail=result.xmotivo,
                        request_id=request_id)
@@ -534,12 +551,9 @@ class EmissionService:
     def _finish(self, doc: DocumentRecord, prot: ProtocoloNFe, *, request_id: str | None,
                 detail: str | None = None, audit: _AuditDue | None = None, **fields: Any) -> DocumentRecord:
         to = DocStatus.AUTHORIZED if prot.autorizado else DocStatus.DENIED
-        with self.repo.unit_of_work() as uow:
-            new = self._settle(uow, doc, to, cstat=int(prot.cstat), xmotivo=prot.xmotivo, protocol=prot.n_prot,
-                               protocol_xml=prot.xml, authorized_at=self.clock.now(), detail=detail,
-                               request_id=request_id, **fields)
-            self._audit_emit(uow, audit, new)
-            return new
+        return self._settle_committed(doc, to, audit=audit, cstat=int(prot.cstat), xmotivo=prot.xmotivo,
+                                      protocol=prot.n_prot, protocol_xml=prot.xml, authorized_at=self.clock.now(),
+                                      detail=detail, request_id=request_id, **fields)
 
     def _resolve_539(self, ctx: EmitterContext, doc: DocumentRecord, xmotivo: str, *,
                      request_id: str | None) -> DocumentRecord | None:

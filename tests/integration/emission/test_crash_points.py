@@ -42,8 +42,10 @@ class _CrashingUnitOfWork:
 
 class CrashingRepository:
     """The emission repository, dying at the ``nth`` call of ``method`` inside a write transaction.
-    ``method="commit"``: the ``nth`` write transaction dies after ALL its statements ran (the inserts the
-    PostgreSQL unit of work holds for its last statement included), right before COMMIT."""
+    ``method="commit"``: the ``nth`` write transaction dies after ALL its statements ran (the writes the
+    PostgreSQL unit of work holds for its last statement included, run here inside the transaction),
+    right before COMMIT. (In service, an NFC-e's final transaction on PostgreSQL is that one statement in
+    autocommit mode: it commits with the statement or not at all.)"""
 
     def __init__(self, inner: Any, method: str, nth: int = 1) -> None:
         self.inner, self.method, self.nth, self.calls = inner, method, nth, 0

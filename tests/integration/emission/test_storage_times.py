@@ -173,3 +173,35 @@ def test_concurrent_units_of_work_keep_one_linear_audit_chain(db: Database) -> N
     assert sorted(e.target or "" for e in entries) == sorted(f"document/d{k}-{i}" for k in range(6) for i in range(8))
     with repo.reader() as uow:
         assert len(uow.outbox_topics("t1")) == 48 and len(uow.history("d5-7")) == 2
+
+
+def test_a_late_answer_for_a_document_another_worker_settled_keeps_its_outcome(db: Database) -> None:
+    """The recovery worker authorized the document while the PDV's request still held its older version:
+    the request's final write is refused by the version check (on PostgreSQL when its one statement runs,
+    with nothing of it written), the row is re-read and returned as it is; its audit entry is still written,
+    once; no second line or event."""
+    from adapters.sefaz_transport import SystemClock
+    from engine.emission import EmissionService
+    from engine.emission.pipeline import _AuditDue
+    from engine.sefaz.results import ProtocoloNFe
+
+    emitter_id = _emitter(db)
+    repo = SqlEmissionRepository(db)
+    sent = _sent("d1", "r1", emitter_id, 1)
+    with repo.unit_of_work() as uow:
+        uow.insert_document(sent)
+    service = EmissionService(repo, None, SystemClock())  # type: ignore[arg-type]  # no emitter needed here
+    prot = ProtocoloNFe(cstat="100", xmotivo="Autorizado o uso da NF-e", chave=sent.chave or "", n_prot="1" * 15,
+                        xml=b"<protNFe/>")
+    by_worker = service._finish(sent, prot, request_id="worker")
+    due = _AuditDue(AuditNote("apikey:k1", "document.emit", {"role": "pdv"}), "t1", "rid-pdv")
+    late = service._finish(sent, prot, request_id="rid-pdv", audit=due)
+    assert by_worker.status == late.status == DocStatus.AUTHORIZED and late.version == by_worker.version == 5
+    assert due.written
+    with repo.reader() as uow:
+        assert [(h.to_status, h.request_id) for h in uow.history("d1")] == [("authorized", "worker")]
+        assert [(p["from"], p["to"]) for _, p in uow.outbox_topics("t1")] == [("sent", "authorized")]
+    with db.read() as conn:
+        assert audit.verify(conn) == (1, [])
+        [entry], _ = audit.query(conn, tenant_id="t1")
+    assert entry.request_id == "rid-pdv" and entry.details["status"] == "authorized"
