@@ -339,8 +339,9 @@ def render(model: XmlModel, tag: str | None = None) -> etree._Element:
     skeleton = plan.skeletons.get(key)
     if skeleton is None:
         skeleton = _skeleton(key)
-        _keep_skeleton(plan, key, skeleton)
-    root = copy.deepcopy(skeleton)
+        root = copy.deepcopy(skeleton) if _keep_skeleton(plan, key, skeleton) else skeleton
+    else:
+        root = copy.deepcopy(skeleton)
     # strict: a layout that does not match its skeleton element for element is a bug, never a silent shift.
     for el, cell in zip(root.iter(), cells, strict=True):
         if type(cell) is list:
@@ -371,12 +372,16 @@ def _skeleton(layout: tuple[object, ...]) -> etree._Element:
     return root
 
 
-def _keep_skeleton(plan: _Plan, key: tuple[object, ...], skeleton: etree._Element) -> None:
+def _keep_skeleton(plan: _Plan, key: tuple[object, ...], skeleton: etree._Element) -> bool:
     """Keep ``skeleton`` (never modified afterwards: only deep-copied) for documents of layout ``key``."""
     skeletons = plan.skeletons
-    while len(skeletons) >= _MAX_SKELETONS:  # the oldest layouts make room (bounded memory)
-        skeletons.pop(next(iter(skeletons), None), None)  # type: ignore[arg-type]
+    # Bounded and never evicted (as ``shapes``): the render threads share this dict, and evicting means
+    # iterating it while another thread may insert ("dictionary changed size during iteration"). A layout
+    # met after the bound is rendered from a fresh skeleton each time, as the first sighting is.
+    if len(skeletons) >= _MAX_SKELETONS:
+        return False
     skeletons[key] = skeleton
+    return True
 
 
 def render_bytes(model: XmlModel, *, xml_declaration: bool = False, tag: str | None = None) -> bytes:

@@ -171,7 +171,7 @@ def test_rendering_from_a_kept_skeleton_gives_the_bytes_of_rendering_element_by_
     assert calls == [], "a document without RAW content is rendered from its skeleton the second time"
 
 
-def test_skeletons_are_bounded_and_an_evicted_layout_is_rebuilt(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_skeletons_are_bounded_and_a_layout_beyond_the_bound_still_renders(monkeypatch: pytest.MonkeyPatch) -> None:
     made = sorted((FIXTURES / "made").glob("nfce65_*.xml"))[:3]
     models = [xmlio.parse(_unsigned(p)) for p in made]
     expected = [etree.tostring(xmlio.render(m)) for m in models]
