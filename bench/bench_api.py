@@ -114,7 +114,8 @@ class Server:
 def start_server(tmp: Path, *, database_url: str | None, workers: int) -> Server:
     data, log, timing = tmp / "data", tmp / "serve.log", tmp / "simulator-timing.jsonl"
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ORTHO_")}
+    # The server runs on its defaults; only ORTHO_API_THREADS (threads per worker) may be set by the caller.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ORTHO_") or k == "ORTHO_API_THREADS"}
     env["ORTHO_SIMULATOR_TIMING_LOG"] = str(timing)
     if database_url:
         env["ORTHO_DATABASE_URL"] = database_url
