@@ -286,6 +286,16 @@ class Sefaz:
             else:
                 self._nfce_epec_on.discard(code)
 
+    def nfce_epec_active_ufs(self) -> list[str]:
+        """The UFs whose NFC-e EPEC switch is on (siglas, sorted)."""
+        with self.state.lock:
+            return sorted(states.uf(code).sigla for code in self._nfce_epec_on)
+
+    def reset_switches(self) -> None:
+        """Every NFC-e EPEC switch back to OFF (the production default)."""
+        with self.state.lock:
+            self._nfce_epec_on.clear()
+
     def nfce_epec_active(self, cuf: str) -> bool:
         with self.state.lock:
             return cuf in self._nfce_epec_on

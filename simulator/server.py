@@ -303,8 +303,18 @@ class SimulatorApp:
             return {"offset_seconds": self.clock.offset_seconds, "now": self.clock.now().isoformat()}
         if path == "/_control/reset":
             self.state.reset()
+            self.sefaz.reset_switches()
             self.clock.set_offset(0)
             return {"reset": True}
+        if path == "/_control/nfce-epec":
+            active = data["active"]
+            if not isinstance(active, bool):
+                raise ValueError("'active' deve ser true ou false")
+            try:
+                self.sefaz.set_nfce_epec_active(str(data["uf"]), active)
+            except states.UnknownUF as exc:
+                raise ValueError(f"UF desconhecida: {data['uf']!r}") from exc
+            return {"nfce_epec_active": self.sefaz.nfce_epec_active_ufs()}
         if path == "/_control/deny":
             cnpj = str(data["cnpj"])
             with self.state.lock:

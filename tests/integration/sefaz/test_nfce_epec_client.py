@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import requests
 
 from certificates.xmldsig import sign_document
 from engine.documentos import cnpj_dv
@@ -133,3 +134,18 @@ def test_a_uf_without_nfce_epec_is_refused_before_anything_is_sent(sim: Sim, now
     with pytest.raises(Exception) as no_epec:
         to_epec(root, now=now, xjust=XJUST, transmitida=False, modelo="65")
     assert getattr(no_epec.value, "code", "") == "CONTINGENCIA_EPEC_UF"
+
+
+def test_the_epec_switch_over_the_control_api_and_reset_turns_it_off(sim: Sim) -> None:
+    client = sim.client_for(_cnpj())
+    try:
+        assert sim.control("POST", "/_control/nfce-epec", {"uf": "SP", "active": True}) == {"nfce_epec_active": ["SP"]}
+        assert client.epec_status("SP", "homologacao").cstat == "107"
+        assert sim.control("POST", "/_control/reset", {}) == {"reset": True}
+        assert client.epec_status("SP", "homologacao").cstat == "109"
+        for bad in ({"uf": "SP", "active": "sim"}, {"uf": "XX", "active": True}, {"active": True}):
+            with pytest.raises(requests.HTTPError) as refused:
+                sim.control("POST", "/_control/nfce-epec", bad)
+            assert refused.value.response.status_code == 400
+    finally:
+        sim.running.app.sefaz.set_nfce_epec_active("SP", False)
