@@ -21,7 +21,9 @@
   handshake (TLS 1.3: the server refusing our certificate) is ``tls``, not delivered.
 
 It replaced requests + requests-pkcs12 (issue 5 §9): with the session/adapter/urllib3 layers a call
-cost 0.60-0.71 ms of CPU against the simulator on loopback, now 0.17-0.19 ms (TLS record work included).
+cost 0.60-0.71 ms of CPU against the simulator on loopback, now 0.17-0.19 ms (TLS record work included);
+reading the answer's head without the e-mail parser (``_Response``) took a consStatServ POST from
+160-169 to 125-133 us of process CPU.
 """
 
 from __future__ import annotations
@@ -72,8 +74,84 @@ def load_identity(context: ssl.SSLContext, pfx: bytes, password: str | bytes) ->
         os.close(fd)
 
 
+class _Headers(dict[str, str]):
+    """Answer header fields by lower-cased name (the first occurrence, as ``HTTPMessage.get`` gives)."""
+
+
+class _Response(http.client.HTTPResponse):
+    """``HTTPResponse`` whose head is read without the e-mail parser.
+
+    http.client hands the header lines to ``email.parser`` (an ``HTTPMessage`` with its policy
+    machinery): ~20 us of CPU per answer, the largest Python step of a call (issue 5 §9). Only the
+    head is read here; the status line (``_read_status``: BadStatusLine, RemoteDisconnected,
+    LineTooLong), the 100-continue skip, the line/field limits (``_read_headers``) and every decision
+    ``begin`` takes from the fields (chunked, Content-Length, keep-alive by HTTP version and
+    Connection/Keep-Alive/Proxy-Connection, 204/304/1xx without a body) are http.client's, unchanged,
+    and so is the reading of the body (Content-Length, chunked, until close).
+    """
+
+    def begin(self) -> None:
+        if self.headers is not None:
+            return
+        while True:
+            version, status, reason = self._read_status()
+            if status != http.client.CONTINUE:
+                break
+            http.client._read_headers(self.fp)  # the 100 answer's head
+        self.code = self.status = status
+        self.reason = reason.strip()
+        if version in ("HTTP/1.0", "HTTP/0.9"):
+            self.version = 10
+        elif version.startswith("HTTP/1."):
+            self.version = 11
+        else:
+            raise http.client.UnknownProtocol(version)
+        fields = _Headers()
+        last = ""
+        for raw in http.client._read_headers(self.fp):
+            line = raw.decode("iso-8859-1").rstrip("\r\n")
+            if not line:
+                continue
+            if line[0] in " \t":  # obsolete line folding (RFC 7230 3.2.4): continues the previous field
+                if last:
+                    fields[last] = f"{fields[last]} {line.strip()}"
+                continue
+            name, colon, value = line.partition(":")
+            if not colon:
+                last = ""
+                continue  # not a field line; the e-mail parser kept it out of the fields too
+            last = name.strip().lower()
+            if last not in fields:
+                fields[last] = value.strip()
+            else:
+                last = ""  # a repeated field: the first one counts
+        self.headers = self.msg = fields
+        tr_enc = fields.get("transfer-encoding")
+        self.chunked = tr_enc is not None and tr_enc.lower() == "chunked"
+        if self.chunked:
+            self.chunk_left = None
+        self.will_close = self._check_close()
+        self.length = None
+        length = fields.get("content-length")
+        if length and not self.chunked:
+            try:
+                self.length = int(length)
+            except ValueError:
+                self.length = None
+            else:
+                if self.length < 0:
+                    self.length = None
+        if status in (http.client.NO_CONTENT, http.client.NOT_MODIFIED) or 100 <= status < 200 \
+                or self._method == "HEAD":
+            self.length = 0
+        if not self.will_close and not self.chunked and self.length is None:
+            self.will_close = True
+
+
 class _Connection(http.client.HTTPSConnection):
     """One keep-alive connection; ``connect`` resumes ``session`` when given."""
+
+    response_class = _Response
 
     def __init__(self, host: str, port: int, context: ssl.SSLContext, connect_timeout_s: float,
                  session: ssl.SSLSession | None) -> None:
