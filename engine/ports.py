@@ -166,6 +166,13 @@ class EmissionUnitOfWork(Protocol):
         tenant (None when free) and the emission mode of (emitter, model)."""
         ...
 
+    def probe_and_allocate(self, tenant_id: str, ref: str, emitter_id: str, model: int, cnpj: str,
+                           series: int) -> tuple[str | None, ModeState, int | None]:
+        """``probe_emission`` and, only when ``ref`` is free, ``allocate_number(cnpj, model, series)``
+        in the same transaction (None when ``ref`` is taken: no number is consumed). An adapter may run
+        both as one statement (one round trip fewer per emission)."""
+        ...
+
     def get_document(
         self, tenant_id: str | None, *, id: str | None = None, ref: str | None = None, chave: str | None = None,
         for_update: bool = False,

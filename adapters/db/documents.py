@@ -43,7 +43,7 @@ from sqlalchemy import Connection, Row, and_, bindparam, insert, or_, select, up
 
 from adapters.db import audit
 from adapters.db.engine import Database, DriverSql, driver_time
-from adapters.db.numbering import allocate_number
+from adapters.db.numbering import allocate_number, allocated
 from adapters.db.schema import (
     UtcDateTime,
     document,
@@ -100,6 +100,23 @@ _PROBE_EMISSION = DriverSql(
     "SELECT (SELECT d.id FROM document d WHERE d.tenant_id = :tenant AND d.ref = :ref) AS existing, "
     "m.mode, m.since, m.reason, m.deadline_ms "
     "FROM (SELECT 1 AS one) AS x LEFT JOIN emission_mode m ON m.emitter_id = :emitter AND m.model = :model"
+)
+# PostgreSQL: the probe and the number allocation of an emission as ONE statement. The upsert is
+# numbering.py's, fed by the probe's row only when the ref is free (a taken ref consumes no number); a
+# data-modifying CTE runs once whether or not the outer SELECT reads it, and every part sees the same
+# snapshot, so the ref check is the one the separate probe made just before. The row lock on the counter
+# is taken here as it was by the separate upsert, and held until the transaction ends.
+_PROBE_ALLOCATE = DriverSql(
+    "WITH probe AS (SELECT (SELECT d.id FROM document d WHERE d.tenant_id = :tenant AND d.ref = :ref) AS existing, "
+    "m.mode, m.since, m.reason, m.deadline_ms "
+    "FROM (SELECT 1 AS one) AS x LEFT JOIN emission_mode m ON m.emitter_id = :emitter AND m.model = :model), "
+    "alloc AS (INSERT INTO numbering (cnpj, model, series, next_number) "
+    "SELECT CAST(:cnpj AS varchar), CAST(:model AS integer), CAST(:series AS integer), CAST(:after_first AS bigint) "
+    "FROM probe WHERE probe.existing IS NULL "
+    "ON CONFLICT (cnpj, model, series) DO UPDATE SET next_number = numbering.next_number + 1 "
+    "RETURNING next_number) "
+    "SELECT probe.existing, probe.mode, probe.since, probe.reason, probe.deadline_ms, "
+    "(SELECT alloc.next_number FROM alloc) FROM probe"
 )
 _UTC = UtcDateTime()
 
@@ -314,13 +331,31 @@ class SqlUnitOfWork:
     def probe_emission(self, tenant_id: str, ref: str, emitter_id: str, model: int) -> tuple[str | None, ModeState]:
         _count, row = _PROBE_EMISSION.execute(self.conn, {"tenant": tenant_id, "ref": ref, "emitter": emitter_id,
                                                           "model": model})
-        existing, mode, since, reason, deadline_ms = row
+        return self._probed(row, emitter_id, model)
+
+    def _probed(self, row: Any, emitter_id: str, model: int) -> tuple[str | None, ModeState]:
+        existing, mode, since, reason, deadline_ms = row[:5]
         if mode is None:
             state = ModeState(emitter_id, model, Mode.NORMAL, deadline_ms=DEFAULT_DEADLINE_MS)
         else:
             state = ModeState(emitter_id, model, Mode(mode), _UTC.process_result_value(since, self.conn.dialect),
                               reason, int(deadline_ms))
         return (None if existing is None else str(existing)), state
+
+    @_flushed
+    def probe_and_allocate(self, tenant_id: str, ref: str, emitter_id: str, model: int, cnpj: str,
+                           series: int) -> tuple[str | None, ModeState, int | None]:
+        if self.conn.dialect.name != "postgresql":  # SQLite has no data-modifying CTE: two statements
+            existing, state = self.probe_emission(tenant_id, ref, emitter_id, model)
+            number = None if existing is not None else allocate_number(self.conn, cnpj, model, series)
+            return existing, state, number
+        _count, row = _PROBE_ALLOCATE.execute(self.conn, {
+            "tenant": tenant_id, "ref": ref, "emitter": emitter_id, "model": model, "cnpj": cnpj, "series": series,
+            "after_first": 2})  # numbering.allocate_number's start=1: the first number of a new series is 1
+        existing, state = self._probed(row, emitter_id, model)
+        if existing is not None:
+            return existing, state, None
+        return None, state, allocated(row[5], cnpj, model, series)
 
     @_flushed
     def get_document(

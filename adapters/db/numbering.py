@@ -16,6 +16,8 @@ write transaction began with ``BEGIN IMMEDIATE`` (adapters.db.engine), which ser
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection, select
 
 from adapters.db.engine import DriverSql
@@ -50,7 +52,13 @@ def allocate_number(conn: Connection, cnpj: str, model: int, series: int, *, sta
     transaction (``Database.write()``) together with the insert of the document."""
     _count, row = _ALLOCATE.execute(conn, {"cnpj": cnpj, "model": model, "series": series,
                                            "after_first": start + 1})
-    number = int(row[0]) - 1
+    return allocated(row[0], cnpj, model, series)
+
+
+def allocated(next_number: Any, cnpj: str, model: int, series: int) -> int:
+    """The number taken by an upsert that returned ``next_number`` (this one, or the same upsert as a
+    CTE of a larger statement: adapters.db.documents' probe_and_allocate)."""
+    number = int(next_number) - 1
     if number > MAX_NUMBER:
         raise NumberingExhausted(cnpj, model, series)  # the caller's rollback undoes the increment
     return number

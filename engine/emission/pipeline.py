@@ -405,11 +405,16 @@ class EmissionService:
         state = ModeState(req.emitter_id, req.model)
         try:
             with self.repo.unit_of_work() as uow:
-                existing_id, state = uow.probe_emission(req.tenant_id, req.ref, req.emitter_id, req.model)
+                # The probe and the number (taken only when the ref is free) in one call: one statement on
+                # PostgreSQL. The number rolls back with everything else as before.
+                existing_id, state, number = uow.probe_and_allocate(req.tenant_id, req.ref, req.emitter_id,
+                                                                    req.model, ctx.emitente.cnpj, series)
                 if existing_id is not None:
                     existing = uow.get_document(req.tenant_id, id=existing_id)
+                elif number is None:  # pragma: no cover - the port's contract: a free ref always gets a number
+                    raise RuntimeError("referência livre sem número alocado na série")
                 else:
-                    doc = self._number_sign_store(uow, ctx, doc, venda, state, req.request_id, due)
+                    doc = self._number_sign_store(uow, ctx, doc, venda, state, req.request_id, due, number)
         except DuplicateRef:
             # A concurrent retry with the same ref committed first; our number was rolled back with it.
             with self.repo.reader() as uow:
@@ -429,11 +434,11 @@ class EmissionService:
         return EmitOutcome(doc, created=True)
 
     def _number_sign_store(self, uow: EmissionUnitOfWork, ctx: EmitterContext, doc: DocumentRecord, venda: Venda,
-                           state: ModeState, request_id: str | None, due: _AuditDue | None) -> DocumentRecord:
-        """Inside the emission's first transaction: number, build, sign, insert as 'sent' (or as the
-        off-line NFC-e when the emitter is already in contingency)."""
+                           state: ModeState, request_id: str | None, due: _AuditDue | None,
+                           number: int) -> DocumentRecord:
+        """Inside the emission's first transaction, ``number`` just allocated in it: number, build, sign,
+        insert as 'sent' (or as the off-line NFC-e when the emitter is already in contingency)."""
         emitente = ctx.emitente
-        number = uow.allocate_number(emitente.cnpj, doc.model, doc.series)
         staged = _Staged(None, doc)
         staged.history.append(HistoryEntry(doc.id, doc.created_at, DocStatus.RECEIVED.value, doc.status.value,
                                            None, None, request_id))

@@ -68,8 +68,8 @@ NOTE = AuditNote(actor="apikey:k1", action="document.emit", details={"role": "pd
 
 
 @pytest.mark.parametrize(("method", "nth"), [
-    ("allocate_number", 1),  # the first statement after the probe
-    ("insert_document", 1),  # numbered, built and signed, not stored
+    ("probe_and_allocate", 1),  # the first statement (probe + number, one statement on PostgreSQL)
+    ("insert_document", 1),  # numbered (the number taken in this transaction), built and signed, not stored
     ("add_histories", 1),
     ("add_outbox", 1),
     ("commit", 1),  # every statement of the first transaction ran, COMMIT did not
