@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import http.client
 import io
+import ssl
 
 import pytest
 
-from adapters.sefaz_transport import _Response
+from adapters.sefaz_transport import _Connection, _Response
 
 BODY = b"<soap12:Envelope/>"
 
@@ -89,3 +90,37 @@ def test_a_truncated_body_is_an_incomplete_read() -> None:
     data = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + BODY
     with pytest.raises(http.client.IncompleteRead):
         _read(_Response, data)
+
+
+class _Wire:
+    """A connected socket stand-in recording each write."""
+
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+
+    def sendall(self, data: bytes) -> None:
+        self.writes.append(bytes(data))
+
+
+def _sent(conn: http.client.HTTPConnection, body: object) -> list[bytes]:
+    wire = _Wire()
+    conn.sock = wire  # type: ignore[assignment]
+    conn.request("POST", "/ws/NFeAutorizacao4.asmx", body=body,  # type: ignore[arg-type]
+                 headers={"Content-Type": 'application/soap+xml; charset=utf-8; action="x"'})
+    return wire.writes
+
+
+def test_the_request_goes_in_one_write_with_the_bytes_http_client_sends() -> None:
+    context = ssl.create_default_context()
+    ours = _sent(_Connection("sefaz.example", 443, context, 5.0, None), BODY)
+    theirs = _sent(http.client.HTTPSConnection("sefaz.example", 443, context=context), BODY)
+    assert len(ours) == 1 and len(theirs) == 2  # head + body as one TLS record instead of two
+    assert ours[0] == b"".join(theirs)
+    assert ours[0].endswith(b"\r\n\r\n" + BODY)
+
+
+def test_a_body_that_is_not_bytes_is_sent_by_http_client() -> None:
+    context = ssl.create_default_context()
+    ours = _sent(_Connection("sefaz.example", 443, context, 5.0, None), [BODY[:5], BODY[5:]])
+    theirs = _sent(http.client.HTTPSConnection("sefaz.example", 443, context=context), [BODY[:5], BODY[5:]])
+    assert ours == theirs
