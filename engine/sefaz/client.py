@@ -50,7 +50,7 @@ from engine.sefaz.results import (
     parse_lote,
     parse_status,
 )
-from engine.sefaz.soap import answer, envelope
+from engine.sefaz.soap import Envelopes, answer
 from engine.xml.parser import parse_xml
 from states import Endpoint
 
@@ -207,6 +207,7 @@ class SefazClient:
         self._rejected: OrderedDict[str, tuple[str, str]] = OrderedDict()  # sha256(bytes) -> (cStat, xMotivo)
         self._rejections: dict[tuple[str, str], list[float]] = {}  # (documento, cStat) -> times
         self._lock = threading.Lock()
+        self._envelopes = Envelopes()  # the SOAP envelope's bytes per service, built once
 
     # ------------------------------------------------------------------------------ plumbing
 
@@ -230,7 +231,7 @@ class SefazClient:
         retry_delivered: bool,
     ) -> etree._Element:
         """Send ``message`` and return the ``ret*`` element. Retries re-send the same ``body`` object."""
-        body = envelope(endpoint, message)
+        body = self._envelopes.wrap(endpoint, message)
         request = TransportRequest(endpoint.url, body, endpoint.soap_action, endpoint.tls_min_version)
         key = (endpoint.url, endpoint.service)
         descricao = f"{endpoint.service} {endpoint.autorizador} ({endpoint.uf}, modelo {endpoint.modelo})"
