@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 import msgspec
-from litestar import Request, Response, Router, get, post, put
+from litestar import MediaType, Request, Response, Router, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import BodyKwarg, FromPath, JSONBody, QueryParameter
 from sqlalchemy import bindparam, select
@@ -53,6 +52,8 @@ from engine.sefaz.proc import nfe_proc
 
 T = TypeVar("T")
 _REF = r"^[A-Za-z0-9._:-]{1,64}$"
+_REF_RE = re.compile(_REF)
+_json_bytes = msgspec.json.Encoder().encode
 _KEY = r"^[A-Za-z0-9._:-]{1,64}$"
 XML = "application/xml"
 
@@ -178,16 +179,14 @@ VENDA_BODY = BodyKwarg(
 )
 
 
-async def _emit(request: Request[Any, Any, Any], principal: Principal, model: int) -> Response[dict[str, Any]]:
+async def _emit(request: Request[Any, Any, Any], principal: Principal, model: int,
+                data: dict[str, Any]) -> Response[Any]:
+    # ``data`` is the body already decoded by the framework (msgspec, strict JSON, a JSON object or a
+    # 400 problem before this runs): only ``ref`` and ``emitter_id`` are read from it here. The engine
+    # stores and parses the body text exactly as received (numbers as Decimal), not this dict.
     raw = (await request.body()).decode("utf-8", errors="replace")
-    try:
-        data = json.loads(raw)
-    except ValueError as exc:
-        raise ApiError(400, "JSON_INVALIDO", "o corpo não é um JSON válido") from exc
-    if not isinstance(data, dict):
-        raise ApiError(422, "VENDA_INVALIDA", "o corpo deve ser um objeto JSON com a venda")
     ref = data.get("ref")
-    if not isinstance(ref, str) or not re.fullmatch(_REF, ref):
+    if not isinstance(ref, str) or not _REF_RE.fullmatch(ref):
         raise ApiError(422, "REF_INVALIDA", "'ref' é obrigatória: 1 a 64 caracteres [A-Za-z0-9._:-]", field="ref")
     service = emission_service(request)
 
@@ -200,7 +199,9 @@ async def _emit(request: Request[Any, Any, Any], principal: Principal, model: in
         return out.document, out.created
 
     doc, created = await _run(work)
-    return Response(document_json(doc), status_code=201 if created else 200)
+    # Encoded here (the same compact JSON the framework writes for the dict): the framework passes bytes
+    # through instead of resolving its type encoders for every value.
+    return Response(_json_bytes(document_json(doc)), status_code=201 if created else 200, media_type=MediaType.JSON)
 
 
 @post("/v1/nfce", guards=[requires(Permission.DOCUMENT_EMIT)], summary="Emite uma NFC-e (modelo 65)",
@@ -208,14 +209,14 @@ async def _emit(request: Request[Any, Any, Any], principal: Principal, model: in
       "Sem resposta da SEFAZ no prazo do PDV, a NFC-e sai em contingência off-line (tp_emis 9).")
 async def emit_nfce(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                     data: Annotated[dict[str, Any], VENDA_BODY]) -> Response[dict[str, Any]]:
-    return await _emit(request, principal, 65)
+    return await _emit(request, principal, 65, data)
 
 
 @post("/v1/nfe", guards=[requires(Permission.DOCUMENT_EMIT)], summary="Emite uma NF-e (modelo 55)",
       description="Como /v1/nfce; com o autorizador fora do ar (status 108/109) a NF-e vai pela SVC.")
 async def emit_nfe(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                    data: Annotated[dict[str, Any], VENDA_BODY]) -> Response[dict[str, Any]]:
-    return await _emit(request, principal, 55)
+    return await _emit(request, principal, 55, data)
 
 
 def _cursor(value: str | None) -> tuple[datetime, str] | None:
