@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from litestar.connection import ASGIConnection
+from litestar.connection import ASGIConnection, Request
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
@@ -56,18 +56,36 @@ async def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Princi
     return principal
 
 
+async def _check(connection: ASGIConnection[Any, Any, Any, Any], permissions: tuple[Permission, ...]) -> None:
+    principal = await principal_of(connection)
+    missing = [p for p in permissions if not principal.can(p)]
+    if missing:
+        raise PermissionDeniedException(
+            f"o papel '{principal.role.value}' não tem a permissão {', '.join(p.value for p in missing)}"
+        )
+
+
 def requires(*permissions: Permission) -> Callable[..., Any]:
     """A guard: an authenticated key whose role grants every permission given."""
 
     async def guard(connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler) -> None:
-        principal = await principal_of(connection)
-        missing = [p for p in permissions if not principal.can(p)]
-        if missing:
-            raise PermissionDeniedException(
-                f"o papel '{principal.role.value}' não tem a permissão {', '.join(p.value for p in missing)}"
-            )
+        await _check(connection, permissions)
 
     return guard
+
+
+def authorizes(*permissions: Permission) -> Callable[..., Any]:
+    """The check of ``requires`` as a route's ``before_request`` hook, for the hot emission routes.
+
+    Litestar runs a guard as ``guard(connection, copy(handler))``: a shallow copy of the whole route
+    handler (about 8 us of CPU) per guard per request. The hook runs at the same point for a route
+    without a response cache (before the body is read and the parameters parsed), raises the same
+    401/403 and returns None, so the handler runs."""
+
+    async def hook(request: Request[Any, Any, Any]) -> None:
+        await _check(request, permissions)
+
+    return hook
 
 
 async def provide_principal(request: ASGIConnection[Any, Any, Any, Any]) -> Principal:

@@ -30,7 +30,7 @@ from adapters.db.schema import emitter
 from adapters.sefaz_wiring import CallableClock, SefazSettings, SqlEmitterDirectory
 from api.problems import ApiError, FieldError, request_id_of
 from api.routes.common import audit_note, blocking, resources_of
-from api.security import SECURITY_SCHEME, provide_principal, requires
+from api.security import SECURITY_SCHEME, authorizes, provide_principal, requires
 from engine.emission import (
     AuditNote,
     Conflict,
@@ -204,7 +204,7 @@ async def _emit(request: Request[Any, Any, Any], principal: Principal, model: in
     return Response(_json_bytes(document_json(doc)), status_code=201 if created else 200, media_type=MediaType.JSON)
 
 
-@post("/v1/nfce", guards=[requires(Permission.DOCUMENT_EMIT)], summary="Emite uma NFC-e (modelo 65)",
+@post("/v1/nfce", before_request=authorizes(Permission.DOCUMENT_EMIT), summary="Emite uma NFC-e (modelo 65)",
       description="201 com o documento (chave, status, protocolo, links); 200 quando a mesma `ref` já foi emitida. "
       "Sem resposta da SEFAZ no prazo do PDV, a NFC-e sai em contingência off-line (tp_emis 9).")
 async def emit_nfce(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
@@ -212,7 +212,7 @@ async def emit_nfce(request: Request[Any, Any, Any], principal: NamedDependency[
     return await _emit(request, principal, 65, data)
 
 
-@post("/v1/nfe", guards=[requires(Permission.DOCUMENT_EMIT)], summary="Emite uma NF-e (modelo 55)",
+@post("/v1/nfe", before_request=authorizes(Permission.DOCUMENT_EMIT), summary="Emite uma NF-e (modelo 55)",
       description="Como /v1/nfce; com o autorizador fora do ar (status 108/109) a NF-e vai pela SVC.")
 async def emit_nfe(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                    data: Annotated[dict[str, Any], VENDA_BODY]) -> Response[dict[str, Any]]:

@@ -150,6 +150,30 @@ def test_bad_input_gets_4xx_problem_json_and_takes_no_number(docs: DocsApi) -> N
     assert first.status_code == 201 and first.json()["number"] == 1  # nothing half-written, no number lost
 
 
+def test_emission_checks_the_key_before_the_body(docs: DocsApi) -> None:
+    # The emission routes check the key as a before_request hook (not a Litestar guard): still before the
+    # body is parsed, so a caller without a valid key or without document:emit learns nothing about its body.
+    json_ct = {"Content-Type": "application/json"}
+    for path in ("/v1/nfce", "/v1/nfe"):
+        cases = [
+            ({}, b"{not json", 401, "NAO_AUTENTICADO"),
+            ({"Authorization": "Bearer ofk_nao_existe"}, b"[1, 2]", 401, "NAO_AUTENTICADO"),
+            ({"Authorization": "Basic abc"}, b"{}", 401, "NAO_AUTENTICADO"),
+            (docs.h("t1", "accountant"), b"{not json", 403, "ACESSO_NEGADO"),
+            (docs.h("t1", "pdv"), b"{not json", 400, "JSON_INVALIDO"),
+            (docs.h("t1", "pdv"), b"", 400, "CORPO_AUSENTE"),
+        ]
+        for headers, body, status, code in cases:
+            r = docs.client.post(path, content=body, headers={**headers, **json_ct, "X-Request-ID": "pdv-42.a"})
+            assert (r.status_code, r.json()["code"]) == (status, code), (path, headers, body, r.text)
+            assert r.headers["content-type"].startswith("application/problem+json")
+            assert r.headers["x-request-id"] == r.json()["request_id"] == "pdv-42.a"
+    # X-API-Key works as well as Authorization: Bearer.
+    key = docs.h("t1", "pdv")["Authorization"].removeprefix("Bearer ")
+    r = docs.client.post("/v1/nfce", content=b"{}", headers={"X-API-Key": key, **json_ct})
+    assert (r.status_code, r.json()["code"]) == (422, "REF_INVALIDA") and len(r.headers["x-request-id"]) == 32
+
+
 def test_cancel_cce_events_and_inutilizacao(docs: DocsApi) -> None:
     nfce = docs.emit("ev-1").json()
     r = docs.client.post(f"/v1/documents/{nfce['chave']}/cancel", headers=docs.h("t1", "pdv"),
