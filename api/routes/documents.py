@@ -30,7 +30,7 @@ from adapters.db.schema import emitter
 from adapters.sefaz_wiring import CallableClock, SefazSettings, SqlEmitterDirectory
 from api.problems import ApiError, FieldError, request_id_of
 from api.routes.common import audit_note, blocking, resources_of
-from api.security import SECURITY_SCHEME, authorizes, provide_principal, requires
+from api.security import SECURITY_SCHEME, authorizes, principal_of, provide_principal, requires
 from engine.emission import (
     AuditNote,
     Conflict,
@@ -179,8 +179,10 @@ VENDA_BODY = BodyKwarg(
 )
 
 
-async def _emit(request: Request[Any, Any, Any], principal: Principal, model: int,
-                data: dict[str, Any]) -> Response[Any]:
+async def _emit(request: Request[Any, Any, Any], model: int, data: dict[str, Any]) -> Response[Any]:
+    # The caller authenticated by the route's before_request hook (kept in the scope's state): read
+    # here instead of through the router's ``principal`` dependency, which costs a DI resolution.
+    principal = await principal_of(request)
     # ``data`` is the body already decoded by the framework (msgspec, strict JSON, a JSON object or a
     # 400 problem before this runs): only ``ref`` and ``emitter_id`` are read from it here. The engine
     # stores and parses the body text exactly as received (numbers as Decimal), not this dict.
@@ -207,16 +209,16 @@ async def _emit(request: Request[Any, Any, Any], principal: Principal, model: in
 @post("/v1/nfce", before_request=authorizes(Permission.DOCUMENT_EMIT), summary="Emite uma NFC-e (modelo 65)",
       description="201 com o documento (chave, status, protocolo, links); 200 quando a mesma `ref` já foi emitida. "
       "Sem resposta da SEFAZ no prazo do PDV, a NFC-e sai em contingência off-line (tp_emis 9).")
-async def emit_nfce(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+async def emit_nfce(request: Request[Any, Any, Any],
                     data: Annotated[dict[str, Any], VENDA_BODY]) -> Response[dict[str, Any]]:
-    return await _emit(request, principal, 65, data)
+    return await _emit(request, 65, data)
 
 
 @post("/v1/nfe", before_request=authorizes(Permission.DOCUMENT_EMIT), summary="Emite uma NF-e (modelo 55)",
       description="Como /v1/nfce; com o autorizador fora do ar (status 108/109) a NF-e vai pela SVC.")
-async def emit_nfe(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+async def emit_nfe(request: Request[Any, Any, Any],
                    data: Annotated[dict[str, Any], VENDA_BODY]) -> Response[dict[str, Any]]:
-    return await _emit(request, principal, 55, data)
+    return await _emit(request, 55, data)
 
 
 def _cursor(value: str | None) -> tuple[datetime, str] | None:
