@@ -111,11 +111,15 @@ class Server:
                 self.proc.wait()
 
 
+# Sizing knobs of the server a caller may set for a run (threads per worker, database pool per worker).
+_PASSED_THROUGH = frozenset({"ORTHO_API_THREADS", "ORTHO_DB_POOL_SIZE"})
+
+
 def start_server(tmp: Path, *, database_url: str | None, workers: int) -> Server:
     data, log, timing = tmp / "data", tmp / "serve.log", tmp / "simulator-timing.jsonl"
     port = _free_port()
-    # The server runs on its defaults; only ORTHO_API_THREADS (threads per worker) may be set by the caller.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ORTHO_") or k == "ORTHO_API_THREADS"}
+    # The server runs on its defaults; only the sizing knobs in _PASSED_THROUGH may be set by the caller.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ORTHO_") or k in _PASSED_THROUGH}
     env["ORTHO_SIMULATOR_TIMING_LOG"] = str(timing)
     if database_url:
         env["ORTHO_DATABASE_URL"] = database_url

@@ -56,3 +56,11 @@ def test_generated_key_file_is_private_and_stable(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     again = load_keyring({}, tmp_path / "data")
     assert again.active_id == first.active_id and again.keys == first.keys
+
+
+def test_the_database_pool_defaults_to_one_connection_per_request_thread_plus_the_background_workers() -> None:
+    # Fewer pooled connections than request threads: SQLAlchemy opens overflow connections under load
+    # and closes each on check-in (a new PostgreSQL backend per request).
+    assert (Settings.from_env({}).api_threads, Settings.from_env({}).db_pool_size) == (20, 24)
+    assert Settings.from_env({"ORTHO_API_THREADS": "8"}).db_pool_size == 12
+    assert Settings.from_env({"ORTHO_API_THREADS": "8", "ORTHO_DB_POOL_SIZE": "5"}).db_pool_size == 5
