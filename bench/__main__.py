@@ -9,6 +9,7 @@ BENCHMARKS = (
     "bench.bench_documents",
     "bench.bench_sign",
     "bench.bench_sefaz",
+    "bench.bench_simulator",
     "bench.bench_pix",
     "bench.bench_sped",
     "bench.bench_reconcile",
