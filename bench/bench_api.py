@@ -111,8 +111,9 @@ class Server:
                 self.proc.wait()
 
 
-# Sizing knobs of the server a caller may set for a run (threads per worker, database pool per worker).
-_PASSED_THROUGH = frozenset({"ORTHO_API_THREADS", "ORTHO_DB_POOL_SIZE"})
+# Knobs of the server a caller may set for a run: threads and database pool per worker; ORTHO_WEBHOOK_WORKER=1
+# runs the outbox dispatch in the API processes on PostgreSQL too (by default separate worker processes do).
+_PASSED_THROUGH = frozenset({"ORTHO_API_THREADS", "ORTHO_DB_POOL_SIZE", "ORTHO_WEBHOOK_WORKER"})
 
 
 def start_server(tmp: Path, *, database_url: str | None, workers: int) -> Server:
