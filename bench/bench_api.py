@@ -11,9 +11,10 @@ What runs (everything on this machine, loopback only):
   of scripts/postgres-test.sh, ``ORTHO_DATABASE_URL``; that script starts it with ``fsync=off``, so
   its commits cost less than on a production server);
 * one emitter per client (created through the API: ``POST /v1/emitters`` + its A1 from the
-  simulator's PKI), because our SEFAZ client's consumo-indevido guard allows one emitter 300
-  NFeAutorizacao4 per 5 minutes (NT 2018.002 limits; engine/sefaz/protection.py): each client is
-  the PDV of its own clinic;
+  simulator's PKI): each client is the PDV of its own clinic (our SEFAZ client's consumo-indevido
+  guard puts no volume cap on authorizations, but counts at most 500 requests per certificate and
+  service in 5 minutes, engine/sefaz/protection.py; a phase sends each emitter at most
+  docs/clients);
 * N clients (threads, one keep-alive HTTP connection each) posting the quickstart's sale with a new
   ``ref`` each time, until their share of ``--docs`` is issued or ``--max-seconds`` pass.
 
