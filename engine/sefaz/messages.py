@@ -9,7 +9,7 @@ Field ids cite the MOC 7.0 / the event Notas Técnicas.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -343,19 +343,27 @@ def _epec_infevento(endpoint: Endpoint, chave: str, now: datetime, ver_aplic: st
     return root, det
 
 
+def _infnfe_fields(nfe: bytes, what: str) -> tuple[etree._Element, Callable[[str], str | None]]:
+    """The infNFe of a signed NF-e/NFC-e and a reader of its fields by path ("ide/dhEmi"): the text
+    without surrounding blanks, None when the field is absent or empty. Both EPEC builders read the
+    document they cover this way."""
+    inf = parse_xml(nfe).find(f"{_N}infNFe")
+    if inf is None:
+        raise _fail("EPEC_NFE", "NFe", f"o documento informado não é {what} (infNFe ausente)")
+
+    def get(path: str) -> str | None:
+        found = inf.find("/".join(_N + part for part in path.split("/")))
+        text = found.text.strip() if found is not None and found.text else ""
+        return text or None
+
+    return inf, get
+
+
 def epec(endpoint: Endpoint, *, nfe: bytes, ver_aplic: str, now: datetime, a1: A1Certificate) -> bytes:
     """Evento 110140 EPEC (NT 2013.004) at the Ambiente Nacional (cOrgao 91) from the NF-e's own data:
     dhEmi, tpNF, emitter IE, recipient UF/CNPJ|CPF|idEstrangeiro/IE and the totals vNF, vICMS, vST.
     An NFC-e (model 65) has its own EPEC: ``epec_nfce``."""
-    doc = parse_xml(nfe)
-    inf = doc.find(f"{_N}infNFe")
-    if inf is None:
-        raise _fail("EPEC_NFE", "NFe", "o documento informado não é uma NF-e (infNFe ausente)")
-
-    def get(path: str) -> str | None:
-        found = inf.find("/".join(_N + part for part in path.split("/")))
-        return found.text if found is not None and found.text else None
-
+    inf, get = _infnfe_fields(nfe, "uma NF-e")
     chave = str(inf.get("Id", ""))[3:]
     if chave[20:22] == "65":
         raise _fail("EPEC_MODELO", "chNFe", "o EPEC do Ambiente Nacional é só para NF-e (modelo 55); o EPEC da "
@@ -395,15 +403,7 @@ def epec_nfce(endpoint: Endpoint, *, nfe: bytes, ver_aplic: str, now: datetime, 
     The model-65 detEvento differs from the NF-e's (docs/nfce-epec-sp.md §3): ``dest`` only when the NFC-e
     identifies its consumer (UF from enderDest, else the emitter's UF; CNPJ|CPF|idEstrangeiro; no IE),
     ``vNF`` and ``vICMS`` after ``dest``, no ``vST``. Validated by our model-65 schema (engine/xsd.py)."""
-    doc = parse_xml(nfe)
-    inf = doc.find(f"{_N}infNFe")
-    if inf is None:
-        raise _fail("EPEC_NFE", "NFe", "o documento informado não é uma NFC-e (infNFe ausente)")
-
-    def get(path: str) -> str | None:
-        found = inf.find("/".join(_N + part for part in path.split("/")))
-        return found.text.strip() if found is not None and found.text and found.text.strip() else None
-
+    inf, get = _infnfe_fields(nfe, "uma NFC-e")
     chave = str(inf.get("Id", ""))[3:]
     _check_chave(chave)
     if chave[20:22] != "65" or get("ide/mod") != "65":
