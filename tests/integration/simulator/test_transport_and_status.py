@@ -35,14 +35,19 @@ def test_tls_handshake_is_refused_without_a_client_certificate(sim) -> None:
         client.request("POST", "/SP/55/ws/nfestatusservico4.asmx", envelope("NFeStatusServico4", cons_stat("35")))
 
 
-def test_tls_handshake_is_refused_for_a_certificate_outside_the_test_pki(sim, tmp_path) -> None:
+def _stranger_client(sim, tmp_path) -> Client:
+    """A client whose e-CNPJ comes from a CA outside the simulator's test PKI."""
     now = datetime.now(UTC)
     stranger = TestCA.create(now=now).issue_ecnpj(
         cnpj="11222333000181", not_before=now - timedelta(days=1), not_after=now + timedelta(days=30)
     )
     (tmp_path / "c.pem").write_bytes(stranger.cert_pem(with_chain=True))
     (tmp_path / "c.key").write_bytes(stranger.key_pem())
-    client = Client(sim.url, sim.ca_pem_path, tmp_path / "c.pem", tmp_path / "c.key")
+    return Client(sim.url, sim.ca_pem_path, tmp_path / "c.pem", tmp_path / "c.key")
+
+
+def test_tls_handshake_is_refused_for_a_certificate_outside_the_test_pki(sim, tmp_path) -> None:
+    client = _stranger_client(sim, tmp_path)
     with pytest.raises((ssl.SSLError, ConnectionError)):
         client.request("POST", "/SP/55/ws/nfestatusservico4.asmx", envelope("NFeStatusServico4", cons_stat("35")))
 
@@ -50,13 +55,7 @@ def test_tls_handshake_is_refused_for_a_certificate_outside_the_test_pki(sim, tm
 def test_a_refused_client_certificate_reaches_the_client_as_a_tls_alert_every_time(sim, tmp_path) -> None:
     """TLS 1.3: the client has sent its request before the server judges its certificate. The refusal
     must arrive as the server's alert (ssl.SSLError), not as a connection reset that races it."""
-    now = datetime.now(UTC)
-    stranger = TestCA.create(now=now).issue_ecnpj(
-        cnpj="11222333000181", not_before=now - timedelta(days=1), not_after=now + timedelta(days=30)
-    )
-    (tmp_path / "c.pem").write_bytes(stranger.cert_pem(with_chain=True))
-    (tmp_path / "c.key").write_bytes(stranger.key_pem())
-    client = Client(sim.url, sim.ca_pem_path, tmp_path / "c.pem", tmp_path / "c.key")
+    client = _stranger_client(sim, tmp_path)
     body = envelope("NFeStatusServico4", cons_stat("35"))
     head = (f"POST /SP/55/ws/nfestatusservico4.asmx HTTP/1.1\r\nHost: {client.host}\r\n"
             f"Content-Type: application/soap+xml\r\nContent-Length: {len(body)}\r\n\r\n").encode()
