@@ -161,16 +161,12 @@ class EmissionUnitOfWork(Protocol):
         transaction stays usable: the caller rolls it back and replays the committed document)."""
         ...
 
-    def probe_emission(self, tenant_id: str, ref: str, emitter_id: str, model: int) -> tuple[str | None, ModeState]:
-        """One read at the start of an emission: the id of the document already holding ``ref`` in the
-        tenant (None when free) and the emission mode of (emitter, model)."""
-        ...
-
     def probe_and_allocate(self, tenant_id: str, ref: str, emitter_id: str, model: int, cnpj: str,
                            series: int) -> tuple[str | None, ModeState, int | None]:
-        """``probe_emission`` and, only when ``ref`` is free, ``allocate_number(cnpj, model, series)``
-        in the same transaction (None when ``ref`` is taken: no number is consumed). An adapter may run
-        both as one statement (one round trip fewer per emission)."""
+        """The start of an emission: the id of the document already holding ``ref`` in the tenant (None
+        when free), the emission mode of (emitter, model) and, only when ``ref`` is free,
+        ``allocate_number(cnpj, model, series)`` in the same transaction (None when ``ref`` is taken: no
+        number is consumed). An adapter may run it all as one statement (one round trip per emission)."""
         ...
 
     def get_document(

@@ -328,7 +328,7 @@ class SqlUnitOfWork:
             raise DuplicateRef(f"referência '{doc.ref}' já usada neste tenant")
 
     @_flushed
-    def probe_emission(self, tenant_id: str, ref: str, emitter_id: str, model: int) -> tuple[str | None, ModeState]:
+    def _probe_emission(self, tenant_id: str, ref: str, emitter_id: str, model: int) -> tuple[str | None, ModeState]:
         _count, row = _PROBE_EMISSION.execute(self.conn, {"tenant": tenant_id, "ref": ref, "emitter": emitter_id,
                                                           "model": model})
         return self._probed(row, emitter_id, model)
@@ -346,7 +346,7 @@ class SqlUnitOfWork:
     def probe_and_allocate(self, tenant_id: str, ref: str, emitter_id: str, model: int, cnpj: str,
                            series: int) -> tuple[str | None, ModeState, int | None]:
         if self.conn.dialect.name != "postgresql":  # SQLite has no data-modifying CTE: two statements
-            existing, state = self.probe_emission(tenant_id, ref, emitter_id, model)
+            existing, state = self._probe_emission(tenant_id, ref, emitter_id, model)
             number = None if existing is not None else allocate_number(self.conn, cnpj, model, series)
             return existing, state, number
         _count, row = _PROBE_ALLOCATE.execute(self.conn, {
