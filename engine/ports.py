@@ -169,6 +169,14 @@ class EmissionUnitOfWork(Protocol):
         number is consumed). An adapter may run it all as one statement (one round trip per emission)."""
         ...
 
+    def claim_number(self, cnpj: str, model: int, series: int, number: int) -> None:
+        """Take ``number`` (read by ``EmissionRepository.peek_emission``, outside any transaction and without a
+        lock) in this transaction, only if it is still the series' next one, as ``allocate_number`` would have
+        given it: gap-free and never twice. Raise ``engine.emission.records.NumberTaken`` when another emission
+        took it first — at once or, when the adapter writes the document and the claim as one statement, from
+        that write (at the latest when the unit of work ends); nothing of the transaction is then written."""
+        ...
+
     def get_document(
         self, tenant_id: str | None, *, id: str | None = None, ref: str | None = None, chave: str | None = None,
         for_update: bool = False,
@@ -231,6 +239,16 @@ class EmissionRepository(Protocol):
 
     def reader(self) -> AbstractContextManager[EmissionUnitOfWork]:
         """A read-only transaction (one consistent snapshot)."""
+        ...
+
+    def peek_emission(self, tenant_id: str, ref: str, emitter_id: str, model: int, cnpj: str,
+                      series: int) -> tuple[str | None, ModeState, int | None]:
+        """The optimistic start of an emission, outside any transaction and without a lock: the id of the
+        document already holding ``ref`` in the tenant (None when free), the emission mode of (emitter, model)
+        and the number the series would give next (None for a series never used here). The emission builds
+        and signs with that number, then stores the document with ``claim_number`` in ONE write; when the
+        claim fails it takes the number under the series' lock (``probe_and_allocate``). Raise
+        ``NumberingExhausted`` (adapters) when the series has no number left, as the allocation would."""
         ...
 
 

@@ -20,9 +20,18 @@ statement of the unit of work (so every statement still sees all earlier writes,
 latest, right before COMMIT. A version-checked UPDATE that is the transaction's FIRST statement is held
 too (its lines, events and audit entry are then written only if it updated the row), and a transaction
 whose only statement is that write runs it in autocommit mode: one statement is atomic by itself, and
-BEGIN and COMMIT are two round trips less. An NFC-e is then 3 statements in the first transaction (probe,
-number, write) and ONE round trip for the final one (UPDATE + line + event + audit entry), instead of 5
-and 6 plus BEGIN/COMMIT. The audit entry (it locks ``audit_head`` until commit) is part of the
+BEGIN and COMMIT are two round trips less.
+
+An emission starts optimistically (``SqlEmissionRepository.peek_emission``, ``claim_number``): one read-only
+statement in autocommit mode gives the ref's document, the mode and the series' next number; the document
+is built and signed outside any transaction, and its first write is ONE statement in autocommit mode: the
+claim of the number (``UPDATE numbering ... WHERE next_number = <peeked>``) with the document row, its lines
+and its event, the row inserted only if the claim took the number. When another emission took it in
+between, nothing is written (``NumberTaken``) and the pipeline takes the number under the series' lock
+(``probe_and_allocate``, then the write, between BEGIN and COMMIT). An NFC-e is then 4 statements and 4
+round trips (emitter stamp, peek, first write, final write) instead of 6 (stamp, BEGIN, probe and number,
+write, COMMIT, final write), and the series' counter is never locked while a document is built and signed.
+The audit entry (it locks ``audit_head`` until commit) is part of the
 transaction's last statement. What changes is only WHEN a refusal is noticed: a taken ref
 (``DuplicateRef``), a stale version (``StaleDocument``, then nothing of that statement was written) or a
 constraint violation surfaces at that write, at the latest when the unit of work ends, and the
@@ -39,11 +48,24 @@ from datetime import datetime
 from functools import cache, wraps
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Connection, Row, and_, bindparam, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    LargeBinary,
+    Row,
+    String,
+    Text,
+    and_,
+    bindparam,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from adapters.db import audit
 from adapters.db.engine import Database, DriverSql, driver_time
-from adapters.db.numbering import allocate_number, allocated
+from adapters.db.numbering import MAX_NUMBER, NumberingExhausted, allocate_number, allocated
 from adapters.db.schema import (
     UtcDateTime,
     document,
@@ -68,6 +90,7 @@ from engine.emission.records import (
     InutilizacaoRecord,
     Mode,
     ModeState,
+    NumberTaken,
     OutboxMessage,
     StaleDocument,
 )
@@ -119,6 +142,20 @@ _PROBE_ALLOCATE = DriverSql(
     "(SELECT alloc.next_number FROM alloc) FROM probe"
 )
 _UTC = UtcDateTime()
+# The optimistic start of an emission (``SqlEmissionRepository.peek_emission``): the probe's row plus the
+# number the series would give next (numbering.next_number is the next number to give), read without a
+# lock, outside any transaction.
+_PEEK_EMISSION = DriverSql(
+    "SELECT (SELECT d.id FROM document d WHERE d.tenant_id = :tenant AND d.ref = :ref) AS existing, "
+    "m.mode, m.since, m.reason, m.deadline_ms, "
+    "(SELECT n.next_number FROM numbering n WHERE n.cnpj = :cnpj AND n.model = :model AND n.series = :series) "
+    "FROM (SELECT 1 AS one) AS x LEFT JOIN emission_mode m ON m.emitter_id = :emitter AND m.model = :model"
+)
+# ``claim_number``: the counter moves past the peeked number only if it is still the next one (a
+# compare-and-set; on PostgreSQL a concurrent allocator's row lock is waited for and the condition re-checked
+# on the row it committed, READ COMMITTED's rule for UPDATE).
+_CLAIM_WHERE = ("cnpj = :c_cnpj AND model = :c_model AND series = :c_series AND next_number = :c_number")
+_CLAIM_NUMBER = DriverSql(f"UPDATE numbering SET next_number = next_number + 1 WHERE {_CLAIM_WHERE}")  # noqa: S608
 
 # PostgreSQL: the held inserts of a unit of work as ONE statement (see the module docstring). History
 # lines and outbox events travel as one JSON array each (json_to_recordset keeps the array's order, so
@@ -129,16 +166,41 @@ _HISTORY_COLUMNS = "document_id, occurred_at, from_status, to_status, cstat, det
 _OUTBOX_COLUMNS = "tenant_id, topic, idempotency_key, payload, created_at, available_at"
 
 
+def _pg_type(name: str) -> str:
+    """The PostgreSQL type of a document column for an explicit cast, without a length: a CAST to varchar(n)
+    would cut a longer value silently, the column itself refuses it."""
+    kind = document.c[name].type
+    for python_type, pg in ((UtcDateTime, "timestamptz"), (LargeBinary, "bytea"), (Integer, "integer"),
+                            (Text, "text"), (String, "varchar")):
+        if isinstance(kind, python_type):
+            return pg
+    raise TypeError(f"document.{name}: {kind!r} sem conversão para o INSERT com reserva de número")
+
+
 @cache
 def _write_sql(with_doc: bool, update: tuple[str, ...] | None, with_history: bool, with_outbox: bool,
-               with_audit: bool) -> DriverSql:
+               with_audit: bool, with_claim: bool = False) -> DriverSql:
     """``update``: the columns of a held version-checked UPDATE (its rows: ``w_upd``). The lines, events
-    and audit entry written with a document row (inserted or updated) are conditional on that row."""
+    and audit entry written with a document row (inserted or updated) are conditional on that row.
+
+    ``with_claim``: a held ``claim_number`` (``w_claim``, the counter's compare-and-set) goes first, and the
+    document row is inserted only if the claim took the number. The ref's uniqueness is then left to the
+    constraint, without ON CONFLICT: a taken ref fails the whole statement (the claim with it: no number
+    is consumed) and is reported as ``DuplicateRef``; with ON CONFLICT DO NOTHING the claim would stay
+    committed without its document, a gap."""
     parts: list[str] = []
     row = "w_doc" if with_doc else "w_upd" if update is not None else None
     condition = f"EXISTS (SELECT 1 FROM {row})" if row else ""  # noqa: S608 - CTE names of this function
     guard = f" WHERE {condition}" if row else ""
-    if with_doc:
+    if with_claim:
+        parts.append(f"w_claim AS (UPDATE numbering SET next_number = next_number + 1 WHERE {_CLAIM_WHERE} "  # noqa: S608
+                     "RETURNING 1)")
+    if with_doc and with_claim:
+        # INSERT ... SELECT: the parameters carry no type from a VALUES row here, hence the casts.
+        values = ", ".join(f"CAST(:{n} AS {_pg_type(n)})" for n in _DOC_FIELDS)
+        parts.append(f"w_doc AS (INSERT INTO document ({', '.join(_DOC_FIELDS)}) SELECT {values} "  # noqa: S608
+                     "WHERE EXISTS (SELECT 1 FROM w_claim) RETURNING id)")
+    elif with_doc:
         parts.append(
             # Column names from our own schema, values as parameters.
             f"w_doc AS (INSERT INTO document ({', '.join(_DOC_FIELDS)}) "  # noqa: S608
@@ -163,8 +225,23 @@ def _write_sql(with_doc: bool, update: tuple[str, ...] | None, with_history: boo
     if with_audit:  # its lock on audit_head is held from this statement to the COMMIT
         parts.append(audit.append_ctes(condition))
         parts.append(f"w_audit AS ({audit.APPEND_INSERT})")
-    main = f"SELECT (SELECT count(*) FROM {row})" if row else "SELECT 1"  # noqa: S608
+    counts = [f"(SELECT count(*) FROM {name})" for name in (row, "w_claim" if with_claim else None)  # noqa: S608
+              if name]
+    main = f"SELECT {', '.join(counts)}" if counts else "SELECT 1"
     return DriverSql(f"WITH {', '.join(parts)} {main}")
+
+
+_REF_CONSTRAINT = "uq_document_tenant_id_ref"
+
+
+def _constraint_of(exc: BaseException) -> str | None:
+    """The constraint a unique violation names (psycopg's diagnostics; SQLAlchemy's wrapper holds it in
+    ``orig``); None for any other error."""
+    for err in (exc, getattr(exc, "orig", None)):
+        name = getattr(getattr(err, "diag", None), "constraint_name", None)
+        if name:
+            return str(name)
+    return None
 
 
 def _iso(value: datetime) -> str:
@@ -240,6 +317,17 @@ def _history_values(entry: HistoryEntry, time: Callable[[Any], Any]) -> dict[str
             "detail": entry.detail, "request_id": entry.request_id}
 
 
+def _probe_row(row: Any, emitter_id: str, model: int, dialect: Any) -> tuple[str | None, ModeState]:
+    """The document id holding the ref and the emission mode, from the first five columns of a probe."""
+    existing, mode, since, reason, deadline_ms = row[:5]
+    if mode is None:
+        state = ModeState(emitter_id, model, Mode.NORMAL, deadline_ms=DEFAULT_DEADLINE_MS)
+    else:
+        state = ModeState(emitter_id, model, Mode(mode), _UTC.process_result_value(since, dialect), reason,
+                          int(deadline_ms))
+    return (None if existing is None else str(existing)), state
+
+
 def inutilizacao_record(row: Row[Any]) -> InutilizacaoRecord:
     return InutilizacaoRecord(**dict(row._mapping))
 
@@ -260,6 +348,7 @@ class SqlUnitOfWork:
         self._history: list[dict[str, Any]] = []
         self._outbox: list[dict[str, Any]] = []
         self._audit: dict[str, Any] | None = None
+        self._claim: dict[str, Any] | None = None
 
     def _untouched(self) -> bool:
         """Nothing of this transaction reached the database yet (psycopg has not even sent BEGIN)."""
@@ -278,7 +367,9 @@ class SqlUnitOfWork:
         if not self._held:
             return
         doc, update, history, events, entry = self._doc, self._update, self._history, self._outbox, self._audit
+        claim = self._claim
         self._held, self._doc, self._update, self._history, self._outbox, self._audit = False, None, None, [], [], None
+        self._claim = None
         params: dict[str, Any] = self._values(doc, _DOC_FIELDS) if doc is not None else {}
         if update is not None:
             params.update(update[1])
@@ -288,22 +379,49 @@ class SqlUnitOfWork:
             params["w_outbox"] = json.dumps(events, ensure_ascii=False)
         if entry is not None:
             params.update(entry)
+        if claim is not None:
+            params.update(claim)
         statement = _write_sql(doc is not None, update[0] if update is not None else None, bool(history),
-                               bool(events), entry is not None)
-        if last and self._untouched():
-            dbapi: Any = self.conn.connection.dbapi_connection
-            dbapi.autocommit = True
-            try:
+                               bool(events), entry is not None, claim is not None)
+        try:
+            if last and self._untouched():
+                dbapi: Any = self.conn.connection.dbapi_connection
+                dbapi.autocommit = True
+                try:
+                    _count, row = statement.execute(self.conn, params)
+                finally:
+                    if not dbapi.broken:
+                        dbapi.autocommit = False
+            else:
                 _count, row = statement.execute(self.conn, params)
-            finally:
-                if not dbapi.broken:
-                    dbapi.autocommit = False
-        else:
-            _count, row = statement.execute(self.conn, params)
+        except Exception as exc:  # the driver's own (psycopg's UniqueViolation): driver SQL, no wrapping
+            # Only with a claim does the document insert go without ON CONFLICT (see _write_sql): the statement
+            # failed as a whole, its claim included.
+            if claim is not None and doc is not None and _constraint_of(exc) == _REF_CONSTRAINT:
+                raise DuplicateRef(f"referência '{doc.ref}' já usada neste tenant") from exc
+            raise
+        if claim is not None and (row is None or int(row[-1]) != 1):
+            raise NumberTaken(f"o número {claim['c_number']} da série {claim['c_series']} já foi tomado por outra "
+                              "emissão")
         if doc is not None and (row is None or int(row[0]) != 1):
             raise DuplicateRef(f"referência '{doc.ref}' já usada neste tenant")
         if update is not None and (row is None or int(row[0]) != 1):
             raise StaleDocument(f"o documento {update[1]['w_id']} foi alterado por outro processo; tente de novo")
+
+    def claim_number(self, cnpj: str, model: int, series: int, number: int) -> None:
+        """``engine.ports.EmissionUnitOfWork.claim_number``. PostgreSQL, as the transaction's first write: held,
+        and written by the flush together with the document (whose row is inserted only if the claim took
+        the number): an emission's first transaction is then ONE statement in autocommit mode. Otherwise
+        (SQLite, or after other statements) at once."""
+        params = {"c_cnpj": cnpj, "c_model": model, "c_series": series, "c_number": number}
+        if self.hold and not self._held and self._untouched():
+            self._claim, self._held = params, True
+            return
+        if self._held:
+            self.flush()
+        count, _row = _CLAIM_NUMBER.execute(self.conn, params)
+        if count != 1:
+            raise NumberTaken(f"o número {number} da série {series} já foi tomado por outra emissão")
 
     @_flushed
     def allocate_number(self, cnpj: str, model: int, series: int) -> int:
@@ -319,7 +437,10 @@ class SqlUnitOfWork:
 
     def insert_document(self, doc: DocumentRecord) -> None:
         if self.hold:
-            if self._held:  # one document per merged statement, after everything held before it
+            # One document per merged statement, after everything held before it; a held claim of its number
+            # is written WITH it (the row is inserted only if the claim took the number).
+            if self._held and (self._claim is None or self._doc is not None or self._update is not None
+                               or self._history or self._outbox or self._audit is not None):
                 self.flush()
             self._doc, self._held = doc, True
             return
@@ -334,13 +455,7 @@ class SqlUnitOfWork:
         return self._probed(row, emitter_id, model)
 
     def _probed(self, row: Any, emitter_id: str, model: int) -> tuple[str | None, ModeState]:
-        existing, mode, since, reason, deadline_ms = row[:5]
-        if mode is None:
-            state = ModeState(emitter_id, model, Mode.NORMAL, deadline_ms=DEFAULT_DEADLINE_MS)
-        else:
-            state = ModeState(emitter_id, model, Mode(mode), _UTC.process_result_value(since, self.conn.dialect),
-                              reason, int(deadline_ms))
-        return (None if existing is None else str(existing)), state
+        return _probe_row(row, emitter_id, model, self.conn.dialect)
 
     @_flushed
     def probe_and_allocate(self, tenant_id: str, ref: str, emitter_id: str, model: int, cnpj: str,
@@ -583,6 +698,20 @@ class SqlEmissionRepository:
     def reader(self) -> Iterator[SqlUnitOfWork]:
         with self.db.read() as conn:
             yield SqlUnitOfWork(conn, self._time)
+
+    def peek_emission(self, tenant_id: str, ref: str, emitter_id: str, model: int, cnpj: str,
+                      series: int) -> tuple[str | None, ModeState, int | None]:
+        """``engine.ports.EmissionRepository.peek_emission``: ONE read-only statement (PostgreSQL: in autocommit
+        mode, no BEGIN/ROLLBACK round trips)."""
+        row = self.db.read_one(_PEEK_EMISSION, {"tenant": tenant_id, "ref": ref, "emitter": emitter_id,
+                                                "model": model, "cnpj": cnpj, "series": series})
+        existing, state = _probe_row(row, emitter_id, model, self.db.engine.dialect)
+        if existing is not None:
+            return existing, state, None
+        next_number = row[5]
+        if next_number is not None and int(next_number) > MAX_NUMBER:
+            raise NumberingExhausted(cnpj, model, series)
+        return None, state, None if next_number is None else int(next_number)
 
 
 __all__ = ["SqlEmissionRepository", "SqlUnitOfWork", "inutilizacao_record"]

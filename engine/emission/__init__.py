@@ -11,7 +11,7 @@ Public API::
         .check_modes() / .mode(emitter_id, model) / .set_deadline(...)
     records: DocStatus, Mode, DocumentRecord, HistoryEntry, AuditNote, Attempt, FiscalEventRecord, InutilizacaoRecord,
              ModeState, DocumentFilter, RecoveryReport; errors NotFound, Conflict, InvalidRequest,
-             DuplicateRef, StaleDocument (all EmissionError -> FiscalError)
+             DuplicateRef, NumberTaken, StaleDocument (all EmissionError -> FiscalError)
 
 Ports (engine.ports): EmissionRepository / EmissionUnitOfWork, EmitterDirectory / EmitterContext,
 SefazGateway. Adapters: adapters.db.documents, adapters.sefaz_wiring.
@@ -42,6 +42,7 @@ from engine.emission.records import (
     Mode,
     ModeState,
     NotFound,
+    NumberTaken,
     OutboxMessage,
     RecoveryReport,
     StaleDocument,
@@ -50,6 +51,6 @@ from engine.emission.records import (
 __all__ = [
     "TRANSITIONS", "Attempt", "AuditNote", "Conflict", "DocStatus", "DocumentFilter", "DocumentRecord", "DuplicateRef",
     "EmissionError", "EmissionService", "EmitOutcome", "EmitRequest", "EventOutcome", "FiscalEventRecord",
-    "HistoryEntry", "InutilizacaoRecord", "InvalidRequest", "Mode", "ModeState", "NotFound", "OutboxMessage",
-    "RecoveryReport", "StaleDocument", "ambiente", "chave_of",
+    "HistoryEntry", "InutilizacaoRecord", "InvalidRequest", "Mode", "ModeState", "NotFound", "NumberTaken",
+    "OutboxMessage", "RecoveryReport", "StaleDocument", "ambiente", "chave_of",
 ]

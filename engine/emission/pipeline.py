@@ -60,6 +60,7 @@ from engine.emission.records import (
     Mode,
     ModeState,
     NotFound,
+    NumberTaken,
     OutboxMessage,
     RecoveryReport,
     StaleDocument,
@@ -403,20 +404,47 @@ class EmissionService:
         due = _AuditDue(req.audit, req.tenant_id, req.request_id) if req.audit is not None else None
         existing: DocumentRecord | None = None
         state = ModeState(req.emitter_id, req.model)
+        written = doc
+        stored = False
         try:
-            with self.repo.unit_of_work() as uow:
-                # The probe and the number (taken only when the ref is free) in one call: one statement on
-                # PostgreSQL. The number rolls back with everything else as before.
-                existing_id, state, number = uow.probe_and_allocate(req.tenant_id, req.ref, req.emitter_id,
-                                                                    req.model, ctx.emitente.cnpj, series)
-                if existing_id is not None:
+            # Optimistic: the ref, the mode and the series' next number read without a lock, the document built
+            # and signed with that number OUTSIDE any transaction, then stored by one write that claims the
+            # number only if it is still the next one (one statement on PostgreSQL: no BEGIN/COMMIT, and the
+            # series is never locked while a document is built and signed).
+            existing_id, state, number = self.repo.peek_emission(req.tenant_id, req.ref, req.emitter_id, req.model,
+                                                                 ctx.emitente.cnpj, series)
+            if existing_id is not None:
+                with self.repo.reader() as uow:
                     existing = uow.get_document(req.tenant_id, id=existing_id)
-                elif number is None:  # pragma: no cover - the port's contract: a free ref always gets a number
-                    raise RuntimeError("referência livre sem número alocado na série")
-                else:
-                    doc = self._number_sign_store(uow, ctx, doc, venda, state, req.request_id, due, number)
+            elif number is not None:
+                staged = self._prepare(ctx, doc, venda, state, req.request_id, number)
+                try:
+                    with self.repo.unit_of_work() as uow:
+                        uow.claim_number(ctx.emitente.cnpj, req.model, series, number)
+                        written = self._store(uow, staged, due)
+                    # Only now: the claim may fail as late as the end of the unit of work (one statement).
+                    doc, stored = written, True
+                except NumberTaken:  # another emission of the series took it first: nothing was written
+                    if due is not None:
+                        due.written = False
+            if existing is None and not stored:
+                # The series' lock: the probe and the number (taken only when the ref is free) in one call, one
+                # statement on PostgreSQL; the number rolls back with everything else.
+                with self.repo.unit_of_work() as uow:
+                    existing_id, state, number = uow.probe_and_allocate(req.tenant_id, req.ref, req.emitter_id,
+                                                                        req.model, ctx.emitente.cnpj, series)
+                    if existing_id is not None:
+                        existing = uow.get_document(req.tenant_id, id=existing_id)
+                    elif number is None:  # pragma: no cover - the port's contract: a free ref always gets a number
+                        raise RuntimeError("referência livre sem número alocado na série")
+                    else:
+                        written = self._store(uow, self._prepare(ctx, doc, venda, state, req.request_id, number), due)
+                if existing is None:
+                    doc = written
         except DuplicateRef:
             # A concurrent retry with the same ref committed first; our number was rolled back with it.
+            if due is not None:
+                due.written = False
             with self.repo.reader() as uow:
                 existing = uow.get_document(req.tenant_id, ref=req.ref)
             if existing is None:  # pragma: no cover - the constraint fired, so the row exists
@@ -433,11 +461,10 @@ class EmissionService:
                 self._audit_emit(uow, due, doc)
         return EmitOutcome(doc, created=True)
 
-    def _number_sign_store(self, uow: EmissionUnitOfWork, ctx: EmitterContext, doc: DocumentRecord, venda: Venda,
-                           state: ModeState, request_id: str | None, due: _AuditDue | None,
-                           number: int) -> DocumentRecord:
-        """Inside the emission's first transaction, ``number`` just allocated in it: number, build, sign,
-        insert as 'sent' (or as the off-line NFC-e when the emitter is already in contingency)."""
+    def _prepare(self, ctx: EmitterContext, doc: DocumentRecord, venda: Venda, state: ModeState,
+                 request_id: str | None, number: int) -> _Staged:
+        """The received document numbered, built and signed — or issued off-line / in EPEC when the emitter is
+        already in that contingency — staged in memory; nothing is written."""
         emitente = ctx.emitente
         staged = _Staged(None, doc)
         staged.history.append(HistoryEntry(doc.id, doc.created_at, DocStatus.RECEIVED.value, doc.status.value,
@@ -450,9 +477,7 @@ class EmissionService:
                                         number=None)
             self._stage(staged, DocStatus.CONTINGENCY, chave=chave_of(final), tp_emis=9, signed_xml=final,
                         signed_at=self.clock.now(), detail="emitente em contingência off-line", request_id=request_id)
-            new = self._write(uow, staged)
-            self._audit_emit(uow, due, new)
-            return new
+            return staged
         if doc.model == 65 and state.mode == Mode.EPEC:
             # SP's NFC-e EPEC active for this emitter: straight to tpEmis 4 (number never sent, kept); committed
             # 'sent', its EPEC goes to SEFAZ-SP right after (engine/emission/epec.py).
@@ -461,7 +486,7 @@ class EmissionService:
             self._stage(staged, DocStatus.SIGNED, chave=chave_of(final), tp_emis=4, signed_xml=final,
                         signed_at=self.clock.now(), detail="emitente em contingência EPEC", request_id=request_id)
             self._stage(staged, DocStatus.SENT, sent_at=self.clock.now(), request_id=request_id)
-            return self._write(uow, staged)
+            return staged
         if doc.model == 55 and state.mode == Mode.SVC:
             root = self._svc_root(ctx, root, state)
         elif doc.model == 55 and state.mode == Mode.EPEC:
@@ -474,7 +499,15 @@ class EmissionService:
         # 'sent' (SEFAZ may have it from now on) in the same commit: the bytes are durable before the
         # transport sees them, and recovery consults the chave of any 'sent' document first.
         self._stage(staged, DocStatus.SENT, sent_at=self.clock.now(), request_id=request_id)
-        return self._write(uow, staged)
+        return staged
+
+    def _store(self, uow: EmissionUnitOfWork, staged: _Staged, due: _AuditDue | None) -> DocumentRecord:
+        """Insert what ``_prepare`` staged, in the transaction that holds its number; an off-line NFC-e is the
+        request's outcome, so its audit entry goes with it."""
+        new = self._write(uow, staged)
+        if new.status == DocStatus.CONTINGENCY:
+            self._audit_emit(uow, due, new)
+        return new
 
     def _svc_root(self, ctx: EmitterContext, source: etree._Element | bytes, state: ModeState) -> etree._Element:
         rt = ctx.emitente.responsavel_tecnico

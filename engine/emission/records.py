@@ -208,6 +208,14 @@ class DuplicateRef(EmissionError):
     code = "REF_DUPLICADA"
 
 
+class NumberTaken(EmissionError):
+    """Raised by a unit of work when the number it was asked to claim (``claim_number``: read outside the
+    transaction, without a lock) is no longer the series' next one: another emission took it first. Nothing
+    of that transaction was written; the caller takes the number under the series' lock instead."""
+
+    code = "NUMERO_JA_TOMADO"
+
+
 class StaleDocument(EmissionError):
     """The row changed since it was read (optimistic ``version`` check): another worker moved it."""
 

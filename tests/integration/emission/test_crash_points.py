@@ -63,6 +63,9 @@ class CrashingRepository:
     def reader(self) -> Any:
         return self.inner.reader()
 
+    def peek_emission(self, *args: Any, **kwargs: Any) -> Any:  # a read outside any transaction
+        return self.inner.peek_emission(*args, **kwargs)
+
 
 NOTE = AuditNote(actor="apikey:k1", action="document.emit", details={"role": "pdv"})
 
@@ -88,6 +91,23 @@ def test_crash_inside_the_first_transaction_leaves_nothing_and_takes_no_number(e
     assert doc.status == DocStatus.AUTHORIZED and doc.number == 1
     with env.repo.reader() as uow:
         assert [h.to_status for h in uow.history(doc.id)] == ["received", "numbered", "signed", "sent", "authorized"]
+
+
+@pytest.mark.parametrize("method", ["claim_number", "insert_document", "add_histories", "add_outbox", "commit"])
+def test_crash_in_the_optimistic_first_transaction_leaves_nothing_and_takes_no_number(env: Env, method: str) -> None:
+    """A series already used: the number is peeked without a lock, the document built and signed outside any
+    transaction, and the claim of the number written with the document (one statement on PostgreSQL)."""
+    first = env.service.emit(env.request("crash-t3-first")).document
+    assert first.number == 1
+    crashing = EmissionService(CrashingRepository(env.repo, method, 1), env.directory, env.service.clock)
+    with pytest.raises(Crash):
+        crashing.emit(env.request("crash-t3"))
+    with env.repo.reader() as uow:
+        assert uow.get_document(env.tenant_id, ref="crash-t3") is None
+        assert [p["document_id"] for _, p in uow.outbox_topics(env.tenant_id)] == [first.id, first.id]
+    assert len(env.sim.documents(env.cnpj)) == 1  # only the first one was sent
+    doc = env.service.emit(env.request("crash-t3")).document
+    assert doc.status == DocStatus.AUTHORIZED and doc.number == 2  # the crashed claim gave number 2 back
 
 
 @pytest.mark.parametrize(("method", "nth"), [
