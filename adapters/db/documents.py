@@ -48,6 +48,7 @@ from datetime import datetime
 from functools import cache, wraps
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+import msgspec
 from sqlalchemy import (
     Connection,
     Integer,
@@ -257,6 +258,10 @@ def _history_json(entry: HistoryEntry) -> dict[str, Any]:
             "detail": entry.detail, "request_id": entry.request_id}
 
 
+def _json_text(rows: list[dict[str, Any]]) -> str:
+    return msgspec.json.encode(rows).decode("utf-8")
+
+
 def _payload(message: OutboxMessage) -> str:
     return json.dumps(message.payload, sort_keys=True, ensure_ascii=False, default=str)
 
@@ -373,10 +378,12 @@ class SqlUnitOfWork:
         params: dict[str, Any] = self._values(doc, _DOC_FIELDS) if doc is not None else {}
         if update is not None:
             params.update(update[1])
+        # The arrays json_to_recordset reads (strings, numbers and nulls only): msgspec writes them several
+        # times faster than json.dumps; the server parses them, no reader sees the text.
         if history:
-            params["w_history"] = json.dumps(history, ensure_ascii=False)
+            params["w_history"] = _json_text(history)
         if events:
-            params["w_outbox"] = json.dumps(events, ensure_ascii=False)
+            params["w_outbox"] = _json_text(events)
         if entry is not None:
             params.update(entry)
         if claim is not None:
