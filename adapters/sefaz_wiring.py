@@ -150,7 +150,8 @@ class SqlEmitterDirectory:
     """``engine.ports.EmitterDirectory`` over the emitter table and the certificate store.
 
     The context (configuration with its decrypted CSC/CSRT, the A1 and its SEFAZ clients) is kept per
-    emitter and validated on every call by ONE indexed SELECT (``emitters.emitter_stamp``: the row's
+    emitter and validated on every call by ONE indexed SELECT (``emitters.emitter_stamp``; an emission
+    compares ``cached``'s stamp with the one its peek reads instead: adapters.db.documents): the row's
     version and the active certificate id): any committed change — by this process or another worker —
     bumps the version or switches the certificate, so the next call rebuilds. The A1, its clients,
     rate limiter and circuit breaker survive a configuration change; a new certificate gets new ones.
@@ -188,6 +189,15 @@ class SqlEmitterDirectory:
         # One statement, consistent by itself: on PostgreSQL outside a transaction (no BEGIN and ROLLBACK
         # round trips on every emission), as driver SQL (adapters.db.engine.Database.read_one).
         return emitter_stamp(self.db, tenant_id, emitter_id)
+
+    def cached(self, tenant_id: str, emitter_id: str) -> tuple[EmitterSefaz, object] | None:
+        """``engine.ports.EmitterDirectory.cached``; the stamp is (version, active certificate id), what
+        ``adapters.db.documents``' peek reads back."""
+        with self._lock:
+            loaded = self._loaded.get(emitter_id)
+        if loaded is None or loaded.tenant_id != tenant_id:
+            return None
+        return loaded.context, (loaded.version, loaded.cert_id)
 
     def context(self, tenant_id: str, emitter_id: str) -> EmitterSefaz | None:
         stamp = self._stamp(tenant_id, emitter_id)

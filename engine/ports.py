@@ -242,10 +242,12 @@ class EmissionRepository(Protocol):
         ...
 
     def peek_emission(self, tenant_id: str, ref: str, emitter_id: str, model: int, cnpj: str,
-                      series: int) -> tuple[str | None, ModeState, int | None]:
+                      series: int) -> tuple[str | None, ModeState, int | None, object]:
         """The optimistic start of an emission, outside any transaction and without a lock: the id of the
-        document already holding ``ref`` in the tenant (None when free), the emission mode of (emitter, model)
-        and the number the series would give next (None for a series never used here). The emission builds
+        document already holding ``ref`` in the tenant (None when free), the emission mode of (emitter, model),
+        the number the series would give next (None for a series never used here) and the emitter's current
+        stamp, to compare with the one ``EmitterDirectory.cached`` returns (None: no such emitter in the
+        tenant). The emission builds
         and signs with that number, then stores the document with ``claim_number`` in ONE write; when the
         claim fails it takes the number under the series' lock (``probe_and_allocate``). Raise
         ``NumberingExhausted`` (adapters) when the series has no number left, as the allocation would."""
@@ -306,6 +308,12 @@ class EmitterContext(Protocol):
 class EmitterDirectory(Protocol):
     def context(self, tenant_id: str, emitter_id: str) -> EmitterContext | None:
         """None when the tenant has no such emitter; raises ConfigurationError without an active A1."""
+        ...
+
+    def cached(self, tenant_id: str, emitter_id: str) -> tuple[EmitterContext, object] | None:
+        """The context ``context`` last built for the emitter in this tenant and the stamp it was built under
+        (the configuration's version and active certificate), from memory, without reading anything: it may
+        be stale. Use it only after a fresh read of the stamp matched (``EmissionRepository.peek_emission``)."""
         ...
 
     def tenant_of(self, emitter_id: str) -> str | None:

@@ -28,9 +28,11 @@ is built and signed outside any transaction, and its first write is ONE statemen
 claim of the number (``UPDATE numbering ... WHERE next_number = <peeked>``) with the document row, its lines
 and its event, the row inserted only if the claim took the number. When another emission took it in
 between, nothing is written (``NumberTaken``) and the pipeline takes the number under the series' lock
-(``probe_and_allocate``, then the write, between BEGIN and COMMIT). An NFC-e is then 4 statements and 4
-round trips (emitter stamp, peek, first write, final write) instead of 6 (stamp, BEGIN, probe and number,
-write, COMMIT, final write), and the series' counter is never locked while a document is built and signed.
+(``probe_and_allocate``, then the write, between BEGIN and COMMIT). The peek also reads the emitter's stamp
+(``adapters.sefaz_wiring``: its cached configuration is used only when that stamp matches). An NFC-e is
+then 3 statements and 3 round trips (peek, first write, final write) instead of 6 (stamp, BEGIN, probe and
+number, write, COMMIT, final write), and the series' counter is never locked while a document is built and
+signed.
 The audit entry (it locks ``audit_head`` until commit) is part of the
 transaction's last statement. What changes is only WHEN a refusal is noticed: a taken ref
 (``DuplicateRef``), a stale version (``StaleDocument``, then nothing of that statement was written) or a
@@ -149,7 +151,10 @@ _UTC = UtcDateTime()
 _PEEK_EMISSION = DriverSql(
     "SELECT (SELECT d.id FROM document d WHERE d.tenant_id = :tenant AND d.ref = :ref) AS existing, "
     "m.mode, m.since, m.reason, m.deadline_ms, "
-    "(SELECT n.next_number FROM numbering n WHERE n.cnpj = :cnpj AND n.model = :model AND n.series = :series) "
+    "(SELECT n.next_number FROM numbering n WHERE n.cnpj = :cnpj AND n.model = :model AND n.series = :series), "
+    # The emitter's stamp (adapters.db.emitters' _STAMP): its configuration version and active certificate.
+    "(SELECT e.version FROM emitter e WHERE e.id = :emitter AND e.tenant_id = :tenant), "
+    "(SELECT c.id FROM certificate c WHERE c.emitter_id = :emitter AND c.active = :active) "
     "FROM (SELECT 1 AS one) AS x LEFT JOIN emission_mode m ON m.emitter_id = :emitter AND m.model = :model"
 )
 # ``claim_number``: the counter moves past the peeked number only if it is still the next one (a
@@ -707,18 +712,21 @@ class SqlEmissionRepository:
             yield SqlUnitOfWork(conn, self._time)
 
     def peek_emission(self, tenant_id: str, ref: str, emitter_id: str, model: int, cnpj: str,
-                      series: int) -> tuple[str | None, ModeState, int | None]:
+                      series: int) -> tuple[str | None, ModeState, int | None, object]:
         """``engine.ports.EmissionRepository.peek_emission``: ONE read-only statement (PostgreSQL: in autocommit
-        mode, no BEGIN/ROLLBACK round trips)."""
+        mode, no BEGIN/ROLLBACK round trips). The stamp is (version, active certificate id), as
+        ``adapters.sefaz_wiring.SqlEmitterDirectory.cached`` keeps it; None when the tenant has no such
+        emitter."""
         row = self.db.read_one(_PEEK_EMISSION, {"tenant": tenant_id, "ref": ref, "emitter": emitter_id,
-                                                "model": model, "cnpj": cnpj, "series": series})
+                                                "model": model, "cnpj": cnpj, "series": series, "active": True})
         existing, state = _probe_row(row, emitter_id, model, self.db.engine.dialect)
+        stamp = None if row[6] is None else (int(row[6]), row[7])
         if existing is not None:
-            return existing, state, None
+            return existing, state, None, stamp
         next_number = row[5]
         if next_number is not None and int(next_number) > MAX_NUMBER:
             raise NumberingExhausted(cnpj, model, series)
-        return None, state, None if next_number is None else int(next_number)
+        return None, state, None if next_number is None else int(next_number), stamp
 
 
 __all__ = ["SqlEmissionRepository", "SqlUnitOfWork", "inutilizacao_record"]

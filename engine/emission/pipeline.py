@@ -378,23 +378,34 @@ class EmissionService:
     def emit(self, req: EmitRequest) -> EmitOutcome:
         """Issue the document of ``req`` (or return the one already issued for its ref).
 
-        One write transaction takes the number, builds and signs the document and stores it as
-        'sent' (received -> numbered -> signed -> sent commit together, persist-before-send): a failed
-        build rolls the number back with everything else (no gap, nothing half-written), and a crash
-        before that commit leaves nothing behind. The unique (tenant, ref) constraint is the arbiter
-        of concurrent retries: the loser's transaction, number included, is rolled back and it answers
-        with the winner's document."""
-        try:
-            ctx = self._context(req.tenant_id, req.emitter_id)
-            venda, series = self._parse(req, ctx)
-        except FiscalError:
-            # A retry of a ref already issued gets its document even when the emitter or the input
-            # changed since: a replay needs neither.
-            with self.repo.reader() as uow:
-                found = uow.get_document(req.tenant_id, ref=req.ref)
-            if found is not None:
-                return self._replay(found, req)
-            raise
+        The document is numbered, built, signed and stored as 'sent' by one write (received -> numbered ->
+        signed -> sent commit together, persist-before-send): a failed build takes no number and writes
+        nothing, and a crash before that commit leaves nothing behind. The number is peeked without a lock
+        and claimed by that write (docs/emission.md, "Why optimistic numbering"); the unique (tenant, ref)
+        constraint is the arbiter of concurrent retries: the loser's write, its number included, is undone
+        and it answers with the winner's document.
+
+        The emitter's configuration: the context cached in memory when the peek's fresh read of its stamp
+        (version, active certificate) matches the one it was built under — no read of its own — else read
+        again (``EmitterDirectory.context``)."""
+        cached = self.emitters.cached(req.tenant_id, req.emitter_id)
+        while True:
+            try:
+                ctx = cached[0] if cached is not None else self._context(req.tenant_id, req.emitter_id)
+                venda, series = self._parse(req, ctx)
+            except FiscalError:
+                # A retry of a ref already issued gets its document even when the emitter or the input
+                # changed since: a replay needs neither.
+                with self.repo.reader() as uow:
+                    found = uow.get_document(req.tenant_id, ref=req.ref)
+                if found is not None:
+                    return self._replay(found, req)
+                raise
+            existing_id, state, number, stamp = self.repo.peek_emission(
+                req.tenant_id, req.ref, req.emitter_id, req.model, ctx.emitente.cnpj, series)
+            if cached is None or stamp == cached[1]:
+                break
+            cached = None  # changed since it was cached (or gone): read again, its stamp checked there
         now = self.clock.now()
         doc = DocumentRecord(
             id=self.new_id(), tenant_id=req.tenant_id, emitter_id=req.emitter_id, ref=req.ref, model=req.model,
@@ -403,7 +414,6 @@ class EmissionService:
         )
         due = _AuditDue(req.audit, req.tenant_id, req.request_id) if req.audit is not None else None
         existing: DocumentRecord | None = None
-        state = ModeState(req.emitter_id, req.model)
         written = doc
         stored = False
         try:
@@ -411,8 +421,6 @@ class EmissionService:
             # and signed with that number OUTSIDE any transaction, then stored by one write that claims the
             # number only if it is still the next one (one statement on PostgreSQL: no BEGIN/COMMIT, and the
             # series is never locked while a document is built and signed).
-            existing_id, state, number = self.repo.peek_emission(req.tenant_id, req.ref, req.emitter_id, req.model,
-                                                                 ctx.emitente.cnpj, series)
             if existing_id is not None:
                 with self.repo.reader() as uow:
                     existing = uow.get_document(req.tenant_id, id=existing_id)

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from adapters.db import audit
+from adapters.db.emitters import update_emitter
 from adapters.db.numbering import MAX_NUMBER, NumberingExhausted, peek_next_number
-from adapters.db.schema import numbering
+from adapters.db.schema import certificate, numbering
 from engine.emission import AuditNote, DocStatus, DocumentFilter, EmissionService, NumberTaken
-from tests.integration.emission.conftest import Env
+from engine.errors import ConfigurationError
+from tests.integration.emission.conftest import MASTER, Env
 
 NOTE = AuditNote(actor="apikey:k1", action="document.emit", details={"role": "pdv"})
 
@@ -52,9 +55,12 @@ def _series_numbers(env: Env) -> list[int]:
 def test_peek_reads_the_ref_the_mode_and_the_next_number_without_taking_it(env: Env) -> None:
     first = env.service.emit(env.request("o-1")).document
     assert env.repo.peek_emission(env.tenant_id, "o-1", env.emitter_id, 65, env.cnpj, first.series)[0] == first.id
-    existing, state, number = env.repo.peek_emission(env.tenant_id, "o-2", env.emitter_id, 65, env.cnpj,
-                                                     first.series)
+    existing, state, number, stamp = env.repo.peek_emission(env.tenant_id, "o-2", env.emitter_id, 65, env.cnpj,
+                                                            first.series)
     assert (existing, state.mode.value, number) == (None, "normal", 2)
+    cached = env.directory.cached(env.tenant_id, env.emitter_id)
+    assert cached is not None and stamp == cached[1]  # what the emission compares before using its cached context
+    assert env.repo.peek_emission("other-tenant", "o-2", env.emitter_id, 65, env.cnpj, first.series)[3] is None
     assert env.repo.peek_emission(env.tenant_id, "o-2", env.emitter_id, 65, env.cnpj, 77)[2] is None  # never used
     with env.db.read() as conn:
         assert peek_next_number(conn, env.cnpj, 65, first.series) == 2  # nothing taken by peeking
@@ -110,3 +116,34 @@ def test_an_exhausted_series_is_refused_by_the_peek(env: Env) -> None:
         conn.execute(numbering.update().where(key).values(next_number=MAX_NUMBER + 1))
     with pytest.raises(NumberingExhausted):
         env.repo.peek_emission(env.tenant_id, "o-x", env.emitter_id, 65, env.cnpj, first.series)
+
+
+def test_the_cached_configuration_is_used_only_while_the_peek_reads_its_stamp(env: Env,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """An emission reads no stamp of its own: the peek's fresh read of (version, active certificate) decides
+    whether the configuration cached in memory is still the emitter's; a change committed meanwhile by
+    another worker is read again before anything is built with it."""
+    import adapters.sefaz_wiring as wiring
+
+    stamps: list[str] = []
+    real_stamp = wiring.emitter_stamp
+    monkeypatch.setattr(wiring, "emitter_stamp", lambda db, t, e: stamps.append(e) or real_stamp(db, t, e))
+    env.service.emit(env.request("c-1"))
+    assert stamps == [env.emitter_id]  # first use: read and cached
+    env.service.emit(env.request("c-2"))
+    assert stamps == [env.emitter_id]  # unchanged: the peek's stamp matched, no read of its own
+    cached = env.directory.cached(env.tenant_id, env.emitter_id)
+    assert cached is not None
+    renamed = cached[0].emitente.model_copy(update={"razao_social": "CLINICA RENOMEADA NO OUTRO WORKER LTDA"})
+    with env.db.write() as conn:  # another API worker's change
+        update_emitter(conn, tenant_id=env.tenant_id, emitter_id=env.emitter_id, emitente=renamed, keyring=MASTER,
+                       now=datetime.now(UTC))
+    doc = env.service.emit(env.request("c-3")).document
+    assert stamps == [env.emitter_id, env.emitter_id]  # the stale stamp made it read the configuration again
+    assert doc.status == DocStatus.AUTHORIZED and doc.signed_xml is not None
+    assert b"<xNome>CLINICA RENOMEADA NO OUTRO WORKER LTDA</xNome>" in doc.signed_xml
+    with env.db.write() as conn:  # the certificate switched off by another worker: refused, nothing numbered
+        conn.execute(certificate.update().where(certificate.c.emitter_id == env.emitter_id).values(active=False))
+    with pytest.raises(ConfigurationError, match="não tem certificado A1 ativo"):
+        env.service.emit(env.request("c-4"))
+    assert _series_numbers(env) == [1, 2, 3]

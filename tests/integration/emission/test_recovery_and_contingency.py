@@ -67,6 +67,10 @@ class CrashingDirectory:
     def context(self, tenant_id: str, emitter_id: str) -> Any:
         return CrashingContext(self.inner.context(tenant_id, emitter_id), self.deliver)
 
+    def cached(self, tenant_id: str, emitter_id: str) -> Any:
+        found = self.inner.cached(tenant_id, emitter_id)
+        return None if found is None else (CrashingContext(found[0], self.deliver), found[1])
+
     def tenant_of(self, emitter_id: str) -> str | None:
         return self.inner.tenant_of(emitter_id)  # type: ignore[no-any-return]
 
