@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import datetime
 
@@ -25,7 +24,14 @@ from adapters.db.apikeys import VerifiedKeys
 from adapters.db.engine import Database
 from adapters.db.keyring import load_keyring
 from adapters.integrations_service import start_scheduler
-from api.context import Resources, request_id_middleware, utc_now
+from api.context import (
+    Resources,
+    RouteThreads,
+    install_route_threads,
+    remove_route_threads,
+    request_id_middleware,
+    utc_now,
+)
 from api.problems import EXCEPTION_HANDLERS
 from api.routes import audit as audit_routes
 from api.routes import documents as document_routes
@@ -61,11 +67,11 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        # The blocking work of the routes (database, SEFAZ) runs on the loop's default executor
-        # (api.routes.common.blocking): a ThreadPoolExecutor hands a job over through a C queue,
-        # measurably cheaper per request than anyio's worker threads (a Python Queue + Condition).
-        executor = ThreadPoolExecutor(max_workers=settings.api_threads, thread_name_prefix="ortho-api")
-        asyncio.get_running_loop().set_default_executor(executor)
+        # The blocking work of the routes (database, SEFAZ) runs on the route threads (api.context.blocking):
+        # ORTHO_API_THREADS threads on one C queue, a job handed over with one asyncio future (RouteThreads).
+        loop = asyncio.get_running_loop()
+        threads = RouteThreads(settings.api_threads, "ortho-api")
+        install_route_threads(loop, threads)
         resources = await anyio.to_thread.run_sync(lambda: open_resources(settings, clock))
         app.state.resources = resources
         # In-process workers, each turned off by its setting when worker processes run it instead
@@ -85,6 +91,8 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
             await anyio.to_thread.run_sync(stop_emission)
             await anyio.to_thread.run_sync(stop_webhooks)
             resources.db.dispose()
+            remove_route_threads(loop)
+            threads.shutdown(wait=False)  # each thread ends after the jobs already queued
 
     app = Litestar(
         route_handlers=[system_routes.health, system_routes.me, emitter_routes.router, audit_routes.list_audit,
