@@ -420,19 +420,27 @@ class SqlUnitOfWork:
         if update is not None and (row is None or int(row[0]) != 1):
             raise StaleDocument(f"o documento {update[1]['w_id']} foi alterado por outro processo; tente de novo")
 
+    def _first_write(self) -> bool:
+        """Nothing reached the database nor is held yet: a statement that may be held for the flush (PostgreSQL)."""
+        return self.hold and not self._held and self._untouched()
+
+    def _run_now(self, statement: DriverSql, params: dict[str, Any]) -> int:
+        """``statement`` at once, after what is held; its row count."""
+        if self._held:
+            self.flush()
+        count, _row = statement.execute(self.conn, params)
+        return count
+
     def claim_number(self, cnpj: str, model: int, series: int, number: int) -> None:
         """``engine.ports.EmissionUnitOfWork.claim_number``. PostgreSQL, as the transaction's first write: held,
         and written by the flush together with the document (whose row is inserted only if the claim took
         the number): an emission's first transaction is then ONE statement in autocommit mode. Otherwise
         (SQLite, or after other statements) at once."""
         params = {"c_cnpj": cnpj, "c_model": model, "c_series": series, "c_number": number}
-        if self.hold and not self._held and self._untouched():
+        if self._first_write():
             self._claim, self._held = params, True
             return
-        if self._held:
-            self.flush()
-        count, _row = _CLAIM_NUMBER.execute(self.conn, params)
-        if count != 1:
+        if self._run_now(_CLAIM_NUMBER, params) != 1:
             raise NumberTaken(f"o número {number} da série {series} já foi tomado por outra emissão")
 
     @_flushed
@@ -510,13 +518,10 @@ class SqlUnitOfWork:
             statement = _update_sql(names)
         values = self._values(doc, names)
         values["w_id"], values["w_version"] = doc.id, expected_version
-        if self.hold and not self._held and self._untouched():
+        if self._first_write():
             self._update, self._held = (names, values), True
             return
-        if self._held:
-            self.flush()
-        count, _row = statement.execute(self.conn, values)
-        if count != 1:
+        if self._run_now(statement, values) != 1:
             raise StaleDocument(f"o documento {doc.id} foi alterado por outro processo; tente de novo")
 
     def add_history(self, entry: HistoryEntry) -> None:
