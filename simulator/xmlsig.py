@@ -100,10 +100,13 @@ class CertificateFacts:
     the bytes (and the fixed trust anchors), while the validity window is still checked against the
     simulator's clock on every request."""
 
-    __slots__ = ("_chains", "_cnpj", "_trusted", "certificate", "public_der")
+    __slots__ = ("_chains", "_cnpj", "_trusted", "certificate", "not_after", "not_before", "public_der")
 
     def __init__(self, certificate: x509.Certificate, trusted: tuple[x509.Certificate, ...]) -> None:
         self.certificate = certificate
+        # The validity window (291 is still judged against the simulator's clock on every request).
+        self.not_before = certificate.not_valid_before_utc
+        self.not_after = certificate.not_valid_after_utc
         self._trusted = trusted
         self._chains: Any = _UNSET
         self._cnpj: Any = _UNSET
@@ -143,8 +146,28 @@ class Certificates:
         self.trusted = trusted
         self.limit = limit
         self._known: dict[bytes, CertificateFacts | None] = {}
+        # X509Certificate element text -> its facts: the same text always decodes to the same DER, so
+        # a signer's certificate is base64-decoded once, not on every document (None: unreadable, 290).
+        self._by_text: dict[str, CertificateFacts | None] = {}
         self._lock = threading.Lock()
         self._local = threading.local()
+
+    def facts_of_text(self, text: str) -> CertificateFacts | None:
+        """The facts of the certificate in an ``X509Certificate`` element's text (base64 of the DER,
+        whitespace ignored); None when the text is not base64 or the DER not a certificate (290)."""
+        with self._lock:
+            if text in self._by_text:
+                return self._by_text[text]
+        try:
+            der = base64.b64decode("".join(text.split()), validate=True)
+        except ValueError:
+            facts = None
+        else:
+            facts = self.facts(der)
+        with self._lock:
+            while len(self._by_text) >= self.limit:
+                del self._by_text[next(iter(self._by_text))]
+            return self._by_text.setdefault(text, facts)
 
     def facts(self, der: bytes) -> CertificateFacts | None:
         """The facts of a DER certificate; None when it cannot be read (cStat 290)."""
@@ -174,43 +197,72 @@ class Certificates:
         return key
 
 
+def _children(el: etree._Element, *tags: str) -> list[etree._Element]:
+    """The elements at the child path ``tags`` below ``el``, in document order: what
+    ``el.findall("t1/t2/...")`` selects, without ElementPath's per-call set-up."""
+    found = [el]
+    for tag in tags:
+        found = [child for parent in found for child in parent.iterchildren(tag)]
+    return found
+
+
+def _child(el: etree._Element, *tags: str) -> etree._Element | None:
+    """The first element at the child path ``tags`` below ``el`` (what ``el.find`` selects)."""
+    if len(tags) == 1:
+        return next(el.iterchildren(tags[0]), None)
+    found = _children(el, *tags)
+    return found[0] if found else None
+
+
+_SIGNATURE = f"{{{DS}}}Signature"
+_SIGNED_INFO = f"{{{DS}}}SignedInfo"
+_REFERENCE = f"{{{DS}}}Reference"
+_C14N_METHOD = f"{{{DS}}}CanonicalizationMethod"
+_SIGNATURE_METHOD = f"{{{DS}}}SignatureMethod"
+_DIGEST_METHOD = f"{{{DS}}}DigestMethod"
+_DIGEST_VALUE = f"{{{DS}}}DigestValue"
+_TRANSFORMS = f"{{{DS}}}Transforms"
+_TRANSFORM = f"{{{DS}}}Transform"
+_KEY_INFO = f"{{{DS}}}KeyInfo"
+_X509_DATA = f"{{{DS}}}X509Data"
+_X509_CERTIFICATE = f"{{{DS}}}X509Certificate"
+_SIGNATURE_VALUE = f"{{{DS}}}SignatureValue"
+
+
 def verify_enveloped(
     parent: etree._Element, signed: etree._Element, *, certs: Certificates, now: datetime
 ) -> SignatureCheck:
     """Verify the ds:Signature child of ``parent`` over ``signed`` (a child of ``parent`` with Id)."""
-    sig = parent.find(f"{{{DS}}}Signature")
+    sig = _child(parent, _SIGNATURE)
     if sig is None:
         return SignatureCheck("298", "Signature ausente")
     ref_id = signed.get("Id")
-    refs = sig.findall(f"{{{DS}}}SignedInfo/{{{DS}}}Reference")
+    refs = _children(sig, _SIGNED_INFO, _REFERENCE)
     if not ref_id or len(refs) != 1 or refs[0].get("URI") != f"#{ref_id}":
         return SignatureCheck("298", f"Reference URI deve ser '#{ref_id}'")
     algorithms = [
-        (sig.find(f"{{{DS}}}SignedInfo/{{{DS}}}CanonicalizationMethod"), C14N_2001),
-        (sig.find(f"{{{DS}}}SignedInfo/{{{DS}}}SignatureMethod"), RSA_SHA1),
-        (refs[0].find(f"{{{DS}}}DigestMethod"), SHA1),
+        (_child(sig, _SIGNED_INFO, _C14N_METHOD), C14N_2001),
+        (_child(sig, _SIGNED_INFO, _SIGNATURE_METHOD), RSA_SHA1),
+        (_child(refs[0], _DIGEST_METHOD), SHA1),
     ]
     for node, expected in algorithms:
         if node is None or node.get("Algorithm") != expected:
             return SignatureCheck("298", f"algoritmo diferente de {expected}")
-    transforms = [t.get("Algorithm") for t in refs[0].iterfind(f"{{{DS}}}Transforms/{{{DS}}}Transform")]
+    transforms = [t.get("Algorithm") for t in _children(refs[0], _TRANSFORMS, _TRANSFORM)]
     if transforms != [ENVELOPED, C14N_2001]:
         return SignatureCheck("298", "Transforms devem ser enveloped-signature e C14N")
-    certs_el = sig.findall(f"{{{DS}}}KeyInfo/{{{DS}}}X509Data/{{{DS}}}X509Certificate")
+    certs_el = _children(sig, _KEY_INFO, _X509_DATA, _X509_CERTIFICATE)
     if len(certs_el) != 1 or not (certs_el[0].text or "").strip():
         return SignatureCheck("298", "KeyInfo deve conter um X509Certificate")
-    digest = (refs[0].findtext(f"{{{DS}}}DigestValue") or "").strip()
-    try:
-        der = base64.b64decode("".join((certs_el[0].text or "").split()), validate=True)
-    except ValueError:
-        return SignatureCheck("290", "certificado da assinatura ilegível")
-    facts = certs.facts(der)
+    digest_el = _child(refs[0], _DIGEST_VALUE)
+    digest = ((digest_el.text or "") if digest_el is not None else "").strip()
+    facts = certs.facts_of_text(certs_el[0].text or "")
     if facts is None:
         return SignatureCheck("290", "certificado da assinatura ilegível")
     cert = facts.certificate
     if not facts.chains:
         return SignatureCheck("293", "certificado da assinatura fora da cadeia confiável", facts, digest)
-    if not (cert.not_valid_before_utc <= now <= cert.not_valid_after_utc):
+    if not (facts.not_before <= now <= facts.not_after):
         return SignatureCheck("291", "certificado da assinatura fora da validade", facts, digest)
     if _plain_profile_verifies(parent, sig, signed, ref_id, cert):
         return SignatureCheck(None, "ok", facts, digest)
@@ -219,7 +271,7 @@ def verify_enveloped(
     # Verify in a document of its own: the message as SEFAZ extracts it from the SOAP body (a copy of
     # the subtree carries only the namespaces it uses, as an XmlNode taken out of the envelope does).
     doc = copy.deepcopy(parent)
-    doc_sig = doc.find(f"{{{DS}}}Signature")
+    doc_sig = doc.find(_SIGNATURE)
     assert doc_sig is not None  # a copy of the element found above
     xmlsec.tree.add_ids(doc, ["Id"])
     ctx = xmlsec.SignatureContext()
@@ -286,11 +338,13 @@ def _plain_profile_verifies(
     first = next(parent.iterchildren(etree.Element), None)
     if first is not signed or parent.get("Id") == ref_id or signed is sig:
         return False
-    signed_info = sig.find(f"{{{DS}}}SignedInfo")
+    signed_info = _child(sig, _SIGNED_INFO)
     if signed_info is None:
         return False
-    expected = _b64(signed_info.findtext(f"{{{DS}}}Reference/{{{DS}}}DigestValue"))
-    signature = _b64(sig.findtext(f"{{{DS}}}SignatureValue"))
+    digest_value = _child(signed_info, _REFERENCE, _DIGEST_VALUE)
+    signature_value = _child(sig, _SIGNATURE_VALUE)
+    expected = _b64(digest_value.text if digest_value is not None else None)
+    signature = _b64(signature_value.text if signature_value is not None else None)
     if expected is None or signature is None:
         return False
     canonical = _canonical_alone(signed)

@@ -54,3 +54,41 @@ def test_an_unreadable_signer_certificate_is_290(sim, emitter, nnf):
     cert = nfe.find(f"{{{DS}}}Signature/{{{DS}}}KeyInfo/{{{DS}}}X509Data/{{{DS}}}X509Certificate")
     cert.text = base64.b64encode(b"not a DER certificate").decode("ascii")  # valid base64Binary for the XSD
     assert _cstat(sim, emitter, nfe) == "290"
+
+
+def test_an_unreadable_signer_certificate_is_290_again_once_its_text_is_known(sim, emitter, nnf):
+    # The certificate table is keyed by the X509Certificate text too: a known unreadable text stays 290,
+    # and a known good text with other line breaks is the same certificate (whitespace is not base64).
+    nfe = make_nfe(model="65", cnpj=emitter.cnpj, nnf=nnf, dh_emi=datetime.now(UTC))
+    emitter.signer.sign(nfe, nfe.find("n:infNFe", N))
+    nfe = etree.fromstring(etree.tostring(nfe))
+    cert = nfe.find(f"{{{DS}}}Signature/{{{DS}}}KeyInfo/{{{DS}}}X509Data/{{{DS}}}X509Certificate")
+    good = cert.text
+    cert.text = base64.b64encode(b"not a DER certificate").decode("ascii")
+    assert _cstat(sim, emitter, nfe) == "290"
+    assert _cstat(sim, emitter, nfe) == "290"
+    cert.text = "".join(good.split())  # one line: another text, the same DER
+    assert _cstat(sim, emitter, nfe) == "100"
+
+
+def test_the_certificate_table_decodes_each_text_once_and_refuses_non_base64():
+    from cryptography.hazmat.primitives import serialization
+
+    from simulator.xmlsig import Certificates
+
+    now = datetime.now(UTC)
+    ca = TestCA.create(now=now)
+    issued = ca.issue_ecnpj(
+        cnpj="11222333000181", not_before=now - timedelta(days=1), not_after=now + timedelta(days=30)
+    )
+    der = issued.certificate.public_bytes(serialization.Encoding.DER)
+    text = base64.b64encode(der).decode("ascii")
+    certs = Certificates((ca.intermediate, ca.root))
+    facts = certs.facts_of_text(text)
+    assert facts is not None and facts is certs.facts(der) and facts.cnpj == "11222333000181"
+    wrapped = "\n".join(text[i : i + 64] for i in range(0, len(text), 64)) + "\n"
+    assert certs.facts_of_text(wrapped) is facts
+    assert certs.facts_of_text("não é base64!") is None
+    assert certs.facts_of_text(base64.b64encode(b"not a DER certificate").decode("ascii")) is None
+    assert facts.not_before == issued.certificate.not_valid_before_utc
+    assert facts.not_after == issued.certificate.not_valid_after_utc
