@@ -268,7 +268,9 @@ def _json_text(rows: list[dict[str, Any]]) -> str:
 
 
 def _payload(message: OutboxMessage) -> str:
-    return json.dumps(message.payload, sort_keys=True, ensure_ascii=False, default=str)
+    # Sorted keys, UTF-8 as it is, anything else as str (msgspec: several times faster than json.dumps; the
+    # workers read it back with json.loads).
+    return msgspec.json.encode(message.payload, order="sorted", enc_hook=str).decode("utf-8")
 
 
 _P = ParamSpec("_P")
