@@ -4,6 +4,8 @@ namespace ``http://www.portalfiscal.inf.br/nfe/wsdl/<Operation>``; no SOAP heade
 
 from __future__ import annotations
 
+import functools
+
 from lxml import etree
 
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
@@ -62,12 +64,41 @@ def parse_request(body: bytes, operation: str, xml_parser: etree.XMLParser | Non
 
 
 def envelope(operation: str, message: etree._Element) -> bytes:
+    """The answer: ``message`` inside ``soap:Envelope/soap:Body/nfeResultMsg`` of ``operation``.
+
+    A message that is the root of its own document (every answer the simulator builds) is serialised
+    alone and framed by the envelope's bytes before and after it (``_frame``, made by lxml once per
+    operation): the same bytes as serialising the envelope around it (its namespace declarations are
+    its own either way; tests/integration/simulator/test_soap_envelope.py compares both for every
+    service), without moving the answer's tree into an envelope document first."""
+    if message.getparent() is not None:
+        return envelope_tree(operation, message)
+    head, tail = _frame(operation)
+    return head + etree.tostring(message, encoding="utf-8") + tail
+
+
+def envelope_tree(operation: str, message: etree._Element) -> bytes:
+    """``envelope`` by building the envelope's tree around ``message`` (which it moves there)."""
     env = etree.Element(f"{{{SOAP12}}}Envelope", nsmap={"soap": SOAP12})
     body = etree.SubElement(env, f"{{{SOAP12}}}Body")
     nsmap = {None: WSDL_BASE + operation}
     result = etree.SubElement(body, f"{{{WSDL_BASE}{operation}}}nfeResultMsg", nsmap=nsmap)  # type: ignore[arg-type]
     result.append(message)
     return _DECLARATION + etree.tostring(env, encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=64)
+def _frame(operation: str) -> tuple[bytes, bytes]:
+    """The bytes of ``envelope_tree``'s answer before and after the message, for ``operation``:
+    serialised by lxml around a marker text and split there."""
+    marker = "MENSAGEM"
+    env = etree.Element(f"{{{SOAP12}}}Envelope", nsmap={"soap": SOAP12})
+    body = etree.SubElement(env, f"{{{SOAP12}}}Body")
+    nsmap = {None: WSDL_BASE + operation}
+    result = etree.SubElement(body, f"{{{WSDL_BASE}{operation}}}nfeResultMsg", nsmap=nsmap)  # type: ignore[arg-type]
+    result.text = marker
+    head, tail = (_DECLARATION + etree.tostring(env, encoding="utf-8")).split(marker.encode("ascii"))
+    return head, tail
 
 
 def fault(code: str, reason: str) -> bytes:
