@@ -189,9 +189,10 @@ def _fields(parent: etree._Element, *pairs: tuple[str, str]) -> None:
         _sub(parent, name, value)
 
 
-def _root(name: str, versao: str) -> etree._Element:
+def _root(name: str, versao: str | None) -> etree._Element:
     root = etree.Element(f"{{{NFE}}}{name}", nsmap={None: NFE})  # type: ignore[dict-item]  # lxml-stubs: default ns
-    root.set("versao", versao)
+    if versao is not None:
+        root.set("versao", versao)
     return root
 
 
@@ -540,8 +541,9 @@ class Sefaz:
         dig_val: str | None = None,
         when: datetime | None = None,
     ) -> etree._Element:
-        prot = _root("protNFe", "4.00")
-        inf = _sub(prot, "infProt")
+        # infProt is built as the root of its own document and signed before it goes under protNFe
+        # (Signer.signature_of: its C14N needs no copy then); the bytes are those of signing in place.
+        inf = _root("infProt", None)
         if n_prot:
             inf.set("Id", f"ID{n_prot}")
         _sub(inf, "tpAmb", "2")
@@ -554,8 +556,14 @@ class Sefaz:
             _sub(inf, "digVal", dig_val)
         _sub(inf, "cStat", cstat)
         _sub(inf, "xMotivo", xmotivo)
-        if n_prot:
-            self.signer.sign(prot, inf)  # real SEFAZ signs the protocol with its own certificate
+        # Real SEFAZ signs the protocol with its own certificate.
+        signature = self.signer.signature_of(inf) if n_prot else None
+        prot = _root("protNFe", "4.00")
+        prot.append(inf)
+        if signature is not None:
+            prot.append(signature)
+        elif n_prot:
+            self.signer.sign(prot, inf)
         return prot
 
     def authorize_one(

@@ -401,6 +401,40 @@ class Signer:
             template = self._local.template = _signature_template(self._cert_text)
         return copy.deepcopy(template)
 
+    def _parts(self) -> tuple[etree._Element, etree._Element]:
+        """Fresh copies of the template's SignedInfo, as the root of a document of its own (so its
+        C14N needs no further copy), and of the rest of the Signature (once per thread, as above)."""
+        parts = getattr(self._local, "parts", None)
+        if parts is None:
+            rest = _signature_template(self._cert_text)
+            signed_info = copy.deepcopy(rest[0])  # a root of its own, declaring the ds namespace
+            rest.remove(rest[0])
+            parts = self._local.parts = (signed_info, rest)
+        return copy.deepcopy(parts[0]), copy.deepcopy(parts[1])
+
+    def signature_of(self, target: etree._Element) -> etree._Element | None:
+        """The Signature ``sign`` would append for ``target``, computed while ``target`` is still the
+        root of a document of its own, so neither its C14N nor SignedInfo's needs a copy: the caller
+        then appends ``target`` to its (new) root and this Signature after it, and gets the same bytes
+        as building the root first and calling ``sign`` (tests/integration/simulator/test_signer.py).
+        lxml drops the declarations that became redundant under the root. None when ``target`` is not
+        such a root or has something but a default namespace in scope (use ``sign`` then)."""
+        if target.getparent() is not None or target.getroottree().getroot() is not target:
+            return None
+        if list(target.nsmap) != [None]:
+            return None
+        canonical = etree.tostring(target, method="c14n", exclusive=False, with_comments=False)
+        signed_info, sig = self._parts()
+        reference = signed_info[2]
+        reference.set("URI", "#" + str(target.get("Id")))
+        reference[2].text = base64.b64encode(hashlib.sha1(canonical).digest()).decode("ascii")  # noqa: S324 - MOC 7.0
+        canonical_signed_info = etree.tostring(signed_info, method="c14n", exclusive=False, with_comments=False)
+        value = base64.b64encode(self._rsa_key.sign(canonical_signed_info, padding.PKCS1v15(), hashes.SHA1()))  # noqa: S303
+        sig.insert(0, signed_info)
+        # xmlsec writes the SignatureValue in 64-character lines, without a final newline.
+        sig[1].text = "\n".join(value[i : i + 64].decode("ascii") for i in range(0, len(value), 64))
+        return sig
+
     def sign(self, root: etree._Element, target: etree._Element) -> None:
         """Append an enveloped signature of ``target`` (which has ``Id``) to ``root`` (its parent).
 

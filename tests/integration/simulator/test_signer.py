@@ -67,3 +67,32 @@ def test_an_element_with_more_namespaces_in_scope_is_signed_through_the_template
     signer.sign(root, inf)
     signer.sign_with_template(reference_root, reference_root[0])
     assert etree.tostring(root) == etree.tostring(reference_root)
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda s: f"{s[0]}-{len(s)}")
+def test_signing_the_element_before_it_goes_under_its_root_writes_the_same_bytes(sim, shape):
+    signer: Signer = sim.app.sefaz.signer
+    root, inf = _answer(*shape)
+    reference_root = copy.deepcopy(root)
+    signer.sign_with_template(reference_root, reference_root[0])
+    alone = copy.deepcopy(inf)  # the root of a document of its own
+    signature = signer.signature_of(alone)
+    assert signature is not None
+    root.remove(inf)
+    root.append(alone)
+    root.append(signature)
+    assert etree.tostring(root) == etree.tostring(reference_root)
+
+
+def test_signature_of_refuses_what_is_not_a_lone_root_with_one_default_namespace(sim):
+    signer: Signer = sim.app.sefaz.signer
+    _root, inf = _answer(*SHAPES[0])
+    assert signer.signature_of(inf) is None  # inside its root: sign(root, inf) is the way
+    detached = copy.deepcopy(inf)
+    holder = etree.Element("holder")
+    holder.append(detached)
+    holder.remove(detached)  # no parent, but not the root of its document
+    assert signer.signature_of(detached) is None
+    wider = etree.Element(f"{{{NFE}}}infProt", nsmap={None: NFE, "x": "urn:x"})
+    wider.set("Id", "ID1")
+    assert signer.signature_of(wider) is None
