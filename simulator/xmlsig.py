@@ -307,7 +307,7 @@ def _canonical_alone(element: etree._Element) -> bytes | None:
         if any(str(name).startswith(_XML_NS_ATTR) for name in ancestor.attrib):
             return None
         ancestor = ancestor.getparent()
-    alone = copy.deepcopy(element)
+    alone = element.__copy__()  # lxml copies the whole subtree (copy.deepcopy's memo adds nothing here)
     alone.tail = None
     if alone.nsmap != element.nsmap:
         return None
@@ -410,7 +410,7 @@ class Signer:
             signed_info = copy.deepcopy(rest[0])  # a root of its own, declaring the ds namespace
             rest.remove(rest[0])
             parts = self._local.parts = (signed_info, rest)
-        return copy.deepcopy(parts[0]), copy.deepcopy(parts[1])
+        return parts[0].__copy__(), parts[1].__copy__()  # whole subtrees, as copy.deepcopy makes them
 
     def signature_of(self, target: etree._Element) -> etree._Element | None:
         """The Signature ``sign`` would append for ``target``, computed while ``target`` is still the
