@@ -147,10 +147,15 @@ class TimingLog:
             self._file.close()
 
 
+_NFE_TAG = f"{{{soap.NFE}}}NFe"
+_INF_NFE_TAG = f"{{{soap.NFE}}}infNFe"
+
+
 def _chave_of(msg: Any) -> str:
     """The chave a message is about (NF-e being authorized, consulted or receiving an event), or ""."""
     ns = {"n": soap.NFE}
-    inf = msg.find("n:NFe/n:infNFe", namespaces=ns)
+    # msg.find("n:NFe/n:infNFe"): the first infNFe of the NFe children in document order, walked directly.
+    inf = next((i for nfe in msg.iterchildren(_NFE_TAG) for i in nfe.iterchildren(_INF_NFE_TAG)), None)
     if inf is not None:
         return str(inf.get("Id", ""))[3:]
     return (msg.findtext("n:chNFe", namespaces=ns) or msg.findtext("n:evento/n:infEvento/n:chNFe", namespaces=ns)

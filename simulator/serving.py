@@ -138,15 +138,18 @@ class TlsRequestHandler(BaseHTTPRequestHandler):
             return False
         if len(words) >= 3:  # enough to determine the protocol version
             version = words[-1]
+            base_version_number = version[5:]
             try:
-                if not version.startswith("HTTP/"):
-                    raise ValueError
-                base_version_number = version.split("/", 1)[1]
-                parts = base_version_number.split(".")
-                if len(parts) != 2 or any(not p.isdigit() or len(p) > 10 for p in parts):
-                    raise ValueError
-                version_number = int(parts[0]), int(parts[1])
-            except (ValueError, IndexError):
+                if version == "HTTP/1.1":  # nearly every request: what the general rule below gives it
+                    version_number = (1, 1)
+                else:
+                    if not version.startswith("HTTP/"):
+                        raise ValueError
+                    parts = base_version_number.split(".")
+                    if len(parts) != 2 or not all(p.isdigit() and len(p) <= 10 for p in parts):
+                        raise ValueError
+                    version_number = int(parts[0]), int(parts[1])
+            except ValueError:
                 self.send_error(HTTPStatus.BAD_REQUEST, f"Bad request version ({version!r})")
                 return False
             if version_number >= (1, 1) and self.protocol_version >= "HTTP/1.1":

@@ -46,10 +46,11 @@ def parse_request(body: bytes, operation: str, xml_parser: etree.XMLParser | Non
         raise SoapError("Sender", f"XML mal formado: {exc}") from exc
     if root.tag != f"{{{SOAP12}}}Envelope":
         raise SoapError("VersionMismatch", "esperado soap12:Envelope (SOAP 1.2)")
-    body_el = root.find(f"{{{SOAP12}}}Body")
+    # The first child with that name, as find selects it (without ElementPath's per-call set-up).
+    body_el = next(root.iterchildren(f"{{{SOAP12}}}Body"), None)
     if body_el is None:
         raise SoapError("Sender", "soap12:Body ausente")
-    dados = body_el.find(f"{{{WSDL_BASE}{operation}}}nfeDadosMsg")
+    dados = next(body_el.iterchildren(f"{{{WSDL_BASE}{operation}}}nfeDadosMsg"), None)
     if dados is None:
         raise SoapError("Sender", f"nfeDadosMsg no namespace {WSDL_BASE}{operation} não encontrado no Body")
     children = [c for c in dados if isinstance(c.tag, str)]

@@ -86,3 +86,22 @@ def test_the_answer_head_has_server_date_type_and_length(sim, emitter):
     assert parsedate_to_datetime(fields[b"Date"].decode()).tzinfo is not None
     assert fields[b"Content-Type"] == b"application/soap+xml; charset=utf-8"
     assert int(fields[b"Content-Length"]) == len(answer.partition(b"\r\n\r\n")[2])
+
+
+def test_the_request_line_version_is_judged_as_http_server_judges_it(sim, emitter):
+    head, body = _status_request(sim, headers=[b"Content-Type: application/soap+xml; charset=utf-8"])
+    request_line, _, rest = head.partition(b"\r\n")
+    method_path = request_line.rsplit(b" ", 1)[0]
+
+    def answer(version: bytes) -> bytes:
+        raw = method_path + b" " + version + b"\r\n" + rest + body
+        return _exchange(sim, emitter, raw)
+
+    assert answer(b"HTTP/1.1").startswith(b"HTTP/1.1 200 OK\r\n")
+    assert answer(b"HTTP/1.0").startswith(b"HTTP/1.1 200 OK\r\n")  # answered, then the connection closes
+    assert answer(b"HTTP/01.1").startswith(b"HTTP/1.1 200 OK\r\n")  # (1, 1) as well
+    for bad in (b"HTTP/1.x", b"HTTP/1", b"HTTP/1.1.1", b"HTTX/1.1", b"HTTP/12345678901.1", b"HTTP/+1.1"):
+        # No version understood: http.server's HTTP/0.9 answer, the error page without a head.
+        assert answer(bad).startswith(b"<!DOCTYPE HTML>") and b"Error code: 400" in answer(bad), bad
+    http2 = answer(b"HTTP/2.0")  # refused before its version is taken: also the bare error page
+    assert b"Error code: 505" in http2 and b"Invalid HTTP version (2.0)" in http2
