@@ -414,41 +414,17 @@ class EmissionService:
         )
         due = _AuditDue(req.audit, req.tenant_id, req.request_id) if req.audit is not None else None
         existing: DocumentRecord | None = None
-        written = doc
-        stored = False
         try:
-            # Optimistic: the ref, the mode and the series' next number read without a lock, the document built
-            # and signed with that number OUTSIDE any transaction, then stored by one write that claims the
-            # number only if it is still the next one (one statement on PostgreSQL: no BEGIN/COMMIT, and the
-            # series is never locked while a document is built and signed).
             if existing_id is not None:
                 with self.repo.reader() as uow:
                     existing = uow.get_document(req.tenant_id, id=existing_id)
-            elif number is not None:
-                staged = self._prepare(ctx, doc, venda, state, req.request_id, number)
-                try:
-                    with self.repo.unit_of_work() as uow:
-                        uow.claim_number(ctx.emitente.cnpj, req.model, series, number)
-                        written = self._store(uow, staged, due)
-                    # Only now: the claim may fail as late as the end of the unit of work (one statement).
-                    doc, stored = written, True
-                except NumberTaken:  # another emission of the series took it first: nothing was written
-                    if due is not None:
-                        due.written = False
-            if existing is None and not stored:
-                # The series' lock: the probe and the number (taken only when the ref is free) in one call, one
-                # statement on PostgreSQL; the number rolls back with everything else.
-                with self.repo.unit_of_work() as uow:
-                    existing_id, state, number = uow.probe_and_allocate(req.tenant_id, req.ref, req.emitter_id,
-                                                                        req.model, ctx.emitente.cnpj, series)
-                    if existing_id is not None:
-                        existing = uow.get_document(req.tenant_id, id=existing_id)
-                    elif number is None:  # pragma: no cover - the port's contract: a free ref always gets a number
-                        raise RuntimeError("referência livre sem número alocado na série")
-                    else:
-                        written = self._store(uow, self._prepare(ctx, doc, venda, state, req.request_id, number), due)
-                if existing is None:
-                    doc = written
+            else:
+                stored = None if number is None else self._store_claimed(ctx, doc, venda, state, req, series, number,
+                                                                         due)
+                if stored is None:  # a series never used here, or the claim lost: the series' lock
+                    existing, stored, state = self._store_locked(ctx, doc, venda, req, series, due)
+                if stored is not None:
+                    doc = stored
         except DuplicateRef:
             # A concurrent retry with the same ref committed first; our number was rolled back with it.
             if due is not None:
@@ -468,6 +444,38 @@ class EmissionService:
             with self.repo.unit_of_work() as uow:
                 self._audit_emit(uow, due, doc)
         return EmitOutcome(doc, created=True)
+
+    def _store_claimed(self, ctx: EmitterContext, doc: DocumentRecord, venda: Venda, state: ModeState,
+                       req: EmitRequest, series: int, number: int, due: _AuditDue | None) -> DocumentRecord | None:
+        """Optimistic: ``number`` (peeked without a lock) used to build and sign OUTSIDE any transaction, then
+        one write that claims it only if it is still the series' next one and stores the document with it (one
+        statement on PostgreSQL: no BEGIN/COMMIT, and the series is never locked while a document is built
+        and signed). None when another emission took the number first: nothing was written."""
+        staged = self._prepare(ctx, doc, venda, state, req.request_id, number)
+        try:
+            with self.repo.unit_of_work() as uow:
+                uow.claim_number(ctx.emitente.cnpj, req.model, series, number)
+                stored = self._store(uow, staged, due)
+        except NumberTaken:  # raised as late as the end of the unit of work (the one statement)
+            if due is not None:
+                due.written = False
+            return None
+        return stored
+
+    def _store_locked(self, ctx: EmitterContext, doc: DocumentRecord, venda: Venda, req: EmitRequest, series: int,
+                      due: _AuditDue | None) -> tuple[DocumentRecord | None, DocumentRecord | None, ModeState]:
+        """Under the series' lock: the probe and the number (taken only when the ref is free) in one call, one
+        statement on PostgreSQL, then build, sign and store in the same transaction; the number rolls back with
+        everything else. (the document already holding the ref, None, mode) or (None, the stored one, mode)."""
+        with self.repo.unit_of_work() as uow:
+            existing_id, state, number = uow.probe_and_allocate(req.tenant_id, req.ref, req.emitter_id, req.model,
+                                                                ctx.emitente.cnpj, series)
+            if existing_id is not None:
+                return uow.get_document(req.tenant_id, id=existing_id), None, state
+            if number is None:  # pragma: no cover - the port's contract: a free ref always gets a number
+                raise RuntimeError("referência livre sem número alocado na série")
+            stored = self._store(uow, self._prepare(ctx, doc, venda, state, req.request_id, number), due)
+        return None, stored, state
 
     def _prepare(self, ctx: EmitterContext, doc: DocumentRecord, venda: Venda, state: ModeState,
                  request_id: str | None, number: int) -> _Staged:
