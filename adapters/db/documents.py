@@ -422,6 +422,11 @@ class SqlUnitOfWork:
         if update is not None and (row is None or int(row[0]) != 1):
             raise StaleDocument(f"o documento {update[1]['w_id']} foi alterado por outro processo; tente de novo")
 
+    def _holds_writes(self) -> bool:
+        """Something besides a claim of a number is held."""
+        return (self._doc is not None or self._update is not None or bool(self._history) or bool(self._outbox)
+                or self._audit is not None)
+
     def _first_write(self) -> bool:
         """Nothing reached the database nor is held yet: a statement that may be held for the flush (PostgreSQL)."""
         return self.hold and not self._held and self._untouched()
@@ -459,10 +464,9 @@ class SqlUnitOfWork:
 
     def insert_document(self, doc: DocumentRecord) -> None:
         if self.hold:
-            # One document per merged statement, after everything held before it; a held claim of its number
-            # is written WITH it (the row is inserted only if the claim took the number).
-            if self._held and (self._claim is None or self._doc is not None or self._update is not None
-                               or self._history or self._outbox or self._audit is not None):
+            # One document per merged statement, after every write held before it; a held claim of its number
+            # is not such a write: it goes WITH the document (the row is inserted only if the claim took it).
+            if self._holds_writes():
                 self.flush()
             self._doc, self._held = doc, True
             return
