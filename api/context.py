@@ -9,8 +9,6 @@ import re
 import threading
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Executor
-from concurrent.futures import Future as ConcurrentFuture
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -73,15 +71,14 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-class RouteThreads(Executor):
+class RouteThreads:
     """The threads of the routes' blocking work (ORTHO_API_THREADS): a fixed set waiting on one C queue.
 
     ``run`` hands a job to a thread and gives the loop an asyncio future that the thread resolves through
     ``call_soon_threadsafe``: no ``concurrent.futures.Future``, no chaining of two futures and no idle
     semaphore per job, as ``loop.run_in_executor`` over a ``ThreadPoolExecutor`` has (measured on this
     machine, 8 concurrent tasks: 20-27 us of CPU per hand-over with the stock executor, 8-9 us with this).
-    An ``Executor`` (``submit``) for code that wants one; asyncio's default executor stays its own (asyncio
-    accepts only a ``ThreadPoolExecutor`` there)."""
+    asyncio's default executor stays its own (it accepts only a ``ThreadPoolExecutor``)."""
 
     def __init__(self, size: int, name: str) -> None:
         self._jobs: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
@@ -110,21 +107,7 @@ class RouteThreads(Executor):
         self._jobs.put(job)
         return future
 
-    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> ConcurrentFuture[T]:
-        done: ConcurrentFuture[T] = ConcurrentFuture()
-
-        def job() -> None:
-            if not done.set_running_or_notify_cancel():
-                return
-            try:
-                done.set_result(fn(*args, **kwargs))
-            except BaseException as exc:
-                done.set_exception(exc)
-
-        self._jobs.put(job)
-        return done
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+    def shutdown(self, wait: bool = True) -> None:
         for _ in self._threads:
             self._jobs.put(None)  # after the jobs already queued
         if wait:
