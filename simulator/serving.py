@@ -117,6 +117,10 @@ class TlsRequestHandler(BaseHTTPRequestHandler):
         except (ssl.SSLError, OSError):
             _close_after_refusal(self.request)
             raise
+        # The client certificate of this connection (DER), read once: it cannot change within the
+        # connection: TLS 1.3 has no renegotiation, and on TLS 1.2 OpenSSL 3 refuses a client-initiated one
+        # by default (SSL_OP_ALLOW_CLIENT_RENEGOTIATION unset); the simulator never starts one.
+        self.peer_der: bytes | None = self.request.getpeercert(binary_form=True)
         super().setup()
 
     def log_message(self, format: str, *args: Any) -> None:
