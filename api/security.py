@@ -21,14 +21,24 @@ SECURITY_SCHEME = "apiKey"
 
 
 def _presented_key(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
-    auth = connection.headers.get("authorization")
+    # Read from the raw ASGI header list (names arrive lower-cased; lowered again as Litestar's ``Headers`` does):
+    # ``connection.headers`` would build the whole multidict of the request's headers for these two.
+    # The first of each header counts, as with ``Headers.get``.
+    auth: bytes | None = None
+    api_key: bytes | None = None
+    for name, value in connection.scope["headers"]:
+        name = name.lower()
+        if name == b"authorization":
+            if auth is None:
+                auth = value
+        elif name == b"x-api-key" and api_key is None:
+            api_key = value
     if auth:
-        scheme, _, value = auth.partition(" ")
-        if scheme.lower() == "bearer" and value.strip():
-            return value.strip()
+        scheme, _, presented = auth.decode("latin-1").partition(" ")
+        if scheme.lower() == "bearer" and presented.strip():
+            return presented.strip()
         return None
-    key = connection.headers.get("x-api-key")
-    return key.strip() if key else None
+    return api_key.decode("latin-1").strip() if api_key else None
 
 
 async def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:

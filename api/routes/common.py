@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from litestar import Request
+import msgspec
+from litestar import Request, Response
+from litestar.types import Receive, Scope, Send
 from sqlalchemy import Connection
 
 from adapters.db import audit
@@ -16,6 +18,37 @@ from api.problems import request_id_of
 from engine.emission.records import AuditNote
 
 T = TypeVar("T")
+
+_json_bytes = msgspec.json.Encoder().encode
+_JSON_TYPE = (b"content-type", b"application/json")
+
+
+class JsonAnswer:
+    """A JSON answer encoded once, sent as the two ASGI messages Litestar's ``Response`` would send for it
+    (``content-type: application/json``, ``content-length``, the same compact bytes), without its per-answer
+    work: ``Response.__init__``, the type-encoder resolution and ``to_asgi_response``'s header merging. A route
+    handler annotated ``Response[...]`` may return it: Litestar calls ``to_asgi_response`` on what the handler
+    returns, which gives this object itself (the route layers set no headers, cookies nor background task; if one
+    ever does, or for a HEAD request, a real ``Response`` answers instead)."""
+
+    __slots__ = ("body", "status_code")
+
+    def __init__(self, content: Any, status_code: int = 200) -> None:
+        self.body = _json_bytes(content)
+        self.status_code = status_code
+
+    def to_asgi_response(self, *, request: Request[Any, Any, Any], headers: Mapping[str, str] | None = None,
+                         cookies: Any = None, background: Any = None, **kwargs: Any) -> Any:
+        if headers or cookies or background or request.scope["method"] == "HEAD":
+            return Response(self.body, status_code=self.status_code, media_type="application/json").to_asgi_response(
+                request=request, headers=headers, cookies=cookies, background=background, **kwargs)
+        return self
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = self.body
+        await send({"type": "http.response.start", "status": self.status_code,
+                    "headers": [_JSON_TYPE, (b"content-length", b"%d" % len(body))]})
+        await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 def resources_of(request: Request[Any, Any, Any]) -> Resources:
@@ -48,5 +81,7 @@ def record(
 def audit_note(request: Request[Any, Any, Any], principal: Principal, action: str) -> AuditNote:
     """The audit entry of this request for the emission pipeline, which appends it (with the target and
     the outcome) in the transaction that commits the change (``EmissionUnitOfWork.add_audit``)."""
+    scope = request.scope  # the path of ``request.url``, without building the URL (host, query) it is part of
     return AuditNote(actor=f"apikey:{principal.key_id}", action=action,
-                     details={"role": principal.role.value, "method": request.method, "path": request.url.path})
+                     details={"role": principal.role.value, "method": scope["method"],
+                              "path": scope.get("root_path", "") + scope["path"]})

@@ -12,12 +12,12 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 import msgspec
-from litestar import MediaType, Request, Response, Router, get, post, put
+from litestar import Request, Response, Router, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import BodyKwarg, FromPath, JSONBody, QueryParameter
 from sqlalchemy import bindparam, select
@@ -29,7 +29,7 @@ from adapters.db.documents import SqlEmissionRepository
 from adapters.db.schema import emitter
 from adapters.sefaz_wiring import CallableClock, SefazSettings, SqlEmitterDirectory
 from api.problems import ApiError, FieldError, request_id_of
-from api.routes.common import audit_note, blocking, resources_of
+from api.routes.common import JsonAnswer, audit_note, blocking, resources_of
 from api.security import SECURITY_SCHEME, authorizes, principal_of, provide_principal, requires
 from engine.emission import (
     AuditNote,
@@ -53,7 +53,6 @@ from engine.sefaz.proc import nfe_proc
 T = TypeVar("T")
 _REF = r"^[A-Za-z0-9._:-]{1,64}$"
 _REF_RE = re.compile(_REF)
-_json_bytes = msgspec.json.Encoder().encode
 _KEY = r"^[A-Za-z0-9._:-]{1,64}$"
 XML = "application/xml"
 
@@ -179,15 +178,22 @@ VENDA_BODY = BodyKwarg(
 )
 
 
-async def _emit(request: Request[Any, Any, Any], model: int, data: dict[str, Any]) -> Response[Any]:
+class _SaleHead(msgspec.Struct):
+    """What the emission routes read of the sale themselves: the engine stores and parses the whole body text."""
+
+    ref: Any = None
+    emitter_id: Any = None
+
+
+_sale_head = msgspec.json.Decoder(_SaleHead).decode
+
+
+async def _emit(request: Request[Any, Any, Any], model: int, body: bytes, ref: Any, given_emitter: Any) -> JsonAnswer:
     # The caller authenticated by the route's before_request hook (kept in the scope's state): read
     # here instead of through the router's ``principal`` dependency, which costs a DI resolution.
     principal = await principal_of(request)
-    # ``data`` is the body already decoded by the framework (msgspec, strict JSON, a JSON object or a
-    # 400 problem before this runs): only ``ref`` and ``emitter_id`` are read from it here. The engine
-    # stores and parses the body text exactly as received (numbers as Decimal), not this dict.
-    raw = (await request.body()).decode("utf-8", errors="replace")
-    ref = data.get("ref")
+    # The engine stores and parses the body text exactly as received (numbers as Decimal).
+    raw = body.decode("utf-8", errors="replace")
     if not isinstance(ref, str) or not _REF_RE.fullmatch(ref):
         raise ApiError(422, "REF_INVALIDA", "'ref' é obrigatória: 1 a 64 caracteres [A-Za-z0-9._:-]", field="ref")
     service = emission_service(request)
@@ -195,30 +201,50 @@ async def _emit(request: Request[Any, Any, Any], model: int, data: dict[str, Any
     note = audit_note(request, principal, "document.emit")  # written with the outcome (only when created)
 
     def work() -> tuple[DocumentRecord, bool]:
-        emitter_id = _default_emitter(service, principal.tenant_id, data.get("emitter_id"))
+        emitter_id = _default_emitter(service, principal.tenant_id, given_emitter)
         out = service.emit(EmitRequest(principal.tenant_id, emitter_id, ref, model, raw, created_by=principal.key_id,
                                        request_id=request_id_of(request), audit=note))
         return out.document, out.created
 
     doc, created = await _run(work)
-    # Encoded here (the same compact JSON the framework writes for the dict): the framework passes bytes
-    # through instead of resolving its type encoders for every value.
-    return Response(_json_bytes(document_json(doc)), status_code=201 if created else 200, media_type=MediaType.JSON)
+    return JsonAnswer(document_json(doc), 201 if created else 200)
 
 
-@post("/v1/nfce", before_request=authorizes(Permission.DOCUMENT_EMIT), summary="Emite uma NFC-e (modelo 65)",
+def _emission(model: int) -> Callable[[Request[Any, Any, Any]], Awaitable[JsonAnswer | None]]:
+    """The work of an emission route as its ``before_request`` hook, whose answer Litestar sends without calling
+    the handler (and so without its parameter parsing: the kwargs model, the decoding of the whole sale into a
+    dict, the signature model's conversion of it). The key and its role are checked first, before the body is
+    read (401/403 learn nothing about it); the body goes through ``Request.body`` and its size limit (413). A
+    body that is not a JSON object (malformed, empty, an array) gets None: the handler's own parameter parsing
+    then answers with the same 400 problems as ever, and the handler (which declares the body for the OpenAPI
+    schema) does the same work as this hook for anything it accepts."""
+    may_emit = authorizes(Permission.DOCUMENT_EMIT)
+
+    async def hook(request: Request[Any, Any, Any]) -> JsonAnswer | None:
+        await may_emit(request)
+        body = await request.body()
+        try:
+            head = _sale_head(body)
+        except msgspec.DecodeError:
+            return None
+        return await _emit(request, model, body, head.ref, head.emitter_id)
+
+    return hook
+
+
+@post("/v1/nfce", before_request=_emission(65), summary="Emite uma NFC-e (modelo 65)",
       description="201 com o documento (chave, status, protocolo, links); 200 quando a mesma `ref` já foi emitida. "
       "Sem resposta da SEFAZ no prazo do PDV, a NFC-e sai em contingência off-line (tp_emis 9).")
 async def emit_nfce(request: Request[Any, Any, Any],
                     data: Annotated[dict[str, Any], VENDA_BODY]) -> Response[dict[str, Any]]:
-    return await _emit(request, 65, data)
+    return await _emit(request, 65, await request.body(), data.get("ref"), data.get("emitter_id"))  # type: ignore[return-value]
 
 
-@post("/v1/nfe", before_request=authorizes(Permission.DOCUMENT_EMIT), summary="Emite uma NF-e (modelo 55)",
+@post("/v1/nfe", before_request=_emission(55), summary="Emite uma NF-e (modelo 55)",
       description="Como /v1/nfce; com o autorizador fora do ar (status 108/109) a NF-e vai pela SVC.")
 async def emit_nfe(request: Request[Any, Any, Any],
                    data: Annotated[dict[str, Any], VENDA_BODY]) -> Response[dict[str, Any]]:
-    return await _emit(request, 55, data)
+    return await _emit(request, 55, await request.body(), data.get("ref"), data.get("emitter_id"))  # type: ignore[return-value]
 
 
 def _cursor(value: str | None) -> tuple[datetime, str] | None:
