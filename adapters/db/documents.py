@@ -20,7 +20,9 @@ statement of the unit of work (so every statement still sees all earlier writes,
 latest, right before COMMIT. A version-checked UPDATE that is the transaction's FIRST statement is held
 too (its lines, events and audit entry are then written only if it updated the row), and a transaction
 whose only statement is that write runs it in autocommit mode: one statement is atomic by itself, and
-BEGIN and COMMIT are two round trips less.
+BEGIN and COMMIT are two round trips less. The unit of work opens its connection and transaction only for
+its first statement that needs one, so that lone write runs on a pooled connection without SQLAlchemy's
+``Connection`` and transaction objects (``Database.autocommit``).
 
 An emission starts optimistically (``SqlEmissionRepository.peek_emission``, ``claim_number``): one read-only
 statement in autocommit mode gives the ref's document, the mode and the series' next number; the document
@@ -44,10 +46,11 @@ new transaction). SQLite runs every statement when it is called (in-process call
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from functools import cache, wraps
+from operator import attrgetter
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import msgspec
@@ -289,6 +292,18 @@ def _flushed(method: Callable[Concatenate[SqlUnitOfWork, _P], _R]) -> Callable[C
     return run
 
 
+@cache  # the document's columns and a few update column sets
+def _getter(names: tuple[str, ...]) -> Callable[[DocumentRecord], tuple[Any, ...]]:
+    getter = attrgetter(*names)
+    return getter if len(names) > 1 else lambda doc: (getter(doc),)
+
+
+@cache
+def _times_of(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The datetime columns among ``names`` (the driver takes them through ``UtcDateTime``'s conversion)."""
+    return tuple(name for name in names if name in _DOC_TIMES)
+
+
 @cache  # a few column sets in practice (one per kind of transition)
 def _update_sql(names: tuple[str, ...]) -> DriverSql:
     sets = ", ".join(f"{n} = :{n}" for n in names)  # names: columns of our schema, never input
@@ -348,11 +363,22 @@ class SqlUnitOfWork:
     """``engine.ports.EmissionUnitOfWork`` on one connection inside one transaction.
 
     ``hold``: keep the inserts for one merged statement (PostgreSQL; see the module docstring). The
-    owner calls ``flush()`` before COMMIT (``SqlEmissionRepository.unit_of_work`` does)."""
+    owner calls ``flush()`` before COMMIT (``SqlEmissionRepository.unit_of_work`` does).
 
-    def __init__(self, conn: Connection, time: Callable[[Any], Any] | None = None, *, hold: bool = False) -> None:
-        self.conn = conn
-        self.time = time or driver_time(conn.dialect)  # datetimes as the driver takes them
+    ``conn``: the connection and its transaction; or None with ``opener`` (it opens them) and ``db``: the
+    connection is then opened for the first statement that needs one, and a ``flush(last=True)`` that is the
+    unit of work's only statement runs by itself in autocommit mode (``Database.autocommit``) on a pooled
+    connection, without a SQLAlchemy ``Connection`` and its transaction ever being made."""
+
+    def __init__(self, conn: Connection | None, time: Callable[[Any], Any] | None = None, *, hold: bool = False,
+                 opener: Callable[[], Connection] | None = None, db: Database | None = None) -> None:
+        if conn is None and (opener is None or db is None):
+            raise ValueError("SqlUnitOfWork needs a connection, or an opener and its database")
+        self._conn = conn
+        self._opener = opener
+        self._db = db
+        self.dialect: Any = conn.dialect if conn is not None else db.engine.dialect  # type: ignore[union-attr]
+        self.time = time or driver_time(self.dialect)  # datetimes as the driver takes them
         self.hold = hold
         self._held = False
         self._doc: DocumentRecord | None = None
@@ -362,12 +388,17 @@ class SqlUnitOfWork:
         self._audit: dict[str, Any] | None = None
         self._claim: dict[str, Any] | None = None
 
-    def _untouched(self) -> bool:
-        """Nothing of this transaction reached the database yet (psycopg has not even sent BEGIN)."""
-        from psycopg.pq import TransactionStatus
+    @property
+    def conn(self) -> Connection:
+        """The connection inside its transaction, opened now if it was not yet."""
+        conn = self._conn
+        if conn is None:
+            conn = self._conn = self._opener()  # type: ignore[misc]
+        return conn
 
-        dbapi: Any = self.conn.connection.dbapi_connection
-        return bool(dbapi.info.transaction_status == TransactionStatus.IDLE)
+    def _untouched(self) -> bool:
+        """Nothing of this unit of work reached the database yet: no connection was opened for it."""
+        return self._conn is None
 
     def flush(self, *, last: bool = False) -> None:
         """Write what is held, in one statement: ``DuplicateRef`` when the held document's ref is taken,
@@ -398,14 +429,8 @@ class SqlUnitOfWork:
         statement = _write_sql(doc is not None, update[0] if update is not None else None, bool(history),
                                bool(events), entry is not None, claim is not None)
         try:
-            if last and self._untouched():
-                dbapi: Any = self.conn.connection.dbapi_connection
-                dbapi.autocommit = True
-                try:
-                    _count, row = statement.execute(self.conn, params)
-                finally:
-                    if not dbapi.broken:
-                        dbapi.autocommit = False
+            if last and self._conn is None:
+                _count, row = self._db.autocommit(statement, params)  # type: ignore[union-attr]
             else:
                 _count, row = statement.execute(self.conn, params)
         except Exception as exc:  # the driver's own (psycopg's UniqueViolation): driver SQL, no wrapping
@@ -454,12 +479,14 @@ class SqlUnitOfWork:
     def allocate_number(self, cnpj: str, model: int, series: int) -> int:
         return allocate_number(self.conn, cnpj, model, series)
 
-    def _values(self, doc: DocumentRecord, names: Iterable[str]) -> dict[str, Any]:
-        values = {name: getattr(doc, name) for name in names}
+    def _values(self, doc: DocumentRecord, names: tuple[str, ...]) -> dict[str, Any]:
+        values = dict(zip(names, _getter(names)(doc), strict=True))
         values["status"] = doc.status.value
-        for name in _DOC_TIMES:
-            if name in values and values[name] is not None:
-                values[name] = self.time(values[name])
+        time = self.time
+        for name in _times_of(names):
+            value = values[name]
+            if value is not None:
+                values[name] = time(value)
         return values
 
     def insert_document(self, doc: DocumentRecord) -> None:
@@ -481,12 +508,12 @@ class SqlUnitOfWork:
         return self._probed(row, emitter_id, model)
 
     def _probed(self, row: Any, emitter_id: str, model: int) -> tuple[str | None, ModeState]:
-        return _probe_row(row, emitter_id, model, self.conn.dialect)
+        return _probe_row(row, emitter_id, model, self.dialect)
 
     @_flushed
     def probe_and_allocate(self, tenant_id: str, ref: str, emitter_id: str, model: int, cnpj: str,
                            series: int) -> tuple[str | None, ModeState, int | None]:
-        if self.conn.dialect.name != "postgresql":  # SQLite has no data-modifying CTE: two statements
+        if self.dialect.name != "postgresql":  # SQLite has no data-modifying CTE: two statements
             existing, state = self._probe_emission(tenant_id, ref, emitter_id, model)
             number = None if existing is not None else allocate_number(self.conn, cnpj, model, series)
             return existing, state, number
@@ -569,7 +596,7 @@ class SqlUnitOfWork:
         if self.hold:
             if self._audit is not None:  # entries keep the order of the calls
                 self.flush()
-            self._audit = audit.append_params(self.conn, now=now, actor=note.actor, action=note.action,
+            self._audit = audit.append_params(self.dialect, now=now, actor=note.actor, action=note.action,
                                               tenant_id=tenant_id, target=target, details=details,
                                               request_id=request_id, time=self.time)
             self._held = True
@@ -712,10 +739,17 @@ class SqlEmissionRepository:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[SqlUnitOfWork]:
-        with self.db.write() as conn:
-            uow = SqlUnitOfWork(conn, self._time, hold=not self.db.is_sqlite)
+        if self.db.is_sqlite:  # every statement runs when it is called, in the BEGIN IMMEDIATE transaction
+            with self.db.write() as conn:
+                yield SqlUnitOfWork(conn, self._time)
+            return
+        # PostgreSQL: the connection and its transaction are opened by the first statement that needs them
+        # (an error raised in the block rolls that transaction back, as ``Database.write`` does).
+        with ExitStack() as stack:
+            uow = SqlUnitOfWork(None, self._time, hold=True, db=self.db,
+                                opener=lambda: stack.enter_context(self.db.write()))
             yield uow
-            uow.flush(last=True)  # the held writes, as the last statement before COMMIT
+            uow.flush(last=True)  # the held writes, as the last statement before COMMIT (or alone: autocommit)
 
     @contextmanager
     def reader(self) -> Iterator[SqlUnitOfWork]:

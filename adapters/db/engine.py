@@ -114,20 +114,24 @@ class Database:
                 tx.rollback()
 
     def read_one(self, statement: DriverSql, params: dict[str, Any]) -> Any:
-        """The first row (or None) of ONE read-only statement, consistent by itself. PostgreSQL: on a pooled
-        connection in autocommit mode, i.e. without the BEGIN and ROLLBACK round trips (client and server
-        CPU) and without SQLAlchemy's per-statement work; SQLite: in a read transaction."""
+        """The first row (or None) of ONE read-only statement, consistent by itself. PostgreSQL: in autocommit
+        mode (``autocommit``); SQLite: in a read transaction."""
         if self.is_sqlite:
             with self.read() as conn:
                 return statement.execute(conn, params)[1]
+        return self.autocommit(statement, params)[1]
+
+    def autocommit(self, statement: DriverSql, params: dict[str, Any]) -> tuple[int, Any]:
+        """PostgreSQL: ONE statement, atomic by itself, on a pooled connection in autocommit mode: (rowcount,
+        first row or None), as ``DriverSql.execute``. No BEGIN and COMMIT/ROLLBACK round trips (client and server
+        CPU), and none of SQLAlchemy's per-transaction objects (``Connection``, its transaction, their
+        context managers: ~20 us of client CPU per use): the pool's DBAPI connection and its cached cursor."""
         raw = self.engine.raw_connection()
         dbapi: Any = raw.driver_connection
         try:
             dbapi.autocommit = True
             try:
-                with dbapi.cursor() as cursor:
-                    cursor.execute(statement.pyformat, params)
-                    return cursor.fetchone()
+                return _pg_run(_cursor_of(raw), statement.pyformat, params)
             finally:
                 if not dbapi.broken:
                     dbapi.autocommit = False
@@ -205,20 +209,28 @@ def _install_idle_ping(engine: Engine) -> None:
 
 _NAMED_PARAM = re.compile(r"(?<![:\w]):(\w+)")
 _CURSOR = "ortho_cursor"
+_TUPLES_OK = 2  # libpq PGRES_TUPLES_OK (psycopg.pq.ExecStatus.TUPLES_OK): the statement returned rows
 
 
-def _pg_cursor(conn: Connection) -> Any:
-    """One psycopg cursor per pooled connection, kept in the pool record's ``info`` (it lives as long as
-    that DBAPI connection; a psycopg cursor keeps no server state between statements, its results are
-    client-side). Creating one per statement was ~10 us of the hot path's client CPU each time. SQLite
-    keeps closing its cursors: an open sqlite3 statement would hold the database."""
-    proxy = conn.connection
+def _cursor_of(proxy: Any) -> Any:
+    """One psycopg cursor per pooled connection (``proxy``: SQLAlchemy's pooled connection), kept in the pool
+    record's ``info`` (it lives as long as that DBAPI connection; a psycopg cursor keeps no server state
+    between statements, its results are client-side). Creating one per statement was ~10 us of the hot path's
+    client CPU each time. SQLite keeps closing its cursors: an open sqlite3 statement would hold the database."""
     dbapi = proxy.dbapi_connection
     cached = proxy.info.get(_CURSOR)
     if cached is None or cached[0] is not dbapi or cached[1].closed:
-        cached = (dbapi, dbapi.cursor())  # type: ignore[union-attr]
+        cached = (dbapi, dbapi.cursor())
         proxy.info[_CURSOR] = cached
     return cached[1]
+
+
+def _pg_run(cursor: Any, sql: str, params: dict[str, Any]) -> tuple[int, Any]:
+    """Execute on a psycopg cursor: (rowcount, first row or None). Whether the statement returned rows comes
+    from the result's status: ``cursor.description`` would build a Column object per result column."""
+    cursor.execute(sql, params)
+    result = cursor.pgresult
+    return int(cursor.rowcount), (cursor.fetchone() if result is not None and result.status == _TUPLES_OK else None)
 
 
 class DriverSql:
@@ -241,9 +253,7 @@ class DriverSql:
     def execute(self, conn: Connection, params: dict[str, Any]) -> tuple[int, Any]:
         """Run with one parameter set: (rowcount, first row of a SELECT / RETURNING or None)."""
         if conn.dialect.name == "postgresql":
-            cursor = _pg_cursor(conn)
-            cursor.execute(self.pyformat, params)
-            return int(cursor.rowcount), (cursor.fetchone() if cursor.description is not None else None)
+            return _pg_run(_cursor_of(conn.connection), self.pyformat, params)
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(self.text(conn), params)
