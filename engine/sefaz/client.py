@@ -138,13 +138,13 @@ def _info_of(root: etree._Element) -> _NFeInfo:
         raise ValidationFailed([Finding(code="NFE_NAO_ASSINADA", xpath="NFe/Signature", cstat="297",
                                         mensagem="a NF-e não está assinada: assine antes de transmitir")])
 
-    fields: dict[object, str | None] = {}
     ide_el = next(inf.iterchildren(_N + "ide"), None)
-    for child in ide_el if ide_el is not None else ():
-        fields.setdefault(child.tag, child.text)  # the first of a repeated element, as find() did
 
     def ide(name: str) -> str:
-        text = fields.get(_N + name)
+        # The first of a repeated element, as find() did; four lookups filtered in C cost less than a Python
+        # loop over the twenty-odd children of ide.
+        found = next(ide_el.iterchildren(_N + name), None) if ide_el is not None else None
+        text = found.text if found is not None else None
         return text.strip() if text else ""
 
     return _NFeInfo(
@@ -208,13 +208,24 @@ class SefazClient:
         self._rejections: dict[tuple[str, str], list[float]] = {}  # (documento, cStat) -> times
         self._lock = threading.Lock()
         self._envelopes = Envelopes()  # the SOAP envelope's bytes per service, built once
+        # Resolved endpoints by the arguments of ``endpoint``: the registry is static data read once per process
+        # and ``base_override`` is fixed per client, so a resolution never changes (~4 us of registry lookups
+        # per call saved, issue 5 §9). Failures (ServiceNotOffered...) are not kept: they raise every time.
+        self._endpoints: dict[tuple[str | int, str | int, str, str, bool], Endpoint] = {}
 
     # ------------------------------------------------------------------------------ plumbing
 
     def endpoint(
         self, uf: str, modelo: str | int, ambiente: str, service: str, *, contingency: bool = False
     ) -> Endpoint:
-        return states.endpoint(uf, modelo, ambiente, service, contingency=contingency, base_override=self.base_override)
+        key = (uf, modelo, ambiente, service, contingency)
+        found = self._endpoints.get(key)
+        if found is None:
+            if len(self._endpoints) >= 4096:  # UF x model x environment x service, and the spellings callers use
+                self._endpoints.clear()
+            found = self._endpoints[key] = states.endpoint(uf, modelo, ambiente, service, contingency=contingency,
+                                                           base_override=self.base_override)
+        return found
 
     def _cnpj(self, fallback: str = "") -> str:
         if self.a1 is not None and self.a1.identity.cnpj:

@@ -11,11 +11,13 @@ result is validated against its XSD.
 
 from __future__ import annotations
 
+import functools
+
 from lxml import etree
 
 from engine.errors import Finding, ValidationFailed
 from engine.sefaz.messages import NFE_NS, validated
-from engine.sefaz.xmlbytes import embed, slot
+from engine.sefaz.xmlbytes import embed, fill, slot, split
 from engine.xml.parser import parse_xml
 from engine.xsd import fragment_findings
 
@@ -77,15 +79,23 @@ def nfe_proc(nfe: bytes, prot_nfe: bytes, *, sent: tuple[str, str] | None = None
         # The chave matches but SEFAZ authorised other bytes (a rebuilt document): 539 territory.
         raise _fail("PROTOCOLO_OUTRO_CONTEUDO", "o digVal do protocolo difere do DigestValue da NF-e assinada: "
                     "o protocolo é de outro conteúdo com a mesma chave")
-    root = _container("nfeProc", "4.00")
-    slot(root)
-    slot(root)
+    assembled = fill(_nfe_proc_parts(), [nfe, prot_nfe])
     if sent is None:
-        return validated(embed(root, [nfe, prot_nfe], xml_declaration=True))
+        return validated(assembled)
     findings = fragment_findings(prot, "nfe_v4.00/leiauteNFe_v4.00.xsd", "TProtNFe")
     if findings:
         raise ValidationFailed(findings)
-    return embed(root, [nfe, prot_nfe], xml_declaration=True)
+    return assembled
+
+
+@functools.cache
+def _nfe_proc_parts() -> tuple[bytes, ...]:
+    """The ``nfeProc`` container around its two slots, serialised once per process: the same bytes for
+    every document (constant bytes, not state), ~8 us of lxml work saved per authorization."""
+    root = _container("nfeProc", "4.00")
+    slot(root)
+    slot(root)
+    return split(root, 2, xml_declaration=True)
 
 
 def proc_evento(evento: bytes, ret_evento: bytes) -> bytes:

@@ -50,6 +50,22 @@ def _first(el: etree._Element, path: str) -> etree._Element | None:
     return None
 
 
+def _texts(el: etree._Element | None) -> dict[object, str | None]:
+    """The text of the first child of each tag of ``el``, by tag: one pass over the children where reading
+    every field with ``_t`` walks them once per field (an answer is read on every authorization).
+    ``_text(fields, name)`` then gives what ``_t(el, name)`` gives for a child name."""
+    fields: dict[object, str | None] = {}
+    if el is not None:
+        for child in el:
+            fields.setdefault(child.tag, child.text)
+    return fields
+
+
+def _text(fields: dict[object, str | None], name: str) -> str:
+    text = fields.get(_N + name)
+    return text.strip() if text else ""
+
+
 def _local(el: etree._Element) -> str:
     return el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
 
@@ -125,12 +141,12 @@ class ProtocoloNFe(Resultado):
 
 
 def parse_prot(prot: etree._Element) -> ProtocoloNFe:
-    inf = _child(prot, "infProt")
+    inf = _texts(_child(prot, "infProt"))
     own = copy.deepcopy(prot)  # what xmlbytes.detached serialises: namespaces of the envelope left behind
     return ProtocoloNFe(
-        cstat=_t(inf, "cStat"), xmotivo=_t(inf, "xMotivo"), chave=_t(inf, "chNFe"), n_prot=_t(inf, "nProt"),
-        dh_recbto=_t(inf, "dhRecbto"), dig_val=_t(inf, "digVal"), xml=etree.tostring(own, encoding="UTF-8"),
-        tree=own,
+        cstat=_text(inf, "cStat"), xmotivo=_text(inf, "xMotivo"), chave=_text(inf, "chNFe"),
+        n_prot=_text(inf, "nProt"), dh_recbto=_text(inf, "dhRecbto"), dig_val=_text(inf, "digVal"),
+        xml=etree.tostring(own, encoding="UTF-8"), tree=own,
     )
 
 
@@ -147,11 +163,16 @@ class RetornoLote(Resultado):
 
 
 def parse_lote(ret: etree._Element) -> RetornoLote:
-    _expect(ret, "retEnviNFe", "retConsReciNFe")
-    t_med = _t(ret, "infRec/tMed") or _t(ret, "tMed")
+    fields = _texts(ret)
+    if _local(ret) not in ("retEnviNFe", "retConsReciNFe") or not _text(fields, "cStat"):
+        _expect(ret, "retEnviNFe", "retConsReciNFe")  # raises the error it raises for any answer
+    # infRec (asynchronous lote) holds nRec/tMed; a synchronous answer has neither and no infRec.
+    rec = _N + "infRec" in fields
+    t_med = (_t(ret, "infRec/tMed") if rec else "") or _text(fields, "tMed")
     return RetornoLote(
-        cstat=_t(ret, "cStat"), xmotivo=_t(ret, "xMotivo"), n_rec=_t(ret, "infRec/nRec") or _t(ret, "nRec"),
-        t_med=int(t_med) if t_med.isdigit() else None, dh_recbto=_t(ret, "dhRecbto"), c_uf=_t(ret, "cUF"),
+        cstat=_text(fields, "cStat"), xmotivo=_text(fields, "xMotivo"),
+        n_rec=(_t(ret, "infRec/nRec") if rec else "") or _text(fields, "nRec"),
+        t_med=int(t_med) if t_med.isdigit() else None, dh_recbto=_text(fields, "dhRecbto"), c_uf=_text(fields, "cUF"),
         protocolos=tuple(parse_prot(p) for p in ret.iterchildren(_N + "protNFe")),
     )
 

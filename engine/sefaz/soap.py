@@ -20,6 +20,10 @@ SOAP12_NS = "http://www.w3.org/2003/05/soap-envelope"
 NFE_NS = "http://www.portalfiscal.inf.br/nfe"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
+_ENVELOPE = f"{{{SOAP12_NS}}}Envelope"
+_BODY = f"{{{SOAP12_NS}}}Body"
+_FAULT = f"{{{SOAP12_NS}}}Fault"
+_NFE = f"{{{NFE_NS}}}"
 
 
 def content_type(endpoint: Endpoint) -> str:
@@ -74,16 +78,18 @@ def answer(body: bytes, *, status: int = 200) -> etree._Element:
         root = parse_xml(body)
     except XmlError as exc:
         raise RespostaInvalida(f"resposta da SEFAZ (HTTP {status}) não é XML válido: {exc.mensagem}") from exc
-    if root.tag != f"{{{SOAP12_NS}}}Envelope":
+    if root.tag != _ENVELOPE:
         raise RespostaInvalida(f"resposta da SEFAZ (HTTP {status}) não é um envelope SOAP 1.2")
-    soap_body = root.find(f"{{{SOAP12_NS}}}Body")
+    # First child of the tag with iterchildren (filtered in C): what find() gives, without lxml's ElementPath
+    # generators in Python, on every SEFAZ answer.
+    soap_body = next(root.iterchildren(_BODY), None)
     if soap_body is None:
         raise RespostaInvalida(f"resposta da SEFAZ (HTTP {status}) sem soap:Body")
-    fault = soap_body.find(f"{{{SOAP12_NS}}}Fault")
+    fault = next(soap_body.iterchildren(_FAULT), None)
     if fault is not None:
         reason = _text(fault.find(f"{{{SOAP12_NS}}}Reason")) or _text(fault)
         raise RespostaInvalida(f"a SEFAZ respondeu com SOAP Fault (HTTP {status}): {reason[:300]}")
     for el in soap_body.iter(etree.Element):
-        if isinstance(el.tag, str) and el.tag.startswith(f"{{{NFE_NS}}}"):
+        if isinstance(el.tag, str) and el.tag.startswith(_NFE):
             return el
     raise RespostaInvalida(f"resposta da SEFAZ (HTTP {status}) sem mensagem de retorno da NF-e")

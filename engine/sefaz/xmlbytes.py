@@ -28,8 +28,21 @@ def slot(parent: etree._Element) -> None:
 
 def embed(container: etree._Element, payloads: Sequence[bytes], *, xml_declaration: bool = False) -> bytes:
     """Serialise ``container`` and put ``payloads`` (each one element, no declaration) at its slots in order."""
+    return fill(split(container, len(payloads), xml_declaration=xml_declaration), payloads)
+
+
+def split(container: etree._Element, slots: int, *, xml_declaration: bool = False) -> tuple[bytes, ...]:
+    """``container`` serialised and cut at its ``slots`` slots: the parts ``fill`` joins the payloads into.
+    A container that is the same for every document (``nfeProc``) is serialised and cut once."""
     serialised = etree.tostring(container, encoding="UTF-8", xml_declaration=xml_declaration)
     parts = serialised.split(b"<!--" + _MARKER.encode() + b"-->")
+    if len(parts) != slots + 1:
+        raise XmlError(f"contêiner com {len(parts) - 1} lugares para {slots} documentos")
+    return tuple(parts)
+
+
+def fill(parts: Sequence[bytes], payloads: Sequence[bytes]) -> bytes:
+    """The container's ``parts`` (``split``) with ``payloads`` (without their declarations) between them."""
     if len(parts) != len(payloads) + 1:
         raise XmlError(f"contêiner com {len(parts) - 1} lugares para {len(payloads)} documentos")
     out = [parts[0]]
