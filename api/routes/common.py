@@ -7,7 +7,10 @@ from typing import Any, TypeVar
 
 import msgspec
 from litestar import Request, Response
-from litestar.types import Receive, Scope, Send
+from litestar.exceptions import ClientException, InternalServerException
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
+from litestar.types import Empty, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
 from sqlalchemy import Connection
 
 from adapters.db import audit
@@ -54,6 +57,46 @@ class JsonAnswer:
 def resources_of(request: Request[Any, Any, Any]) -> Resources:
     res: Resources = request.app.state.resources
     return res
+
+
+async def read_body(request: Request[Any, Any, Any]) -> bytes:
+    """The body, as ``Request.body`` gives it and with its checks (413 when ``content-length`` announces more than
+    the route's ``request_max_body_size`` or more arrives; 400 on a bad ``content-length``; 500 when the client
+    goes away), kept in the scope state where ``Request.body``/``json`` find it. Without building the request's
+    ``Headers`` multidict for its one ``content-length`` nor an async generator per chunk."""
+    state = ScopeState.from_scope(request.scope)
+    if state.body is not Empty:
+        return state.body
+    limit = request.route_handler.resolve_request_max_body_size()
+    for name, value in request.scope["headers"]:
+        if name.lower() == b"content-length":  # the first one, as Headers.get
+            try:
+                announced = int(value)
+            except ValueError:
+                raise ClientException(f"Invalid content-length: {value.decode('latin-1')!r}") from None
+            if limit is not None and announced > limit:
+                raise RequestEntityTooLarge
+            break
+    if not request.is_connected:
+        raise InternalServerException("stream consumed")
+    chunks: list[bytes] = []
+    received = 0
+    while True:
+        event = await request.receive()
+        if event["type"] == "http.request":
+            chunk = event.get("body", b"")
+            if chunk:
+                received += len(chunk)
+                if limit is not None and received > limit:
+                    raise RequestEntityTooLarge
+                chunks.append(chunk)
+            if not event.get("more_body", False):
+                break
+        elif event["type"] == "http.disconnect":
+            raise InternalServerException("client disconnected prematurely")
+    request.is_connected = False
+    body = state.body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return body
 
 
 def record(

@@ -29,8 +29,8 @@ from adapters.db.documents import SqlEmissionRepository
 from adapters.db.schema import emitter
 from adapters.sefaz_wiring import CallableClock, SefazSettings, SqlEmitterDirectory
 from api.problems import ApiError, FieldError, request_id_of
-from api.routes.common import JsonAnswer, audit_note, blocking, resources_of
-from api.security import SECURITY_SCHEME, authorizes, principal_of, provide_principal, requires
+from api.routes.common import JsonAnswer, audit_note, blocking, read_body, resources_of
+from api.security import SECURITY_SCHEME, authorizes, principal_of, provide_principal
 from engine.emission import (
     AuditNote,
     Conflict,
@@ -200,21 +200,21 @@ async def _emit(request: Request[Any, Any, Any], model: int, body: bytes, ref: A
 
     note = audit_note(request, principal, "document.emit")  # written with the outcome (only when created)
 
-    def work() -> tuple[DocumentRecord, bool]:
+    def work() -> JsonAnswer:
         emitter_id = _default_emitter(service, principal.tenant_id, given_emitter)
         out = service.emit(EmitRequest(principal.tenant_id, emitter_id, ref, model, raw, created_by=principal.key_id,
                                        request_id=request_id_of(request), audit=note))
-        return out.document, out.created
+        # Encoded on the route thread, which has the document: the event loop only sends the bytes.
+        return JsonAnswer(document_json(out.document), 201 if out.created else 200)
 
-    doc, created = await _run(work)
-    return JsonAnswer(document_json(doc), 201 if created else 200)
+    return await _run(work)
 
 
 def _emission(model: int) -> Callable[[Request[Any, Any, Any]], Awaitable[JsonAnswer | None]]:
     """The work of an emission route as its ``before_request`` hook, whose answer Litestar sends without calling
     the handler (and so without its parameter parsing: the kwargs model, the decoding of the whole sale into a
     dict, the signature model's conversion of it). The key and its role are checked first, before the body is
-    read (401/403 learn nothing about it); the body goes through ``Request.body`` and its size limit (413). A
+    read (401/403 learn nothing about it); the body is read with ``Request.body``'s checks (``read_body``: 413). A
     body that is not a JSON object (malformed, empty, an array) gets None: the handler's own parameter parsing
     then answers with the same 400 problems as ever, and the handler (which declares the body for the OpenAPI
     schema) does the same work as this hook for anything it accepts."""
@@ -222,7 +222,7 @@ def _emission(model: int) -> Callable[[Request[Any, Any, Any]], Awaitable[JsonAn
 
     async def hook(request: Request[Any, Any, Any]) -> JsonAnswer | None:
         await may_emit(request)
-        body = await request.body()
+        body = await read_body(request)
         try:
             head = _sale_head(body)
         except msgspec.DecodeError:
@@ -268,7 +268,7 @@ def _aware(value: datetime | None, name: str) -> datetime | None:
     return value
 
 
-@get("/v1/documents", guards=[requires(Permission.DOCUMENT_READ_OWN)], summary="Lista documentos",
+@get("/v1/documents", before_request=authorizes(Permission.DOCUMENT_READ_OWN), summary="Lista documentos",
      description="Filtros: emitente, período (created_at), modelo, série, faixa de números, status; paginação por "
      "cursor (`next_cursor`).")
 async def list_documents(
@@ -284,7 +284,7 @@ async def list_documents(
     status: Annotated[DocStatus | None, QueryParameter()] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
-) -> dict[str, Any]:
+) -> Response[dict[str, Any]]:
     flt = DocumentFilter(
         tenant_id=principal.tenant_id, emitter_id=emitter_id, created_from=_aware(since, "since"),
         created_to=_aware(until, "until"), model=model, series=series, number_from=number_from, number_to=number_to,
@@ -292,7 +292,7 @@ async def list_documents(
     )
     service = emission_service(request)
 
-    def work() -> dict[str, Any]:
+    def work() -> JsonAnswer:
         with service.repo.reader() as uow:
             docs = uow.list_documents(flt)
         more = len(docs) > limit
@@ -301,20 +301,20 @@ async def list_documents(
         if more and docs:
             last = docs[-1]
             nxt = base64.urlsafe_b64encode(f"{last.created_at.isoformat()}|{last.id}".encode()).decode()
-        return {"items": [document_json(d) for d in docs], "next_cursor": nxt}
+        return JsonAnswer({"items": [document_json(d) for d in docs], "next_cursor": nxt})
 
-    return await _run(work)
+    return await _run(work)  # type: ignore[return-value]
 
 
-@get("/v1/documents/{key:str}", guards=[requires(Permission.DOCUMENT_READ_OWN)],
+@get("/v1/documents/{key:str}", before_request=authorizes(Permission.DOCUMENT_READ_OWN),
      summary="Consulta um documento pela chave de acesso ou pela ref")
 async def get_document(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
-                       key: FromPath[str]) -> dict[str, Any]:
+                       key: FromPath[str]) -> Response[dict[str, Any]]:
     service = emission_service(request)
-    return await _run(lambda: document_json(_find(service, principal, key)))
+    return await _run(lambda: JsonAnswer(document_json(_find(service, principal, key))))  # type: ignore[return-value]
 
 
-@get("/v1/documents/{key:str}/xml", guards=[requires(Permission.DOCUMENT_READ_OWN)], media_type=XML,
+@get("/v1/documents/{key:str}/xml", before_request=authorizes(Permission.DOCUMENT_READ_OWN), media_type=XML,
      summary="XML do documento: nfeProc quando autorizado/denegado, senão a NFe assinada")
 async def get_xml(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                   key: FromPath[str]) -> Response[bytes]:
@@ -332,8 +332,8 @@ async def get_xml(request: Request[Any, Any, Any], principal: NamedDependency[Pr
     return Response(content, media_type=XML)
 
 
-@get("/v1/documents/{key:str}/danfe", guards=[requires(Permission.DOCUMENT_READ_OWN)], media_type="application/pdf",
-     summary="DANFE / DANFE NFC-e em PDF (marcado em contingência quando for o caso)")
+@get("/v1/documents/{key:str}/danfe", before_request=authorizes(Permission.DOCUMENT_READ_OWN),
+     media_type="application/pdf", summary="DANFE / DANFE NFC-e em PDF (marcado em contingência quando for o caso)")
 async def get_danfe(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                     key: FromPath[str]) -> Response[bytes]:
     service = emission_service(request)
@@ -352,27 +352,27 @@ async def get_danfe(request: Request[Any, Any, Any], principal: NamedDependency[
     return Response(pdf, media_type="application/pdf")
 
 
-@get("/v1/documents/{key:str}/events", guards=[requires(Permission.DOCUMENT_READ_OWN)],
+@get("/v1/documents/{key:str}/events", before_request=authorizes(Permission.DOCUMENT_READ_OWN),
      summary="Eventos do documento (cancelamento, substituição, CC-e) com cStat e protocolo")
 async def list_events(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
-                      key: FromPath[str]) -> dict[str, Any]:
+                      key: FromPath[str]) -> Response[dict[str, Any]]:
     service = emission_service(request)
 
-    def work() -> dict[str, Any]:
+    def work() -> JsonAnswer:
         doc = _find(service, principal, key)
         with service.repo.reader() as uow:
             events = uow.fiscal_events(doc.id)
         base = f"/v1/documents/{doc.chave or doc.ref}/events"
-        return {"items": [
+        return JsonAnswer({"items": [
             {"id": e.id, "tp_evento": e.tp_evento, "n_seq_evento": e.n_seq_evento, "chave": e.chave,
              "cstat": e.cstat, "xmotivo": e.xmotivo, "protocol": e.protocol, "detail": e.detail,
              "created_at": e.created_at.isoformat(), "xml": f"{base}/{e.id}/xml" if e.proc_xml else None}
-            for e in events]}
+            for e in events]})
 
-    return await _run(work)
+    return await _run(work)  # type: ignore[return-value]
 
 
-@get("/v1/documents/{key:str}/events/{event_id:int}/xml", guards=[requires(Permission.DOCUMENT_READ_OWN)],
+@get("/v1/documents/{key:str}/events/{event_id:int}/xml", before_request=authorizes(Permission.DOCUMENT_READ_OWN),
      media_type=XML, summary="procEventoNFe de um evento registrado")
 async def get_event_xml(request: Request[Any, Any, Any], principal: NamedDependency[Principal], key: FromPath[str],
                         event_id: FromPath[int]) -> Response[bytes]:
@@ -389,26 +389,26 @@ async def get_event_xml(request: Request[Any, Any, Any], principal: NamedDepende
     return Response(await _run(work), media_type=XML)
 
 
-@get("/v1/documents/{key:str}/history", guards=[requires(Permission.HISTORY_READ)],
+@get("/v1/documents/{key:str}/history", before_request=authorizes(Permission.HISTORY_READ),
      summary="Histórico do documento: cada mudança de estado e evento, em ordem")
 async def get_history(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
-                      key: FromPath[str]) -> dict[str, Any]:
+                      key: FromPath[str]) -> Response[dict[str, Any]]:
     service = emission_service(request)
 
-    def work() -> dict[str, Any]:
+    def work() -> JsonAnswer:
         doc = _find(service, principal, key)
         with service.repo.reader() as uow:
             history = uow.history(doc.id)
             attempts = uow.attempts(doc.id)
-        return {
+        return JsonAnswer({
             "document": document_json(doc),
             "items": [{"at": h.occurred_at.isoformat(), "from": h.from_status, "to": h.to_status, "cstat": h.cstat,
                        "detail": h.detail, "request_id": h.request_id} for h in history],
             "superseded": [{"chave": a.chave, "number": a.number, "tp_emis": a.tp_emis, "reason": a.reason,
                             "resolution": a.resolution, "cstat": a.cstat, "protocol": a.protocol} for a in attempts],
-        }
+        })
 
-    return await _run(work)
+    return await _run(work)  # type: ignore[return-value]
 
 
 class CancelIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -453,7 +453,7 @@ async def _event_call(request: Request[Any, Any, Any], principal: Principal, key
     return await _run(work)
 
 
-@post("/v1/documents/{key:str}/cancel", guards=[requires(Permission.DOCUMENT_CANCEL)], status_code=200,
+@post("/v1/documents/{key:str}/cancel", before_request=authorizes(Permission.DOCUMENT_CANCEL), status_code=200,
       summary="Cancela um documento autorizado (evento 110111)")
 async def cancel(request: Request[Any, Any, Any], principal: NamedDependency[Principal], key: FromPath[str],
                  data: JSONBody[CancelIn]) -> dict[str, Any]:
@@ -463,7 +463,7 @@ async def cancel(request: Request[Any, Any, Any], principal: NamedDependency[Pri
         principal.tenant_id, d.id, xjust, actor=principal.key_id, request_id=rid, audit=note))
 
 
-@post("/v1/documents/{key:str}/cancel-substitution", guards=[requires(Permission.DOCUMENT_CANCEL)],
+@post("/v1/documents/{key:str}/cancel-substitution", before_request=authorizes(Permission.DOCUMENT_CANCEL),
       status_code=200, summary="Cancela uma NFC-e por substituição (evento 110112)")
 async def cancel_substitution(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                               key: FromPath[str], data: JSONBody[SubstitutionIn]) -> dict[str, Any]:
@@ -476,7 +476,7 @@ async def cancel_substitution(request: Request[Any, Any, Any], principal: NamedD
                               request_id=rid, audit=note)))
 
 
-@post("/v1/documents/{key:str}/cce", guards=[requires(Permission.DOCUMENT_CORRECT)], status_code=200,
+@post("/v1/documents/{key:str}/cce", before_request=authorizes(Permission.DOCUMENT_CORRECT), status_code=200,
       summary="Carta de correção eletrônica de uma NF-e (evento 110110)")
 async def correction_letter(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                             key: FromPath[str], data: JSONBody[CceIn]) -> dict[str, Any]:
@@ -486,7 +486,7 @@ async def correction_letter(request: Request[Any, Any, Any], principal: NamedDep
         principal.tenant_id, d.id, texto, actor=principal.key_id, request_id=rid, audit=note))
 
 
-@post("/v1/documents/{key:str}/correct", guards=[requires(Permission.DOCUMENT_CORRECT)], status_code=200,
+@post("/v1/documents/{key:str}/correct", before_request=authorizes(Permission.DOCUMENT_CORRECT), status_code=200,
       summary="Corrige e reenvia um documento rejeitado, com o mesmo número")
 async def correct(request: Request[Any, Any, Any], principal: NamedDependency[Principal], key: FromPath[str],
                   data: Annotated[dict[str, Any], VENDA_BODY]) -> dict[str, Any]:
@@ -512,7 +512,7 @@ class InutilizacaoIn(msgspec.Struct, forbid_unknown_fields=True):
     ano: int | None = None
 
 
-@post("/v1/inutilizacoes", guards=[requires(Permission.DOCUMENT_CANCEL)], status_code=201,
+@post("/v1/inutilizacoes", before_request=authorizes(Permission.DOCUMENT_CANCEL), status_code=201,
       summary="Inutiliza uma faixa de números de uma série")
 async def create_inutilizacao(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                               data: JSONBody[InutilizacaoIn]) -> dict[str, Any]:
@@ -539,7 +539,7 @@ async def create_inutilizacao(request: Request[Any, Any, Any], principal: NamedD
     return await _run(work)
 
 
-@get("/v1/inutilizacoes/{inut_id:str}/xml", guards=[requires(Permission.DOCUMENT_READ)], media_type=XML,
+@get("/v1/inutilizacoes/{inut_id:str}/xml", before_request=authorizes(Permission.DOCUMENT_READ), media_type=XML,
      summary="procInutNFe de uma inutilização homologada")
 async def get_inutilizacao_xml(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                                inut_id: FromPath[str]) -> Response[bytes]:
@@ -558,7 +558,7 @@ async def get_inutilizacao_xml(request: Request[Any, Any, Any], principal: Named
     return Response(await _run(work), media_type=XML)
 
 
-@get("/v1/sefaz/status", guards=[requires(Permission.EMITTER_READ)],
+@get("/v1/sefaz/status", before_request=authorizes(Permission.EMITTER_READ),
      summary="Status do serviço da SEFAZ (NFeStatusServico4) e o modo de emissão do emitente")
 async def sefaz_status(
     request: Request[Any, Any, Any],
@@ -603,7 +603,7 @@ class DeadlineIn(msgspec.Struct, forbid_unknown_fields=True):
     deadline_ms: int
 
 
-@get("/v1/emission/modes", guards=[requires(Permission.EMITTER_READ)],
+@get("/v1/emission/modes", before_request=authorizes(Permission.EMITTER_READ),
      summary="Modos de emissão (normal, contingência off-line, SVC, EPEC) e prazo do PDV por emitente e modelo")
 async def list_modes(request: Request[Any, Any, Any], principal: NamedDependency[Principal]) -> dict[str, Any]:
     service = emission_service(request)
@@ -621,7 +621,7 @@ async def list_modes(request: Request[Any, Any, Any], principal: NamedDependency
     return await _run(work)
 
 
-@put("/v1/emission/deadline", guards=[requires(Permission.EMITTER_WRITE)],
+@put("/v1/emission/deadline", before_request=authorizes(Permission.EMITTER_WRITE),
      summary="Define o prazo do PDV (ms) para a resposta da SEFAZ antes da contingência")
 async def set_deadline(request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                        data: JSONBody[DeadlineIn]) -> dict[str, Any]:
