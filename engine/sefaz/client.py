@@ -205,7 +205,10 @@ class SefazClient:
         self.breaker = breaker or CircuitBreaker(clock)
         self.policy = policy or ClientPolicy()
         self._rejected: OrderedDict[str, tuple[str, str]] = OrderedDict()  # sha256(bytes) -> (cStat, xMotivo)
-        self._rejections: dict[tuple[str, str], list[float]] = {}  # (documento, cStat) -> times
+        # documento -> cStat -> times. By document: the guard before every send looks at one document's
+        # rejections, not at every rejection of the last hour (up to 10 000 pairs walked per send before).
+        self._rejections: dict[str, dict[str, list[float]]] = {}
+        self._rejection_pairs = 0  # (documento, cStat) pairs held: the bound the pruning keeps
         self._lock = threading.Lock()
         self._envelopes = Envelopes()  # the SOAP envelope's bytes per service, built once
         # Resolved endpoints by the arguments of ``endpoint``: the registry is static data read once per process
@@ -283,9 +286,9 @@ class SefazClient:
                     cstat=previous[0],
                 )
             now = self.clock.monotonic()
-            for (doc, code), times in self._rejections.items():
+            for code, times in self._rejections.get(documento, {}).items():
                 recent = [t for t in times if t > now - 3600.0]
-                if doc == documento and len(recent) >= self.policy.same_rejection_limit:
+                if len(recent) >= self.policy.same_rejection_limit:
                     raise ReenvioBloqueado(
                         f"{documento}: rejeitado {len(recent)} vezes com cStat {code} na última hora; corrija a "
                         "causa antes de reenviar (a SEFAZ bloqueia por consumo indevido, cStat 656)",
@@ -301,10 +304,15 @@ class SefazClient:
             while len(self._rejected) > 10_000:
                 self._rejected.popitem(last=False)
             now = self.clock.monotonic()
-            times = [t for t in self._rejections.get((documento, code), []) if t > now - 3600.0]
-            self._rejections[(documento, code)] = [*times, now]
-            if len(self._rejections) > 10_000:  # forget documents with no rejection in the last hour
-                self._rejections = {k: v for k, v in self._rejections.items() if v[-1] > now - 3600.0}
+            by_code = self._rejections.setdefault(documento, {})
+            if code not in by_code:
+                self._rejection_pairs += 1
+            by_code[code] = [*(t for t in by_code.get(code, ()) if t > now - 3600.0), now]
+            if self._rejection_pairs > 10_000:  # forget (documento, cStat) with no rejection in the last hour
+                kept = {doc: {c: v for c, v in codes.items() if v[-1] > now - 3600.0}
+                        for doc, codes in self._rejections.items()}
+                self._rejections = {doc: codes for doc, codes in kept.items() if codes}
+                self._rejection_pairs = sum(len(codes) for codes in self._rejections.values())
 
     def _id_lote(self) -> str:
         return str(int(self.clock.now().timestamp() * 1000) % 10**15)
