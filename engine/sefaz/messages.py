@@ -8,6 +8,7 @@ Field ids cite the MOC 7.0 / the event Notas Técnicas.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from certificates.xmldsig import sign_document
 from engine.errors import Finding, ValidationFailed
 from engine.nfe.chave import dv_chave
 from engine.nfe.rules.eventos import C_ORGAO_SVRS, DESC_CONCILIACAO, conciliacao_findings
-from engine.sefaz.xmlbytes import embed, slot
+from engine.sefaz.xmlbytes import embed, fill, slot, split
 from engine.xml.parser import parse_xml
 from engine.xsd import schema_findings
 from states import Endpoint
@@ -187,12 +188,30 @@ def check_envi_nfe(nfes: Sequence[bytes], *, id_lote: str, sincrono: bool) -> No
 def envi_nfe_bytes(nfes: Sequence[bytes], *, id_lote: str, sincrono: bool, versao: str = VERSAO_NFE) -> bytes:
     """The enviNFe bytes, NOT yet checked nor validated: for a caller that parses them once, reads the NFe
     from that tree and then runs ``check_envi_nfe`` and ``validated_tree`` on it (SefazClient.authorize)."""
+    if len(nfes) == 1 and id_lote.isascii() and id_lote.isdigit() and len(id_lote) <= 15:
+        # One NFe (every synchronous send) and an idLote of digits, as check_envi_nfe requires: the container
+        # lxml serialised once, cut at the idLote text and the NFe's slot (``_envi_nfe_parts``). Digits are
+        # their own XML text (nothing to escape), so these are the bytes lxml writes for this enviNFe.
+        head, middle, tail = _envi_nfe_parts(versao, sincrono)
+        return fill((head + id_lote.encode("ascii") + middle, tail), nfes)
     root = _root("enviNFe", versao)
     _el(root, "idLote", id_lote)
     _el(root, "indSinc", "1" if sincrono else "0")
     for _ in nfes:
         slot(root)
     return embed(root, list(nfes))
+
+
+@functools.cache
+def _envi_nfe_parts(versao: str, sincrono: bool) -> tuple[bytes, ...]:
+    """The enviNFe container of one NFe built with lxml and cut around the idLote text and the NFe's slot:
+    constant bytes per (versao, indSinc), serialised once per process instead of ~9 us of element building
+    and serialisation per authorization (issue 5 §9)."""
+    root = _root("enviNFe", versao)
+    slot(_el(root, "idLote"))
+    _el(root, "indSinc", "1" if sincrono else "0")
+    slot(root)
+    return split(root, 2)
 
 
 # ------------------------------------------------------------------------------------------ events

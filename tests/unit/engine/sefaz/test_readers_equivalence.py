@@ -1,7 +1,8 @@
 """The answer readers read every field in one pass over the children (results._texts), the SOAP answer
-with iterchildren and the nfeProc from a container serialised once: each must give what lxml's find()
-and a freshly built container give, for answers shaped in every way a server may shape them (fields
-repeated, empty, padded, out of order, in another namespace, comments, infRec of an asynchronous lote)."""
+with iterchildren, the nfeProc and the enviNFe of one NFe from containers serialised once: each must give
+what lxml's find() and a container built afresh give, for answers shaped in every way a server may shape
+them (fields repeated, empty, padded, out of order, in another namespace, comments, infRec of an
+asynchronous lote) and for every idLote."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from lxml import etree
 
 from engine.sefaz.errors import RespostaInvalida
+from engine.sefaz.messages import envi_nfe_bytes
 from engine.sefaz.proc import _container, nfe_proc
 from engine.sefaz.results import ProtocoloNFe, RetornoLote, parse_lote, parse_prot
 from engine.sefaz.soap import answer
@@ -129,3 +131,23 @@ def test_the_nfe_proc_container_serialised_once_gives_the_bytes_of_a_fresh_one(n
     fresh = embed(root, [nfce_signed, prot], xml_declaration=True)
     assert nfe_proc(nfce_signed, prot) == fresh
     assert nfe_proc(b'<?xml version="1.0"?>\n' + nfce_signed, prot) == fresh  # declarations still dropped
+
+
+def _envi_nfe_by_lxml(nfes: list[bytes], id_lote: str, sincrono: bool) -> bytes:
+    """The reference: the enviNFe built element by element with lxml for every call."""
+    root = etree.Element(N + "enviNFe", {"versao": "4.00"}, nsmap={None: NS})  # type: ignore[dict-item]
+    etree.SubElement(root, N + "idLote").text = id_lote
+    etree.SubElement(root, N + "indSinc").text = "1" if sincrono else "0"
+    for _ in nfes:
+        slot(root)
+    return embed(root, nfes)
+
+
+@pytest.mark.parametrize("id_lote", ["1", "0", "1733367955123", "9" * 15, "9" * 16, "12a", "1<&>", "123\n", "١٢٣", ""])
+@pytest.mark.parametrize("sincrono", [True, False])
+def test_the_envi_nfe_of_one_nfe_has_the_bytes_lxml_writes(nfce_signed: bytes, id_lote: str, sincrono: bool) -> None:
+    for nfe in (nfce_signed, b'<?xml version="1.0" encoding="UTF-8"?>\n' + nfce_signed + b"\n"):
+        assert envi_nfe_bytes([nfe], id_lote=id_lote, sincrono=sincrono) == _envi_nfe_by_lxml(
+            [nfe], id_lote, sincrono)
+    assert envi_nfe_bytes([nfce_signed] * 2, id_lote=id_lote, sincrono=sincrono) == _envi_nfe_by_lxml(
+        [nfce_signed] * 2, id_lote, sincrono)
