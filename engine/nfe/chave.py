@@ -18,6 +18,8 @@ sequences ``00000000``..``99999999``, ``12345678``, ``23456789`` ... ``01234567`
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 import re
 import secrets
 from dataclasses import dataclass
@@ -133,9 +135,14 @@ def dv_chave(chave43: str) -> str:
     corpo = chave43.strip().upper()
     if len(corpo) != 43 or not _CORPO_CHAVE.fullmatch(corpo):
         raise ChaveError(f"a chave sem o DV deve ter 43 caracteres [0-9A-Z], recebido {len(corpo)}")
+    return _dv(corpo)
+
+
+def _dv(corpo: str) -> str:
+    """``dv_chave`` of 43 characters already known to be ``[0-9A-Z]`` (the body ``make_chave`` composes)."""
     # Each character counts ord(c) - 48 (a letter of the alphanumeric CNPJ as ASCII - 48, NT 2025.001);
-    # summed in C over the ASCII codes, the 48s taken out once.
-    total = sum(map(int.__mul__, corpo.encode("ascii"), _PESOS)) - 48 * _SOMA_PESOS
+    # summed in C over the ASCII codes, the 48s taken out once (operator.mul: 2x int.__mul__ in map).
+    total = sum(map(operator.mul, corpo.encode("ascii"), _PESOS)) - 48 * _SOMA_PESOS
     resto = total % 11
     return "0" if resto < 2 else str(11 - resto)
 
@@ -175,9 +182,12 @@ def gerar_cnf(nnf: int | str, rng: RandomSource | None = None) -> str:
     cNF exists to make the key unguessable (MOC B03).
     """
     fonte: RandomSource = rng if rng is not None else secrets.SystemRandom()
+    numero = int(nnf)
     while True:
-        cnf = f"{fonte.randrange(0, 100_000_000):08d}"
-        if cnf_permitido(cnf, nnf):
+        sorteado = fonte.randrange(0, 100_000_000)
+        cnf = f"{sorteado:08d}"
+        # cnf_permitido without its format check: 8 digits by construction.
+        if cnf not in CNF_PROIBIDOS and sorteado != numero:
             return cnf
 
 
@@ -215,10 +225,8 @@ def make_chave(
     ``cnf_permitido``. Raises ChaveError naming the field that is wrong.
     """
     cuf = codigo_uf(uf)
-    doc = normalizar(emitente)
-    if len(doc) == 11 and cpf_valido(doc):
-        doc = "000" + doc
-    elif not cnpj_valido(doc):
+    doc = _emitente_na_chave(emitente)
+    if doc is None:
         raise ChaveError(f"CNPJ/CPF do emitente inválido: {emitente!r}", code="CHAVE_CNPJ", cstat="617")
     modelo = str(mod).strip()
     if modelo not in MODELOS:
@@ -243,7 +251,19 @@ def make_chave(
                 cstat="897",
             )
     corpo = f"{cuf}{_aamm(ano_mes)}{doc}{modelo}{serie_i:03d}{nnf_i:09d}{tp}{codigo}"
-    return corpo + dv_chave(corpo)
+    # Every part was checked above (cUF from states, the document's pattern and DVs, the ranges and codes).
+    return corpo + _dv(corpo)
+
+
+@functools.lru_cache(maxsize=256)
+def _emitente_na_chave(emitente: str) -> str | None:
+    """The 14 positions of the emitter in the chave (its CNPJ, or ``000`` + CPF), None when ``emitente`` is
+    neither a valid CPF nor a valid CNPJ. Memo of a pure function: an emitter issues thousands of documents
+    with the same CNPJ, whose check digits cost more than the rest of ``make_chave``."""
+    doc = normalizar(emitente)
+    if len(doc) == 11 and cpf_valido(doc):
+        return "000" + doc
+    return doc if cnpj_valido(doc) else None
 
 
 def parse_chave(chave: str) -> Chave:

@@ -32,6 +32,7 @@ from engine.nfe.build.rules import NAO_PRESENCIAL, validar_pagamentos, validar_v
 from engine.nfe.build.taxes import ICMSCalc, ItemCalc, PisCofinsCalc, calcular
 from engine.nfe.build.totals import Totais, calcular_totais
 from engine.nfe.chave import make_chave
+from engine.nfe.model import Emit
 from engine.nfe.model.base import XmlModel
 from engine.nfe.xmlio import root_class
 
@@ -50,12 +51,42 @@ def ver_proc() -> str:
     return f"OrthoFiscal {version}"
 
 
+def _some(fields: dict[str, Any]) -> dict[str, Any]:
+    """``fields`` without its None values: absent optional fields stay absent (not set) in the model.
+
+    The builder hands the model only what is present: every group is filtered here as it is assembled and
+    empty groups and lists are left out where they can occur, instead of a recursive clean-up of the finished
+    dict (tests/unit/engine/nfe/test_build_fast.py checks that nothing None or empty reaches the model)."""
+    return {k: v for k, v in fields.items() if v is not None}
+
+
 def _endereco(e: Endereco) -> dict[str, Any]:
-    return {
+    return _some({
         "xLgr": e.logradouro, "nro": e.numero, "xCpl": e.complemento, "xBairro": e.bairro,
         "cMun": e.codigo_municipio, "xMun": e.municipio, "UF": e.uf, "CEP": e.cep,
         "cPais": "1058", "xPais": "BRASIL", "fone": e.fone,
-    }
+    })
+
+
+def _emit(emitente: Emitente) -> XmlModel | dict[str, Any]:
+    """The emit group (C01) of ``emitente``: validated once per emitter and reused (pydantic keeps a model
+    instance given for a model field as it is, revalidate_instances='never'), since it comes from the frozen
+    configuration alone. Never mutate it in a built document: the next documents of the emitter share it.
+    When the layout refuses a value of it, the dict is returned, so the whole document's validation reports
+    it with its path and cStat 225, as for any other group."""
+    memo = emitente.derivados()
+    if memo.emit is None:
+        fields = _some({
+            "CNPJ": emitente.cnpj, "xNome": emitente.razao_social, "xFant": emitente.nome_fantasia,
+            "enderEmit": _endereco(emitente.endereco), "IE": emitente.ie, "IM": emitente.im,
+            "CNAE": emitente.cnae if emitente.im else None, "CRT": str(emitente.crt),
+        })
+        try:
+            memo.emit = Emit.model_validate(fields)
+        except ValidationError:
+            return fields
+    emit: XmlModel = memo.emit
+    return emit
 
 
 def _icms(c: ICMSCalc) -> dict[str, Any]:
@@ -75,13 +106,13 @@ def _icms(c: ICMSCalc) -> dict[str, Any]:
                 if c.grupo == "ICMS20":
                     fields["vBCFCP"] = c.vBCFCP
                 fields.update(pFCP=_p(c.pFCP), vFCP=c.vFCP)
-    return {c.grupo: fields}
+    return {c.grupo: _some(fields)}
 
 
 def _pis_cofins(tax: str, c: PisCofinsCalc) -> dict[str, Any]:
     if c.grupo == "NT":
         return {f"{tax}NT": {"CST": c.cst}}
-    return {f"{tax}{c.grupo}": {"CST": c.cst, "vBC": c.vBC, f"p{tax}": _p(c.aliquota), f"v{tax}": c.valor}}
+    return {f"{tax}{c.grupo}": _some({"CST": c.cst, "vBC": c.vBC, f"p{tax}": _p(c.aliquota), f"v{tax}": c.valor})}
 
 
 def _ibscbs(calc: ItemCalc) -> dict[str, Any] | None:
@@ -93,14 +124,15 @@ def _ibscbs(calc: ItemCalc) -> dict[str, Any] | None:
         return out
 
     def red(p_red: Decimal | None, efetiva: Decimal) -> dict[str, Any] | None:
-        return {"pRedAliq": _p(p_red), "pAliqEfet": _p(efetiva)} if p_red is not None else None
+        return _some({"pRedAliq": _p(p_red), "pAliqEfet": _p(efetiva)}) if p_red is not None else None
 
     out["gIBSCBS"] = {
         "vBC": ib.vBC,
-        "gIBSUF": {"pIBSUF": _p(ib.pIBSUF), "gRed": red(ib.pRedIBS, ib.pAliqEfetIBSUF), "vIBSUF": ib.vIBSUF},
-        "gIBSMun": {"pIBSMun": _p(ib.pIBSMun), "gRed": red(ib.pRedIBS, ib.pAliqEfetIBSMun), "vIBSMun": ib.vIBSMun},
+        "gIBSUF": _some({"pIBSUF": _p(ib.pIBSUF), "gRed": red(ib.pRedIBS, ib.pAliqEfetIBSUF), "vIBSUF": ib.vIBSUF}),
+        "gIBSMun": _some({"pIBSMun": _p(ib.pIBSMun), "gRed": red(ib.pRedIBS, ib.pAliqEfetIBSMun),
+                          "vIBSMun": ib.vIBSMun}),
         "vIBS": ib.vIBS,
-        "gCBS": {"pCBS": _p(ib.pCBS), "gRed": red(ib.pRedCBS, ib.pAliqEfetCBS), "vCBS": ib.vCBS},
+        "gCBS": _some({"pCBS": _p(ib.pCBS), "gRed": red(ib.pRedCBS, ib.pAliqEfetCBS), "vCBS": ib.vCBS}),
     }
     return out
 
@@ -130,26 +162,26 @@ def _det(n: int, item: Item, calc: ItemCalc, venda: Venda, emitente: Emitente) -
     v = calc.valores
     qtd = item.quantidade.quantize(Decimal("0.0001"))  # qCom/qTrib written with 4 decimals
     vun = _p(item.valor_unitario)
-    imposto: dict[str, Any] = {
+    imposto = _some({
         "vTotTrib": calc.vTotTrib,
         "ICMS": _icms(calc.icms),
         "PIS": _pis_cofins("PIS", calc.pis),
         "COFINS": _pis_cofins("COFINS", calc.cofins),
         "IBSCBS": _ibscbs(calc),
-    }
-    return {
+    })
+    return _some({
         "nItem": str(n),
-        "prod": {
+        "prod": _some({
             "cProd": item.codigo, "cEAN": gtin, "xProd": descricao, "NCM": item.ncm, "CEST": item.cest,
             "CFOP": calc.cfop, "uCom": item.unidade, "qCom": qtd, "vUnCom": vun,
             "vProd": v.vProd, "cEANTrib": gtin, "uTrib": item.unidade, "qTrib": qtd, "vUnTrib": vun,
             "vFrete": _nz(v.vFrete), "vSeg": _nz(v.vSeg), "vDesc": _nz(v.vDesc),
             "vOutro": _nz(v.vOutro), "indTot": "1",
-        },
+        }),
         "imposto": imposto,
         "infAdProd": item.informacoes_adicionais,
         "vItem": calc.vItem if calc.ibscbs is not None else None,
-    }
+    })
 
 
 def _total(t: Totais) -> dict[str, Any]:
@@ -159,7 +191,7 @@ def _total(t: Totais) -> dict[str, Any]:
         "vDesc": t.vDesc, "vII": t.vII, "vIPI": t.vIPI, "vIPIDevol": t.vIPIDevol, "vPIS": t.vPIS,
         "vCOFINS": t.vCOFINS, "vOutro": t.vOutro, "vNF": t.vNF, "vTotTrib": t.vTotTrib,
     }
-    out: dict[str, Any] = {"ICMSTot": icms_tot}
+    out: dict[str, Any] = {"ICMSTot": _some(icms_tot)}
     if t.ibscbs is not None:
         ib = t.ibscbs
         out["IBSCBSTot"] = {
@@ -187,7 +219,7 @@ def _dest(cliente: Cliente, venda: Venda, emitente: Emitente) -> dict[str, Any]:
     if cliente.ie and venda.modelo == 55:
         dest["IE"] = cliente.ie
     dest["email"] = cliente.email
-    return dest
+    return _some(dest)
 
 
 def _pag(venda: Venda, v_troco: Decimal | None) -> dict[str, Any]:
@@ -198,33 +230,11 @@ def _pag(venda: Venda, v_troco: Decimal | None) -> dict[str, Any]:
     for p in venda.pagamentos:
         card = None
         if p.cartao is not None:
-            card = {"tpIntegra": str(p.cartao.integracao), "CNPJ": p.cartao.cnpj_credenciadora,
-                    "tBand": p.cartao.bandeira, "cAut": p.cartao.autorizacao}
-        det.append({"indPag": "1" if p.a_prazo else "0", "tPag": p.forma, "xPag": p.descricao, "vPag": p.valor,
-                    "card": card})
-    return {"detPag": det, "vTroco": v_troco}
-
-
-def _prune(value: Any) -> Any:
-    """Drop None values and empty containers so optional groups stay absent.
-
-    Types are compared exactly (not with ==): comparing a Decimal with {} goes through the numbers
-    ABCs and made this walk the slowest step of the builder."""
-    if type(value) is dict:
-        out: dict[str, Any] = {}
-        for k, v in value.items():
-            if v is None:
-                continue
-            t = type(v)
-            if t is dict or t is list:
-                v = _prune(v)
-                if not v:
-                    continue
-            out[k] = v
-        return out
-    if type(value) is list:
-        return [_prune(v) for v in value]
-    return value
+            card = _some({"tpIntegra": str(p.cartao.integracao), "CNPJ": p.cartao.cnpj_credenciadora,
+                          "tBand": p.cartao.bandeira, "cAut": p.cartao.autorizacao})
+        det.append(_some({"indPag": "1" if p.a_prazo else "0", "tPag": p.forma, "xPag": p.descricao,
+                          "vPag": p.valor, "card": card}))
+    return _some({"detPag": det, "vTroco": v_troco})
 
 
 def build_nfe(venda: Venda, emitente: Emitente, *, now: datetime, rng: random.Random | None = None,
@@ -284,17 +294,12 @@ def build_nfe(venda: Venda, emitente: Emitente, *, now: datetime, rng: random.Ra
         "indPres": str(venda.presenca),
         "indIntermed": ("1" if venda.intermediador else "0") if venda.presenca in NAO_PRESENCIAL else None,
         "procEmi": "0", "verProc": ver_proc(),
-        "NFref": [{"refNFe": d.chave} for d in venda.documentos_referenciados],
-    }
-    emit = {
-        "CNPJ": emitente.cnpj, "xNome": emitente.razao_social, "xFant": emitente.nome_fantasia,
-        "enderEmit": _endereco(emitente.endereco), "IE": emitente.ie, "IM": emitente.im,
-        "CNAE": emitente.cnae if emitente.im else None, "CRT": str(emitente.crt),
+        "NFref": [{"refNFe": d.chave} for d in venda.documentos_referenciados] or None,
     }
     inf: dict[str, Any] = {
-        "versao": "4.00", "Id": f"NFe{chave}", "ide": ide, "emit": emit,
+        "versao": "4.00", "Id": f"NFe{chave}", "ide": _some(ide), "emit": _emit(emitente),
         "dest": _dest(cliente, venda, emitente) if cliente is not None else None,
-        "autXML": [{"CPF": d} if len(d) == 11 else {"CNPJ": d} for d in emitente.autorizados_xml],
+        "autXML": [{"CPF": d} if len(d) == 11 else {"CNPJ": d} for d in emitente.autorizados_xml] or None,
         "det": [_det(n, item, c, venda, emitente) for n, (item, c) in enumerate(zip(venda.itens, calc.itens,
                                                                                       strict=True), start=1)],
         "total": _total(totais),
@@ -302,16 +307,17 @@ def build_nfe(venda: Venda, emitente: Emitente, *, now: datetime, rng: random.Ra
         "pag": _pag(venda, v_troco),
         "infIntermed": ({"CNPJ": venda.intermediador.cnpj, "idCadIntTran": venda.intermediador.identificador}
                         if venda.intermediador else None),
-        "infAdic": {"infAdFisco": venda.informacoes_fisco, "infCpl": venda.informacoes_complementares},
+        "infAdic": _some({"infAdFisco": venda.informacoes_fisco, "infCpl": venda.informacoes_complementares})
+        or None,
     }
     rt = emitente.responsavel_tecnico
     if rt is not None:
-        inf["infRespTec"] = {
+        inf["infRespTec"] = _some({
             "CNPJ": rt.cnpj, "xContato": rt.contato, "email": rt.email, "fone": rt.fone,
             "idCSRT": rt.csrt.id if rt.csrt else None,
             "hashCSRT": hash_csrt(rt.csrt.token, chave) if rt.csrt else None,
-        }
-    doc: dict[str, Any] = {"infNFe": inf}
+        })
+    doc: dict[str, Any] = {"infNFe": _some(inf)}
     if venda.modelo == 65:
         urls = states.qrcode_urls(uf_emit.sigla, emitente.ambiente)
         if emitente.qrcode_versao == 3:
@@ -321,7 +327,7 @@ def build_nfe(venda: Venda, emitente: Emitente, *, now: datetime, rng: random.Ra
             qr = qrcode_v2(urls.qrcode, chave, emitente.ambiente, emitente.csc.id, emitente.csc.token)
         doc["infNFeSupl"] = {"qrCode": qr, "urlChave": urls.url_chave}
     try:
-        return root_class("NFe").model_validate(_prune(doc))
+        return root_class("NFe").model_validate(doc)
     except ValidationError as exc:  # a value the layout refuses that the input rules did not catch
         raise EntradaInvalida([
             Finding(code="LEIAUTE", path="/".join(str(p) for p in err["loc"]),

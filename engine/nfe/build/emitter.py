@@ -8,11 +8,12 @@ The tax profile lets a PDV send only code/description/NCM/quantity/price: each i
 from __future__ import annotations
 
 import json
+import weakref
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from engine.documentos import cnpj_valido, cpf_valido
 from engine.errors import Finding
@@ -94,8 +95,34 @@ class PerfilTributario(_Base):
     )
 
 
+class Derivados:
+    """What the builder derives from one Emitente and reuses for all its documents (the validated emit group,
+    engine.nfe.build.builder): an emitter issues thousands of documents with the same configuration, and a
+    frozen Emitente never changes what is derived from it. Held by the Emitente, never part of its value: all
+    memos compare equal, and a copy or a pickle starts empty."""
+
+    __slots__ = ("dono", "emit")
+
+    def __init__(self) -> None:
+        self.dono: weakref.ref[Emitente] | None = None
+        self.emit: Any = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Derivados)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Derivados:
+        return Derivados()
+
+    def __reduce__(self) -> tuple[type[Derivados], tuple[()]]:
+        return Derivados, ()
+
+
 class Emitente(_Base):
     """The emitter configuration file."""
+
+    _derivados: Derivados = PrivateAttr(default_factory=Derivados)
 
     cnpj: Annotated[str, DOCUMENTO, Field(pattern=r"^[0-9A-Z]{12}[0-9]{2}$")]
     ie: Annotated[str, DIGITOS, Field(pattern=r"^([0-9]{2,14}|ISENTO)$")] = Field(description="IE")
@@ -131,6 +158,18 @@ class Emitente(_Base):
             if not (cpf_valido(doc) if len(doc) == 11 else cnpj_valido(doc)):
                 raise ValueError(f"CPF/CNPJ autorizado '{doc}' com dígitos verificadores inválidos")
         return v
+
+    def derivados(self) -> Derivados:
+        """This emitter's memo of derived values. ``model_copy`` shares private values with the original, so
+        a memo found owned by another Emitente is replaced, never reused."""
+        memo = self._derivados
+        dono = memo.dono
+        if dono is None or dono() is not self:
+            if dono is not None:
+                memo = Derivados()
+                self._derivados = memo
+            memo.dono = weakref.ref(self)
+        return memo
 
     @model_validator(mode="after")
     def _perfil_do_crt(self) -> Emitente:
