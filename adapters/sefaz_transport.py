@@ -476,6 +476,8 @@ class HttpsTransport:
         if parts.scheme != "https" or not parts.hostname:
             raise ConfigurationError(f"somente HTTPS é aceito para a SEFAZ: {url}")
         found = (parts.hostname, parts.port or 443, (parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
+        if len(self._shared.targets) >= 1024:  # the services' URLs are far fewer; any other caller's stay bounded
+            self._shared.targets.clear()
         self._shared.targets[url] = found
         return found
 

@@ -86,8 +86,10 @@ class RateLimiter:
 
     def acquire(self, *, cnpj: str, uf: str, service: str, documento: str | None = None) -> None:
         """Reserve one request; waits on the clock up to ``max_wait_s``, else ``ConsumoIndevidoEvitado``."""
-        keys: list[tuple[Hashable, Limit]] = []
         volume = self.limit_for(service)
+        if volume is None and not documento:
+            return  # nothing to count (every authorization): no window, no lock
+        keys: list[tuple[Hashable, Limit]] = []
         if volume is not None:
             keys += [((cnpj, uf, service), volume), ((cnpj, "*", service), self.per_certificate)]
         per_document: list[tuple[Hashable, Limit]] = []
@@ -138,7 +140,9 @@ class CircuitBreaker:
     def before(self, key: Hashable, descricao: str) -> None:
         """Raise ``ServicoIndisponivel`` while the circuit of ``key`` is open."""
         with self._lock:
-            state = self._states.setdefault(key, _BreakerState())
+            state = self._states.get(key)
+            if state is None:
+                state = self._states[key] = _BreakerState()
             if state.opened_at is None:
                 return
             remaining = state.opened_at + self.cooldown_s - self.clock.monotonic()
@@ -152,7 +156,10 @@ class CircuitBreaker:
 
     def success(self, key: Hashable) -> None:
         with self._lock:
-            self._states[key] = _BreakerState()
+            state = self._states.get(key)
+            # Closed with no failure already (nearly every call): nothing to reset, no new state object.
+            if state is None or state.failures or state.opened_at is not None or state.trial_in_flight:
+                self._states[key] = _BreakerState()
 
     def failure(self, key: Hashable) -> None:
         with self._lock:
