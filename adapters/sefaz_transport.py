@@ -265,16 +265,22 @@ def _simple_head(head: bytes) -> tuple[int, int, bool] | None:
     status = int(head[9:12])
     if status < 200 or status in (http.client.NO_CONTENT, http.client.NOT_MODIFIED):
         return None
-    fields: dict[bytes, bytes] = {}
+    length: bytes | None = None
+    connection: bytes | None = None
     for line in lines[1:]:
         name, colon, value = line.partition(b":")
         if not colon or line[:1] in (b" ", b"\t"):
             return None
-        fields.setdefault(name.strip().lower(), value.strip())  # the first occurrence counts
-    length = fields.get(b"content-length")
-    if length is None or not length.isdigit() or b"transfer-encoding" in fields:
+        key = name.strip().lower()
+        # The first occurrence of a field counts, as in _Response.
+        if key == b"content-length":
+            length = value.strip() if length is None else length
+        elif key == b"connection":
+            connection = value if connection is None else connection
+        elif key == b"transfer-encoding":
+            return None
+    if length is None or not length.isdigit():
         return None
-    connection = fields.get(b"connection")
     return status, int(length), connection is not None and b"close" in connection.lower()
 
 
