@@ -90,7 +90,9 @@ def authorizes(*permissions: Permission) -> Callable[..., Any]:
     Litestar runs a guard as ``guard(connection, copy(handler))``: a shallow copy of the whole route
     handler (about 8 us of CPU) per guard per request. The hook runs at the same point for a route
     without a response cache (before the body is read and the parameters parsed), raises the same
-    401/403 and returns None, so the handler runs."""
+    401/403 and returns None, so the handler runs. Unlike guards, hooks do not add up: Litestar runs only
+    the closest layer's ``before_request``, so a router or the app must not set one of its own for these
+    routes (none does; a route with a response cache must keep a guard)."""
 
     async def hook(request: Request[Any, Any, Any]) -> None:
         await _check(request, permissions)

@@ -184,3 +184,21 @@ def test_emission_bodies_the_fast_path_does_not_take_get_the_framework_answers(a
     r = api.client.post("/v1/nfce", content=b'{"ref": "caixa-1"}', headers=h)
     assert (r.status_code, r.json()["code"]) == (422, "EMITENTE_OBRIGATORIO")
     assert api.client.post("/v1/nfce", content=b"x" * (300 * 1024), headers=h).json()["code"] == "CORPO_GRANDE_DEMAIS"
+
+
+def test_every_document_route_still_refuses_a_caller_without_a_key_or_without_the_role(api: Api) -> None:
+    """The guards became before_request hooks: each route still answers 401 without a key and 403 for a role
+    without its permission, before looking at parameters or body."""
+    from api.routes import documents
+
+    seen = 0
+    for route in documents.router.routes:
+        url = route.path.replace("{key:str}", "x").replace("{event_id:int}", "1").replace("{inut_id:str}", "x")
+        for method in route.methods - {"OPTIONS", "HEAD"}:
+            seen += 1
+            anonymous = api.client.request(method, url, content=b"{not json")
+            assert (anonymous.status_code, anonymous.json()["code"]) == (401, "NAO_AUTENTICADO"), (method, url)
+            # the clinic system's role (POST /v1/events only) holds none of the document permissions
+            other = api.client.request(method, url, content=b"{not json", headers=api.h("t1", "integration"))
+            assert (other.status_code, other.json()["code"]) == (403, "ACESSO_NEGADO"), (method, url, other.text)
+    assert seen >= 18
