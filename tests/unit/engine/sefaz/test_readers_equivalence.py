@@ -9,15 +9,18 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
+import states
+from engine.sefaz import SefazClient
 from engine.sefaz.errors import RespostaInvalida
 from engine.sefaz.messages import envi_nfe_bytes
 from engine.sefaz.proc import _container, nfe_proc
 from engine.sefaz.results import ProtocoloNFe, RetornoLote, parse_lote, parse_prot
-from engine.sefaz.soap import answer
+from engine.sefaz.soap import answer, envelope
 from engine.sefaz.xmlbytes import detached, embed, slot
 from engine.xml.parser import parse_xml
 
-from .fakes import FakeSefaz
+from .conftest import NOW
+from .fakes import FakeClock, FakeSefaz
 
 NS = "http://www.portalfiscal.inf.br/nfe"
 N = "{" + NS + "}"
@@ -151,3 +154,14 @@ def test_the_envi_nfe_of_one_nfe_has_the_bytes_lxml_writes(nfce_signed: bytes, i
             [nfe], id_lote, sincrono)
     assert envi_nfe_bytes([nfce_signed] * 2, id_lote=id_lote, sincrono=sincrono) == _envi_nfe_by_lxml(
         [nfce_signed] * 2, id_lote, sincrono)
+
+
+def test_an_authorization_sends_the_envelope_lxml_builds_around_the_enviNFe(nfce_signed: bytes) -> None:
+    for id_lote in ("1733367955123", "42"):
+        fake = FakeSefaz()  # a SEFAZ of its own each time: the same NFe again would be a 204
+        assert SefazClient(fake, FakeClock(NOW)).authorize(nfce_signed, id_lote=id_lote).autorizado  # type: ignore[arg-type]
+        request = fake.requests[-1]
+        ep = states.endpoint("35", "65", "homologacao", "NFeAutorizacao4")
+        assert request.body == envelope(ep, _envi_nfe_by_lxml([nfce_signed], id_lote, True))
+        assert (request.url, request.soap_action, request.tls_min_version) == (ep.url, ep.soap_action,
+                                                                               ep.tls_min_version)
