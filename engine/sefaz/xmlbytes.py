@@ -54,6 +54,8 @@ def fill(parts: Sequence[bytes], payloads: Sequence[bytes]) -> bytes:
 
 def strip_declaration(data: bytes) -> bytes:
     """The document without its XML declaration (and a UTF-8 BOM): the element's bytes are untouched."""
+    if data[:1] == b"<" and data[1:2] != b"?":  # an element first (our own bytes): no declaration to find
+        return data.rstrip()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     return _DECLARATION.sub(b"", data, count=1).rstrip()

@@ -6,6 +6,8 @@ asynchronous lote) and for every idLote."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from lxml import etree
 
@@ -16,7 +18,7 @@ from engine.sefaz.messages import envi_nfe_bytes
 from engine.sefaz.proc import _container, nfe_proc
 from engine.sefaz.results import ProtocoloNFe, RetornoLote, parse_lote, parse_prot
 from engine.sefaz.soap import answer, envelope
-from engine.sefaz.xmlbytes import detached, embed, slot
+from engine.sefaz.xmlbytes import detached, embed, slot, strip_declaration
 from engine.xml.parser import parse_xml
 
 from .conftest import NOW
@@ -165,3 +167,19 @@ def test_an_authorization_sends_the_envelope_lxml_builds_around_the_enviNFe(nfce
         assert request.body == envelope(ep, _envi_nfe_by_lxml([nfce_signed], id_lote, True))
         assert (request.url, request.soap_action, request.tls_min_version) == (ep.url, ep.soap_action,
                                                                                ep.tls_min_version)
+
+
+def _strip_by_regex(data: bytes) -> bytes:
+    """The reference: BOM, then the declaration by regular expression, then trailing white space."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    return re.sub(rb"^\s*<\?xml[^>]*\?>\s*", b"", data, count=1).rstrip()
+
+
+@pytest.mark.parametrize("data", [
+    b"<a/>", b"<a/> \n", b"<?xml version='1.0' encoding='UTF-8'?>\n<a/>\n", b"\xef\xbb\xbf<?xml version='1.0'?><a/>",
+    b"\xef\xbb\xbf<a/>", b"  <?xml version='1.0'?> <a/>", b"<?pi x?><a/>", b"<?xml-stylesheet href='x'?><a/>", b"",
+    b"<", b"<?", b"<?xml", b" <a/>", b"\n<a>\n</a>\n\t",
+])
+def test_the_declaration_is_stripped_as_the_regular_expression_strips_it(data: bytes) -> None:
+    assert strip_declaration(data) == _strip_by_regex(data)
