@@ -54,7 +54,8 @@ def _first_child_of_clean_root(element: etree._Element) -> bytes | None:
     in-context form only by carrying the root's namespace declarations ``NS`` (rendered in the same
     canonical order). The element's end is found by counting its start and end tags: in canonical
     XML every ``<`` in text and attribute values is escaped and comments are dropped, so a ``<`` is
-    always markup; processing instructions (whose data is not escaped) make this return ``None``.
+    always markup; processing instructions inside the element (whose data is not escaped) make this
+    return ``None``.
     Returns ``None`` as well when any of the other conditions does not hold (the caller copies).
     """
     root = element.getparent()
@@ -72,10 +73,12 @@ def _first_child_of_clean_root(element: etree._Element) -> bytes | None:
         or not isinstance(element.tag, str)
     ):
         return None
-    whole = etree.tostring(root, method="c14n", exclusive=False, with_comments=False)
     only = len(root) == 1 and not element.tail  # the NF-e: the element ends where the root does
-    if not only and b"<?" in whole:
+    # Only a processing instruction inside the element can hold an unescaped "</name>" before the element's
+    # real end tag; asked of the tree (a C-level walk, ~4x cheaper than searching the canonical bytes).
+    if not only and next(element.iter(etree.ProcessingInstruction), None) is not None:
         return None
+    whole = etree.tostring(root, method="c14n", exclusive=False, with_comments=False)
     start_tag = whole[: whole.index(b">") + 1]  # b'<NFe xmlns="…">' (">" in values is escaped)
     space = start_tag.find(b" ")
     root_name = start_tag[1:space] if space > 0 else start_tag[1:-1]

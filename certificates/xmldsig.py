@@ -102,10 +102,23 @@ def _der_b64(cert: x509.Certificate) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _signature_template() -> etree._Element:
-    """The constant part of the Signature (MOC 4.4), built once with lxml and deep-copied per use
-    (copying is several times cheaper than creating the 14 elements); never modified itself."""
+    """The constant part of the Signature (MOC 4.4) without its SignedInfo, built once with lxml and
+    deep-copied per use (copying is several times cheaper than creating the elements); never modified."""
     sig = etree.Element(_DS + "Signature", nsmap={None: DSIG_NS})  # type: ignore[dict-item]
-    signed_info = etree.SubElement(sig, _DS + "SignedInfo")
+    etree.SubElement(sig, _DS + "SignatureValue")
+    key_info = etree.SubElement(sig, _DS + "KeyInfo")
+    x509_data = etree.SubElement(key_info, _DS + "X509Data")
+    etree.SubElement(x509_data, _DS + "X509Certificate")
+    return sig
+
+
+@functools.lru_cache(maxsize=1)
+def _signed_info_template() -> etree._Element:
+    """The SignedInfo (C14N 1.0, RSA-SHA1, one Reference: enveloped-signature + C14N 1.0, SHA-1) as the root
+    of its own document, declaring the XMLDSig namespace as default: filled and canonicalised standalone, it
+    has the canonical form it has inside Signature (the same namespace in scope, nothing inherited), and moving
+    it there drops its now redundant declaration (the serialised Signature is unchanged). Never modified."""
+    signed_info = etree.Element(_DS + "SignedInfo", nsmap={None: DSIG_NS})  # type: ignore[dict-item]
     etree.SubElement(signed_info, _DS + "CanonicalizationMethod", Algorithm=C14N_10)
     etree.SubElement(signed_info, _DS + "SignatureMethod", Algorithm=RSA_SHA1)
     ref = etree.SubElement(signed_info, _DS + "Reference", URI="")
@@ -114,11 +127,7 @@ def _signature_template() -> etree._Element:
     etree.SubElement(transforms, _DS + "Transform", Algorithm=C14N_10)
     etree.SubElement(ref, _DS + "DigestMethod", Algorithm=SHA1)
     etree.SubElement(ref, _DS + "DigestValue")
-    etree.SubElement(sig, _DS + "SignatureValue")
-    key_info = etree.SubElement(sig, _DS + "KeyInfo")
-    x509_data = etree.SubElement(key_info, _DS + "X509Data")
-    etree.SubElement(x509_data, _DS + "X509Certificate")
-    return sig
+    return signed_info
 
 
 def sign_element(parent: etree._Element, a1: A1Certificate) -> etree._Element:
@@ -138,14 +147,22 @@ def _sign(parent: etree._Element, key: rsa.RSAPrivateKey, cert_b64: str) -> etre
     digest_value = base64.b64encode(sha1_profile.digest(_c14n(target))).decode("ascii")
 
     sig = copy.deepcopy(_signature_template())
-    signed_info, signature_value, key_info = sig
+    signature_value, key_info = sig
+    key_info[0][0].text = cert_b64
+    signed_info = copy.deepcopy(_signed_info_template())
     reference = signed_info[2]
     reference.set("URI", "#" + str(target.get("Id")))
     reference[2].text = digest_value
-    key_info[0][0].text = cert_b64
+    # Inclusive C14N renders on SignedInfo every namespace in scope: only the default one (Signature's) when
+    # the parent has no prefixed namespace in scope (every NF-e), and then the standalone SignedInfo has the
+    # same canonical form; otherwise it is canonicalised in place, with the prefixes it inherits.
+    standalone = all(prefix is None for prefix in parent.nsmap)
+    canonical = etree.tostring(signed_info, method="c14n", exclusive=False, with_comments=False) if standalone else b""
+    sig.insert(0, signed_info)
     parent.append(sig)
-    # SignedInfo is canonicalised in place: its canonical form includes the namespaces in scope.
-    signature_value.text = base64.b64encode(sha1_profile.rsa_sign(key, _c14n(signed_info))).decode("ascii")
+    if not standalone:
+        canonical = _c14n(signed_info)
+    signature_value.text = base64.b64encode(sha1_profile.rsa_sign(key, canonical)).decode("ascii")
     return sig
 
 
