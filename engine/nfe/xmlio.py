@@ -50,7 +50,18 @@ class _Step(NamedTuple):
     convert: Callable[[Any], str] | None
 
 
-_RenderStep = tuple[str, str, int, Callable[[Any], str] | None]  # name, tag, opcode, converter
+class _Leaf:
+    """Layout entry of a leaf element (text content only): opened and closed at once. One object per field,
+    compared by identity, so a leaf never equals an opening tag, a close or an attribute list in a layout key
+    (and takes one entry instead of two)."""
+
+    __slots__ = ("tag",)
+
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+
+
+_RenderStep = tuple[str, str, int, Callable[[Any], str] | None, _Leaf]  # name, tag, opcode, converter, leaf
 
 
 class _Plan(NamedTuple):
@@ -143,8 +154,8 @@ def _plan(cls: type[XmlModel]) -> _Plan:
     plan = _Plan(
         tuple(attributes),
         tuple(elements),
-        tuple((st.name, st.tag, st.op, st.convert) for st in attributes),
-        tuple((st.name, st.tag, st.op, st.convert) for st in elements),
+        tuple((st.name, st.tag, st.op, st.convert, _Leaf(st.tag)) for st in attributes),
+        tuple((st.name, st.tag, st.op, st.convert, _Leaf(st.tag)) for st in elements),
         {st.tag: (st.name, st.op, st.model, st.many) for st in elements},
         {s.tag: s for s in elements},
         {s.tag: s for s in attributes},
@@ -188,12 +199,12 @@ def _fill(el: etree._Element, obj: XmlModel, plan: _Plan) -> bool:
     values = obj.__dict__
     sub = _SubElement
     wrote = False
-    for name, tag, _op, convert in plan.render_attributes:
+    for name, tag, _op, convert, _leaf in plan.render_attributes:
         value = values[name]
         if value is not None:
             el.set(tag, convert(value) if convert is not None else value)
             wrote = True
-    for name, tag, op, convert in _steps(obj, plan):
+    for name, tag, op, convert, _leaf in _steps(obj, plan):
         value = values[name]
         if value is None:
             continue
@@ -247,25 +258,25 @@ _CLOSE = "/"  # layout entry closing an element without attributes
 def _layout(obj: XmlModel, plan: _Plan, layout: list[object], cells: list[Any], cell: list[tuple[str, str]]) -> bool:
     """``_fill`` without lxml: the same walk over the same steps with the same decisions, recording instead of
     building. ``layout`` gets the structure (an element's tag when it opens, ``_CLOSE`` or its attribute names
-    when it closes, a leaf as its tag and its close), ``cells`` one entry per element in document order (the
-    text of a leaf; the attribute list of any other element), ``cell`` is the attribute list of the element
-    being filled. Returns what ``_fill`` returns; raises ``_RawContent`` where ``_fill`` would parse bytes."""
+    when it closes, a leaf as its ``_Leaf``), ``cells`` one entry per element in document order (the text of a
+    leaf; the attribute list of any other element), ``cell`` is the attribute list of the element being
+    filled. Returns what ``_fill`` returns; raises ``_RawContent`` where ``_fill`` would parse bytes."""
     values = obj.__dict__
     wrote = False
-    for name, tag, _op, convert in plan.render_attributes:
+    for name, tag, _op, convert, _leaf in plan.render_attributes:
         value = values[name]
         if value is not None:
             cell.append((tag, convert(value) if convert is not None else value))
             wrote = True
-    for name, tag, op, convert in _steps(obj, plan):
+    for name, tag, op, convert, leaf in _steps(obj, plan):
         value = values[name]
         if value is None:
             continue
         if op == _OP_TEXT:
-            layout += (tag, _CLOSE)
+            layout.append(leaf)
             cells.append(value)
         elif op == _OP_DEC:
-            layout += (tag, _CLOSE)
+            layout.append(leaf)
             cells.append(convert(value))  # type: ignore[misc]
         elif op == _OP_MODEL:
             if not _layout_child(tag, value, layout, cells):
@@ -279,13 +290,13 @@ def _layout(obj: XmlModel, plan: _Plan, layout: list[object], cells: list[Any], 
             if not value:
                 continue
             for item in value:
-                layout += (tag, _CLOSE)
+                layout.append(leaf)
                 cells.append(item)
         elif op == _OP_DECS:
             if not value:
                 continue
             for item in value:
-                layout += (tag, _CLOSE)
+                layout.append(leaf)
                 cells.append(convert(item))  # type: ignore[misc]
         elif op == _OP_GROUP:
             if not value:
@@ -365,7 +376,9 @@ def _skeleton(layout: tuple[object, ...]) -> etree._Element:
     open_elements = [root]
     sub = _SubElement
     for entry in layout[1:]:
-        if type(entry) is str and entry != _CLOSE:  # a tag (Clark notation): an element opens
+        if type(entry) is _Leaf:  # a leaf: opens and closes
+            sub(open_elements[-1], entry.tag)
+        elif type(entry) is str and entry != _CLOSE:  # a tag (Clark notation): an element opens
             open_elements.append(sub(open_elements[-1], entry))
         else:  # _CLOSE or the attribute names of the element that closes
             open_elements.pop()

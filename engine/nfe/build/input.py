@@ -47,6 +47,8 @@ CARD_TPAG = frozenset(["03", "04", "17"])  # cartão de crédito/débito; PIX di
 def _latin1(value: str) -> str:
     """The layout's text type (TString) accepts only characters U+0020..U+00FF: no line breaks,
     tabs, typographic dashes/quotes or emoji; refusing them here names the field (cStat 225)."""
+    if value.isascii() and value.isprintable():  # U+0020..U+007E, the usual text: checked in C
+        return value
     for ch in value:
         if not 0x20 <= ord(ch) <= 0xFF:
             shown = repr(ch) if ord(ch) < 0x20 else f"'{ch}'"

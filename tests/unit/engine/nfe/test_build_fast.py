@@ -120,3 +120,21 @@ def test_a_layout_refused_item_value_is_reported_with_path_and_225() -> None:
     paths = {(f.code, f.path, f.cstat) for f in exc.value.findings}
     assert ("LEIAUTE", "infNFe/det/0/prod/vProd", "225") in paths
     assert all(f.mensagem.startswith("valor recusado pelo leiaute da NF-e") for f in exc.value.findings)
+
+
+@pytest.mark.parametrize(
+    ("text", "accepted"),
+    [("Escova dental 50 m", True), ("Avenida São João", True), ("ÿ fim", True), ("del\x7f", True),
+     ("tab\there", False), ("li\nnha", False), ("travessão – tipográfico", False), ("emoji 😀", False)],
+)
+def test_latin1_check_accepts_exactly_u0020_to_u00ff(text: str, accepted: bool) -> None:
+    """The ASCII fast path of the TString check (cStat 225) decides as the character loop does."""
+    data = load_json_decimal(EXAMPLES / "nfce-venda.json")
+    data["itens"][0]["descricao"] = text
+    if accepted:
+        assert parse_venda(data).itens[0].descricao == text
+        return
+    with pytest.raises(EntradaInvalida) as exc:
+        parse_venda(data)
+    (finding,) = exc.value.findings
+    assert finding.path == "itens[0].descricao" and "não é aceito pelo leiaute da NF-e" in finding.mensagem
