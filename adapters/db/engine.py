@@ -94,7 +94,7 @@ class Database:
         self.engine: Engine = create_engine(self.url, **kwargs)
         # The autocommit lane (PostgreSQL): pooled connections kept checked out in autocommit mode, at most
         # ``_lane_size`` (a few, and never more than half of what the pool may open).
-        self._lane: deque[tuple[Any, float]] = deque()
+        self._lane: deque[tuple[Any, Any, float]] = deque()  # (pooled connection, its cursor, last use)
         self._lane_size = max(1, min(LANE_SIZE, pool_size))
         weakref.finalize(self, _drain, self._lane)  # a Database dropped without dispose() returns them too
         # SQLite's writers of this process queue here (see write()); PostgreSQL needs no such lock.
@@ -146,7 +146,7 @@ class Database:
         lane = self._lane
         proxy: Any
         try:
-            proxy, used = lane.pop()
+            proxy, cursor, used = lane.pop()
         except IndexError:
             proxy = None
         else:
@@ -156,24 +156,30 @@ class Database:
             proxy = self.engine.raw_connection()  # the pool's checkout pings it when it sat idle there
             try:
                 proxy.driver_connection.autocommit = True
+                cursor = _cursor_of(proxy)
             except BaseException:
                 _release(proxy)
                 raise
-        dbapi: Any = proxy.driver_connection
         try:
-            result = _pg_run(_cursor_of(proxy), statement.pyformat, params)
+            result = _pg_run(cursor, statement.pyformat, params)
         except BaseException:
+            dbapi = cursor.connection
             if dbapi.broken or dbapi.closed or dbapi.info.transaction_status != _IDLE:
                 proxy.invalidate()  # a dead (or interrupted) connection never goes back to the pool
                 proxy.close()
             else:  # the statement failed (a constraint, ...): the connection is fine
-                lane.append((proxy, time.monotonic()))
+                self._keep(proxy, cursor)
             raise
-        if len(lane) < self._lane_size:
-            lane.append((proxy, time.monotonic()))
-        else:  # more concurrent statements than the lane keeps: back to the pool
-            _release(proxy)
+        self._keep(proxy, cursor)
         return result
+
+    def _keep(self, proxy: Any, cursor: Any) -> None:
+        """A lane connection after its statement: back in the lane, or to the pool when the lane is full (more
+        concurrent statements than it keeps)."""
+        if len(self._lane) < self._lane_size:
+            self._lane.append((proxy, cursor, time.monotonic()))
+        else:
+            _release(proxy)
 
     def _alive(self, proxy: Any) -> bool:
         """A lane connection idle for more than ``IDLE_PING_S``: pinged as the pool pings its own; a dead one is
@@ -212,7 +218,7 @@ def _release(proxy: Any) -> None:
         proxy.close()
 
 
-def _drain(lane: deque[tuple[Any, float]]) -> None:
+def _drain(lane: deque[tuple[Any, Any, float]]) -> None:
     while lane:
         try:
             _release(lane.pop()[0])
