@@ -11,16 +11,15 @@ period's data says so (``somar_no_total``; false for 2026, the test year).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from engine.nfe.build.money import ZERO
 from engine.nfe.build.rates import IbsCbsPeriodo
-from engine.nfe.build.taxes import ItemCalc
+from engine.nfe.build.taxes import IBSCBSCalc, ItemCalc
 
 
-@dataclass(frozen=True, slots=True)
-class TotaisIBSCBS:
+class TotaisIBSCBS(NamedTuple):
     vBCIBSCBS: Decimal
     vIBSUF: Decimal
     vIBSMun: Decimal
@@ -28,8 +27,7 @@ class TotaisIBSCBS:
     vCBS: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class Totais:
+class Totais(NamedTuple):
     vBC: Decimal
     vICMS: Decimal
     vFCP: Decimal
@@ -59,15 +57,32 @@ def _sum(values: Iterable[Decimal | None]) -> Decimal:
 
 
 def calcular_totais(itens: tuple[ItemCalc, ...] | list[ItemCalc], periodo: IbsCbsPeriodo) -> Totais:
-    v_prod = _sum(i.valores.vProd for i in itens)
-    v_desc = _sum(i.valores.vDesc for i in itens)
-    v_frete = _sum(i.valores.vFrete for i in itens)
-    v_seg = _sum(i.valores.vSeg for i in itens)
-    v_outro = _sum(i.valores.vOutro for i in itens)
+    # One pass over the items, each total added in item order from ZERO (as a sum() per field would, so the
+    # same Decimal results), absent values (None) skipped.
+    v_prod = v_desc = v_frete = v_seg = v_outro = v_bc = v_icms = v_fcp = v_pis = v_cofins = v_item = ZERO
+    v_tot_trib: Decimal | None = None
+    com_ibscbs: list[IBSCBSCalc] = []
+    for i in itens:
+        valores, icms = i.valores, i.icms
+        v_prod += valores.vProd
+        v_desc += valores.vDesc
+        v_frete += valores.vFrete
+        v_seg += valores.vSeg
+        v_outro += valores.vOutro
+        if icms.vBC is not None:
+            v_bc += icms.vBC
+        if icms.vICMS is not None:
+            v_icms += icms.vICMS
+        if icms.vFCP is not None:
+            v_fcp += icms.vFCP
+        v_pis += i.pis.valor
+        v_cofins += i.cofins.valor
+        if i.vTotTrib is not None:
+            v_tot_trib = (ZERO if v_tot_trib is None else v_tot_trib) + i.vTotTrib
+        v_item += i.vItem
+        if i.ibscbs is not None:
+            com_ibscbs.append(i.ibscbs)
     v_nf = v_prod - v_desc + v_frete + v_seg + v_outro
-    trib = [i.vTotTrib for i in itens]
-    v_tot_trib = _sum(trib) if any(t is not None for t in trib) else None
-    com_ibscbs = [i.ibscbs for i in itens if i.ibscbs is not None]
     ibscbs = None
     v_nf_tot = None
     if com_ibscbs:
@@ -80,13 +95,10 @@ def calcular_totais(itens: tuple[ItemCalc, ...] | list[ItemCalc], periodo: IbsCb
             vCBS=_sum(c.vCBS for c in grupos),
         )
         # vNFTot is required whenever IBSCBSTot is present (rejection 1004) and equals sum(vItem).
-        v_nf_tot = _sum(i.vItem for i in itens)
+        v_nf_tot = v_item
     return Totais(
-        vBC=_sum(i.icms.vBC for i in itens),
-        vICMS=_sum(i.icms.vICMS for i in itens),
-        vFCP=_sum(i.icms.vFCP for i in itens),
+        vBC=v_bc, vICMS=v_icms, vFCP=v_fcp,
         vProd=v_prod, vFrete=v_frete, vSeg=v_seg, vDesc=v_desc,
-        vPIS=_sum(i.pis.valor for i in itens),
-        vCOFINS=_sum(i.cofins.valor for i in itens),
+        vPIS=v_pis, vCOFINS=v_cofins,
         vOutro=v_outro, vNF=v_nf, vTotTrib=v_tot_trib, ibscbs=ibscbs, vNFTot=v_nf_tot,
     )
