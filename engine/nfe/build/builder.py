@@ -26,7 +26,7 @@ from engine.errors import Finding
 from engine.nfe.build.emitter import Emitente
 from engine.nfe.build.input import Cliente, Endereco, Item, Venda
 from engine.nfe.build.messages import EntradaInvalida, describe
-from engine.nfe.build.money import ZERO
+from engine.nfe.build.money import RATE4, ZERO
 from engine.nfe.build.qrcode import hash_csrt, qrcode_v2, qrcode_v3
 from engine.nfe.build.rules import NAO_PRESENCIAL, validar_pagamentos, validar_venda
 from engine.nfe.build.taxes import ICMSCalc, ItemCalc, PisCofinsCalc, calcular
@@ -160,7 +160,7 @@ def _det(n: int, item: Item, calc: ItemCalc, venda: Venda, emitente: Emitente) -
         descricao = HOMOLOGACAO_ITEM  # cStat 373
     gtin = item.gtin or "SEM GTIN"
     v = calc.valores
-    qtd = item.quantidade.quantize(Decimal("0.0001"))  # qCom/qTrib written with 4 decimals
+    qtd = item.quantidade.quantize(RATE4)  # qCom/qTrib written with 4 decimals
     vun = _p(item.valor_unitario)
     imposto = _some({
         "vTotTrib": calc.vTotTrib,
