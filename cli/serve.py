@@ -272,8 +272,9 @@ def _run_uvicorn(settings: Settings) -> None:
     # uvloop and httptools (runtime dependencies) instead of asyncio's loop and h11: less CPU per
     # request on the hot path; the access log is off unless ORTHO_ACCESS_LOG=1. No "server: uvicorn"
     # header: it names the software to anyone probing (a banner), and is one header less per answer.
-    fast: dict[str, Any] = {"loop": "uvloop", "http": "httptools", "access_log": settings.access_log,
-                            "server_header": False}
+    # httptools through cli/http_protocol.py: each answer's head and body leave in one write.
+    fast: dict[str, Any] = {"loop": "uvloop", "http": "cli.http_protocol:CoalescingHttpToolsProtocol",
+                            "access_log": settings.access_log, "server_header": False}
     if settings.workers == 1:
         uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level,
                     **fast)
