@@ -101,7 +101,8 @@ def test_uvicorn_runs_on_uvloop_and_httptools_without_an_access_log(monkeypatch,
         monkeypatch.setenv(name, "")  # _run_uvicorn exports them for the worker processes: restored after
     _run_uvicorn(Settings(data_dir=str(tmp_path), workers=2))
     _run_uvicorn(Settings(data_dir=str(tmp_path), workers=1, access_log=True, run_migrations=False))
-    assert [(c["loop"], c["http"], c["access_log"]) for c in calls] == [("uvloop", "httptools", False),
-                                                                          ("uvloop", "httptools", True)]
+    http = "cli.http_protocol:CoalescingHttpToolsProtocol"  # httptools, answers written in one piece
+    assert [(c["loop"], c["http"], c["access_log"], c["server_header"]) for c in calls] == [
+        ("uvloop", http, False, False), ("uvloop", http, True, False)]
     import httptools  # noqa: F401  (both are runtime dependencies: uvicorn would fail without them)
     import uvloop  # noqa: F401
