@@ -214,6 +214,9 @@ class _ReplaySock:
 # goes through http.client (``_Response``). Bounds well below http.client's (65536 per line, 100 fields).
 _MAX_HEAD = 16384
 _MAX_FIELDS = 100
+# The largest answer body read: far above any SEFAZ answer (a NFeDistribuicaoDFe lote of 50 documents is a
+# few MB); a larger Content-Length is refused before anything is allocated for it.
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
 
 
 def _exchange(sock: ssl.SSLSocket, data: bytes) -> tuple[int, bytes, bool]:
@@ -238,6 +241,8 @@ def _exchange(sock: ssl.SSLSocket, data: bytes) -> tuple[int, bytes, bool]:
     if parsed is None:
         return _by_http_client(received, sock)
     status, length, close = parsed
+    if length > MAX_ANSWER_BYTES:
+        raise http.client.HTTPException(f"resposta de {length} bytes: acima do limite de {MAX_ANSWER_BYTES}")
     start = end + 4
     got = len(received) - start
     if got >= length:

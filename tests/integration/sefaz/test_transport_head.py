@@ -174,6 +174,14 @@ def test_an_exchange_with_a_truncated_body_is_an_incomplete_read(cut: int) -> No
         _exchange(_Wire(data, cut), b"request")  # type: ignore[arg-type]
 
 
+def test_an_answer_longer_than_the_limit_is_refused_before_it_is_read() -> None:
+    from adapters.sefaz_transport import MAX_ANSWER_BYTES
+
+    data = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % (MAX_ANSWER_BYTES + 1) + BODY
+    with pytest.raises(http.client.HTTPException, match="acima do limite"):
+        _exchange(_Wire(data), b"request")  # type: ignore[arg-type]
+
+
 def _http_client_request(host: str, port: int, target: str, content_type: str, body: bytes) -> bytes:
     conn = http.client.HTTPSConnection(host, port, context=ssl.create_default_context())
     wire = _Wire()
