@@ -47,6 +47,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
+from psycopg.pq import ExecStatus, TransactionStatus
 from sqlalchemy import Connection, Dialect, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
@@ -164,7 +165,7 @@ class Database:
             result = _pg_run(cursor, statement.pyformat, params)
         except BaseException:
             dbapi = cursor.connection
-            if dbapi.broken or dbapi.closed or dbapi.info.transaction_status != _IDLE:
+            if dbapi.broken or dbapi.closed or dbapi.info.transaction_status != TransactionStatus.IDLE:
                 proxy.invalidate()  # a dead (or interrupted) connection never goes back to the pool
                 proxy.close()
             else:  # the statement failed (a constraint, ...): the connection is fine
@@ -205,7 +206,6 @@ class Database:
 
 
 LANE_SIZE = 8
-_IDLE = 0  # libpq PQTRANS_IDLE (psycopg.pq.TransactionStatus.IDLE)
 
 
 def _release(proxy: Any) -> None:
@@ -285,7 +285,6 @@ def _install_idle_ping(engine: Engine) -> None:
 
 _NAMED_PARAM = re.compile(r"(?<![:\w]):(\w+)")
 _CURSOR = "ortho_cursor"
-_TUPLES_OK = 2  # libpq PGRES_TUPLES_OK (psycopg.pq.ExecStatus.TUPLES_OK): the statement returned rows
 
 
 def _cursor_of(proxy: Any) -> Any:
@@ -306,7 +305,8 @@ def _pg_run(cursor: Any, sql: str, params: dict[str, Any]) -> tuple[int, Any]:
     from the result's status: ``cursor.description`` would build a Column object per result column."""
     cursor.execute(sql, params)
     result = cursor.pgresult
-    return int(cursor.rowcount), (cursor.fetchone() if result is not None and result.status == _TUPLES_OK else None)
+    rows = result is not None and result.status == ExecStatus.TUPLES_OK
+    return int(cursor.rowcount), (cursor.fetchone() if rows else None)
 
 
 class DriverSql:
