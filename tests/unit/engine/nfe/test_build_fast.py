@@ -7,30 +7,16 @@ from __future__ import annotations
 import copy
 import pickle
 import random
-from datetime import UTC, datetime
 from decimal import Decimal as D
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from engine.nfe.build import Emitente, EntradaInvalida, load_emitente, load_json_decimal, parse_venda
+from engine.nfe.build import EntradaInvalida, load_json_decimal, parse_venda
 from engine.nfe.build.builder import build_nfe
 from engine.nfe.model.base import XmlModel
 from engine.nfe.xmlio import render_bytes
-
-EXAMPLES = Path(__file__).resolve().parents[4] / "examples"
-NOW = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)
-
-
-def _emitente(name: str) -> Emitente:
-    return load_emitente(EXAMPLES / f"{name}.json")
-
-
-def _venda(name: str, **changes: Any) -> Any:
-    data = load_json_decimal(EXAMPLES / f"{name}.json")
-    data.update(changes)
-    return parse_venda(data)
+from tests.unit.engine.nfe.test_build import EXAMPLES, NOW, _emitente, _venda
 
 
 def _absent_but_set(model: XmlModel, path: str = "") -> list[str]:
