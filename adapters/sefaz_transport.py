@@ -297,9 +297,8 @@ def _by_http_client(received: bytes, sock: ssl.SSLSocket) -> tuple[int, bytes, b
 
 
 class _Connection(http.client.HTTPSConnection):
-    """One keep-alive connection; ``connect`` resumes ``session`` when given."""
-
-    response_class = _Response
+    """One keep-alive connection; ``connect`` resumes ``session`` when given. Requests and answers go through
+    ``_exchange`` on its socket (never ``getresponse``)."""
 
     def __init__(self, host: str, port: int, context: ssl.SSLContext, connect_timeout_s: float,
                  session: ssl.SSLSession | None) -> None:
